@@ -1,0 +1,577 @@
+//! Reading topic files and turning them into validated questions, collecting every error.
+
+use super::error::BankError;
+use super::model::*;
+use serde::Deserialize;
+use std::collections::HashSet;
+use toml::Spanned;
+
+/// Discord's limits that bank texts must fit (see DESIGN.md).
+pub const MAX_OPTION_CHARS: usize = 80;
+pub const MAX_PROMPT_CHARS: usize = 4096;
+pub const MAX_EXPLANATION_CHARS: usize = 1024;
+pub const MAX_ID_CHARS: usize = 40;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    topic: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    question: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    kind: KindName,
+    difficulty: Difficulty,
+    prompt: Option<String>,
+    explanation: Option<String>,
+    source: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    options: Option<Vec<String>>,
+    answer: Option<toml::Value>,
+    answers: Option<Vec<i64>>,
+    items: Option<Vec<String>>,
+    accept: Option<Vec<String>>,
+    normalise: Option<Normaliser>,
+    points: Option<Vec<RawPoint>>,
+    misconceptions: Option<Vec<RawMisconception>>,
+    model_answer: Option<String>,
+    template: Option<Template>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPoint {
+    text: String,
+    weight: Option<f64>,
+    #[serde(default)]
+    phrasings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMisconception {
+    text: String,
+    penalty: Option<f64>,
+    #[serde(default)]
+    phrasings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSynonyms {
+    groups: Vec<Vec<String>>,
+}
+
+/// The line (1-based) of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+fn syntax_error(file: &str, src: &str, e: toml::de::Error) -> BankError {
+    BankError {
+        file: file.to_string(),
+        line: e.span().map(|s| line_of(src, s.start)),
+        id: None,
+        message: format!(
+            "{} (see questions/README.md for the format)",
+            e.message().trim_end()
+        ),
+    }
+}
+
+/// A parsed topic file: its topic and questions, or the errors that stopped it.
+pub struct TopicFile {
+    pub topic: Topic,
+    pub questions: Vec<Question>,
+}
+
+pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> Option<TopicFile> {
+    let raw: RawFile = match toml::from_str(src) {
+        Ok(raw) => raw,
+        Err(e) => {
+            errors.push(syntax_error(file, src, e));
+            return None;
+        }
+    };
+    let topic_line = line_of(src, raw.topic.span().start);
+    let topic = raw.topic.into_inner();
+    let file_error = |line: usize, message: String| BankError {
+        file: file.to_string(),
+        line: Some(line),
+        id: None,
+        message,
+    };
+    if !is_kebab(&topic) {
+        errors.push(file_error(
+            topic_line,
+            format!("topic `{topic}` is not a kebab-case id: use lower-case letters, digits and single hyphens"),
+        ));
+    }
+    if raw.title.trim().is_empty() {
+        errors.push(file_error(
+            topic_line,
+            "the `title` is empty: give the topic a name members will read".into(),
+        ));
+    }
+    if raw.question.is_empty() {
+        errors.push(file_error(
+            topic_line,
+            "the file has no questions: add [[question]] tables (see questions/README.md)".into(),
+        ));
+    }
+    let questions = raw
+        .question
+        .into_iter()
+        .filter_map(|q| {
+            let line = line_of(src, q.id.span().start);
+            let mut v = Validator {
+                file,
+                line,
+                id: q.id.get_ref().clone(),
+                errors,
+            };
+            v.question(q, &topic)
+        })
+        .collect();
+    Some(TopicFile {
+        topic: Topic {
+            id: topic,
+            title: raw.title,
+        },
+        questions,
+    })
+}
+
+pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Vec<Vec<String>> {
+    match toml::from_str::<RawSynonyms>(src) {
+        Ok(raw) => raw
+            .groups
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                if g.len() < 2 || g.iter().any(|w| w.trim().is_empty()) {
+                    errors.push(BankError {
+                        file: file.to_string(),
+                        line: None,
+                        id: None,
+                        message: format!(
+                            "synonym group {} needs at least two non-empty entries",
+                            i + 1
+                        ),
+                    });
+                    None
+                } else {
+                    Some(g)
+                }
+            })
+            .collect(),
+        Err(e) => {
+            errors.push(syntax_error(file, src, e));
+            vec![]
+        }
+    }
+}
+
+pub fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    line: usize,
+    id: String,
+    errors: &'a mut Vec<BankError>,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, message: impl Into<String>) {
+        self.errors.push(BankError {
+            file: self.file.to_string(),
+            line: Some(self.line),
+            id: Some(self.id.clone()),
+            message: message.into(),
+        });
+    }
+
+    fn required_text(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        max: usize,
+        what: &str,
+    ) -> String {
+        match value {
+            Some(v) if !v.trim().is_empty() => {
+                let n = v.chars().count();
+                if n > max {
+                    self.err(format!(
+                        "`{field}` is {n} characters; {what} holds at most {max}: shorten it"
+                    ));
+                }
+                v.trim().to_string()
+            }
+            _ => {
+                self.err(format!("has no `{field}`: {}", hint_for(field)));
+                String::new()
+            }
+        }
+    }
+
+    /// Option or item texts: non-empty, short enough for a button, all different.
+    fn labels(&mut self, field: &str, labels: &[String]) {
+        let mut seen: Vec<String> = Vec::new();
+        for (i, label) in labels.iter().enumerate() {
+            let n = label.chars().count();
+            let what = &field[..field.len() - 1];
+            if label.trim().is_empty() {
+                self.err(format!("{what} {} is empty: write its text", i + 1));
+            } else if n > MAX_OPTION_CHARS {
+                self.err(format!(
+                    "{what} {} is {n} characters; a button label holds at most {MAX_OPTION_CHARS}: shorten it",
+                    i + 1
+                ));
+            }
+            let folded = label.trim().to_lowercase();
+            if let Some(j) = seen.iter().position(|s| *s == folded) {
+                self.err(format!(
+                    "{what} {} repeats {what} {} (`{}`): every {what} must differ",
+                    i + 1,
+                    j + 1,
+                    label.trim()
+                ));
+            }
+            seen.push(folded);
+        }
+    }
+
+    fn count(&mut self, field: &str, n: usize, min: usize, max: usize, kind: KindName) -> bool {
+        if n < min || n > max {
+            self.err(format!(
+                "has {n} {field}; a {kind} question needs {min} to {max}"
+            ));
+            false
+        } else {
+            true
+        }
+    }
+
+    /// A 1-based option number from the file, as a 0-based index.
+    fn option_number(&mut self, field: &str, n: i64, len: usize) -> Option<usize> {
+        if n >= 1 && (n as usize) <= len {
+            Some(n as usize - 1)
+        } else {
+            self.err(format!(
+                "`{field}` {n} is out of range: there are {len} options, so it must be 1 to {len}"
+            ));
+            None
+        }
+    }
+
+    fn question(&mut self, q: RawQuestion, topic: &str) -> Option<Question> {
+        let id_chars = self.id.chars().count();
+        if !is_kebab(&self.id) || id_chars > MAX_ID_CHARS {
+            self.err(format!(
+                "the id is not a kebab-case id of at most {MAX_ID_CHARS} characters: use lower-case letters, digits and single hyphens"
+            ));
+        }
+        let kind_name = q.kind;
+        let present = present_fields(&q);
+        for field in present {
+            if !allowed_fields(kind_name).contains(&field) {
+                self.err(format!(
+                    "`{field}` does not belong to a {kind_name} question: remove it, or change `kind`"
+                ));
+            }
+        }
+        let prompt = if kind_name == KindName::Generated {
+            q.prompt.unwrap_or_default().trim().to_string()
+        } else {
+            self.required_text("prompt", q.prompt, MAX_PROMPT_CHARS, "an embed description")
+        };
+        let explanation = self.required_text(
+            "explanation",
+            q.explanation,
+            MAX_EXPLANATION_CHARS,
+            "an embed field",
+        );
+        let source = self.required_text("source", q.source, 100, "a source name");
+        for tag in &q.tags {
+            if !is_kebab(tag) {
+                self.err(format!(
+                    "tag `{tag}` is not kebab-case: use lower-case letters, digits and hyphens"
+                ));
+            }
+        }
+        let errors_before = self.errors.len();
+        let kind = self.kind(
+            kind_name,
+            q.options,
+            q.answer,
+            q.answers,
+            q.items,
+            q.accept,
+            q.normalise,
+            q.points,
+            q.misconceptions,
+            q.model_answer,
+            q.template,
+        );
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Question {
+            id: QuestionId(self.id.clone()),
+            topic: topic.to_string(),
+            difficulty: q.difficulty,
+            prompt,
+            explanation,
+            source,
+            tags: q.tags,
+            kind: kind?,
+            file: self.file.to_string(),
+            line: self.line,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn kind(
+        &mut self,
+        kind: KindName,
+        options: Option<Vec<String>>,
+        answer: Option<toml::Value>,
+        answers: Option<Vec<i64>>,
+        items: Option<Vec<String>>,
+        accept: Option<Vec<String>>,
+        normalise: Option<Normaliser>,
+        points: Option<Vec<RawPoint>>,
+        misconceptions: Option<Vec<RawMisconception>>,
+        model_answer: Option<String>,
+        template: Option<Template>,
+    ) -> Option<Kind> {
+        match kind {
+            KindName::Choice => {
+                let options = options.unwrap_or_default();
+                self.count("options", options.len(), 2, 5, kind);
+                self.labels("options", &options);
+                let answer = match answer {
+                    Some(toml::Value::Integer(n)) => self.option_number("answer", n, options.len()),
+                    _ => {
+                        self.err(
+                            "`answer` must be the number of the correct option, counting from 1",
+                        );
+                        None
+                    }
+                };
+                Some(Kind::Choice {
+                    options,
+                    answer: answer?,
+                })
+            }
+            KindName::Multi => {
+                let options = options.unwrap_or_default();
+                self.count("options", options.len(), 2, 10, kind);
+                self.labels("options", &options);
+                let numbers = answers.unwrap_or_default();
+                if numbers.is_empty() {
+                    self.err("has no `answers`: list the numbers of every correct option, counting from 1");
+                }
+                let mut picked = Vec::new();
+                for n in numbers {
+                    if let Some(i) = self.option_number("answers", n, options.len()) {
+                        if picked.contains(&i) {
+                            self.err(format!("`answers` lists {n} twice"));
+                        }
+                        picked.push(i);
+                    }
+                }
+                picked.sort_unstable();
+                Some(Kind::Multi {
+                    options,
+                    answers: picked,
+                })
+            }
+            KindName::TrueFalse => match answer {
+                Some(toml::Value::Boolean(answer)) => Some(Kind::TrueFalse { answer }),
+                _ => {
+                    self.err("`answer` must be `true` or `false`");
+                    None
+                }
+            },
+            KindName::Order => {
+                let items = items.unwrap_or_default();
+                self.count("items", items.len(), 3, 6, kind);
+                self.labels("items", &items);
+                Some(Kind::Order { items })
+            }
+            KindName::Short => {
+                let answer = match answer {
+                    Some(toml::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                    _ => {
+                        self.err("`answer` must be the expected answer, as a non-empty string");
+                        return None;
+                    }
+                };
+                let accept = accept.unwrap_or_default();
+                if accept.iter().any(|a| a.trim().is_empty()) {
+                    self.err("`accept` has an empty entry: remove it");
+                }
+                Some(Kind::Short {
+                    answer,
+                    accept,
+                    normalise: normalise.unwrap_or_default(),
+                })
+            }
+            KindName::FreeText => self
+                .rubric(points, misconceptions, model_answer)
+                .map(Kind::FreeText),
+            KindName::Generated => match template {
+                Some(t) => Some(Kind::Generated(t)),
+                None => {
+                    self.err("has no `template`: name one of semver-bump, semver-precedence");
+                    None
+                }
+            },
+        }
+    }
+
+    fn rubric(
+        &mut self,
+        points: Option<Vec<RawPoint>>,
+        misconceptions: Option<Vec<RawMisconception>>,
+        model_answer: Option<String>,
+    ) -> Option<Rubric> {
+        let raw_points = points.unwrap_or_default();
+        if raw_points.is_empty() {
+            self.err("the rubric is empty: add 2 to 5 [[question.points]], each with `text` and `phrasings`");
+        } else {
+            self.count("key points", raw_points.len(), 2, 5, KindName::FreeText);
+        }
+        let model_answer = self.required_text(
+            "model_answer",
+            model_answer,
+            MAX_EXPLANATION_CHARS,
+            "an embed field",
+        );
+        let mut out = Vec::new();
+        for (i, p) in raw_points.into_iter().enumerate() {
+            let weight = p.weight.unwrap_or(1.0);
+            if p.text.trim().is_empty() {
+                self.err(format!(
+                    "key point {} has no `text`: say the point in a few words",
+                    i + 1
+                ));
+            }
+            if !(weight > 0.0 && weight <= 10.0) {
+                self.err(format!(
+                    "key point {} has weight {weight}; use a number above 0, at most 10",
+                    i + 1
+                ));
+            }
+            self.phrasings(&format!("key point {}", i + 1), &p.phrasings);
+            out.push(KeyPoint {
+                text: p.text.trim().to_string(),
+                weight,
+                phrasings: p.phrasings,
+            });
+        }
+        let mut wrong = Vec::new();
+        for (i, m) in misconceptions.unwrap_or_default().into_iter().enumerate() {
+            let penalty = m.penalty.unwrap_or(0.5);
+            if m.text.trim().is_empty() {
+                self.err(format!("misconception {} has no `text`", i + 1));
+            }
+            if !(penalty > 0.0 && penalty <= 1.0) {
+                self.err(format!(
+                    "misconception {} has penalty {penalty}; use a share of the score above 0, at most 1",
+                    i + 1
+                ));
+            }
+            self.phrasings(&format!("misconception {}", i + 1), &m.phrasings);
+            wrong.push(Misconception {
+                text: m.text.trim().to_string(),
+                penalty,
+                phrasings: m.phrasings,
+            });
+        }
+        Some(Rubric {
+            points: out,
+            misconceptions: wrong,
+            model_answer,
+        })
+    }
+
+    fn phrasings(&mut self, what: &str, phrasings: &[String]) {
+        if phrasings.is_empty() {
+            self.err(format!(
+                "{what} has no `phrasings`: list the few words that express it"
+            ));
+        }
+        if phrasings.iter().any(|p| p.trim().is_empty()) {
+            self.err(format!("{what} has an empty phrasing: remove it"));
+        }
+        let distinct: HashSet<&str> = phrasings.iter().map(|p| p.trim()).collect();
+        if distinct.len() < phrasings.len() {
+            self.err(format!("{what} lists the same phrasing twice"));
+        }
+    }
+}
+
+fn hint_for(field: &str) -> &'static str {
+    match field {
+        "prompt" => "write the question members will read",
+        "explanation" => {
+            "add one to three sentences that say why the answer is right (shown after answering)"
+        }
+        "source" => "name the section of the material it comes from (see questions/README.md)",
+        "model_answer" => "write the answer a strong candidate would give (shown at the reveal)",
+        _ => "add it",
+    }
+}
+
+fn present_fields(q: &RawQuestion) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut add = |present: bool, name: &'static str| {
+        if present {
+            out.push(name)
+        }
+    };
+    add(q.options.is_some(), "options");
+    add(q.answer.is_some(), "answer");
+    add(q.answers.is_some(), "answers");
+    add(q.items.is_some(), "items");
+    add(q.accept.is_some(), "accept");
+    add(q.normalise.is_some(), "normalise");
+    add(q.points.is_some(), "points");
+    add(q.misconceptions.is_some(), "misconceptions");
+    add(q.model_answer.is_some(), "model_answer");
+    add(q.template.is_some(), "template");
+    out
+}
+
+fn allowed_fields(kind: KindName) -> &'static [&'static str] {
+    match kind {
+        KindName::Choice => &["options", "answer"],
+        KindName::Multi => &["options", "answers"],
+        KindName::TrueFalse => &["answer"],
+        KindName::Order => &["items"],
+        KindName::Short => &["answer", "accept", "normalise"],
+        KindName::FreeText => &["points", "misconceptions", "model_answer"],
+        KindName::Generated => &["template"],
+    }
+}

@@ -1,0 +1,262 @@
+//! The question bank: the model, loading and validation with located errors, generated questions.
+
+mod error;
+pub mod generated;
+mod load;
+mod model;
+pub mod seeded;
+
+pub use error::{BankError, BankErrors};
+pub use load::{is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS};
+pub use model::*;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_bank.rs"));
+}
+
+/// The file of shared synonym groups; every other `*.toml` file is a topic.
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
+
+/// Where a bank comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BankSource {
+    Dir(PathBuf),
+    Builtin,
+}
+
+impl BankSource {
+    /// The folder given, else `./questions` where it exists, else the built-in bank.
+    pub fn resolve(dir: Option<PathBuf>) -> BankSource {
+        match dir {
+            Some(d) => BankSource::Dir(d),
+            None if Path::new("questions").is_dir() => BankSource::Dir("questions".into()),
+            None => BankSource::Builtin,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            BankSource::Dir(d) => d.display().to_string(),
+            BankSource::Builtin => "the built-in bank".into(),
+        }
+    }
+}
+
+/// A validated bank: every question in it is well-formed and fits Discord's limits.
+#[derive(Debug, Clone)]
+pub struct Bank {
+    topics: Vec<Topic>,
+    questions: Vec<Question>,
+    index: HashMap<String, usize>,
+    synonyms: Vec<Vec<String>>,
+}
+
+impl Bank {
+    pub fn load(source: &BankSource) -> Result<Bank, BankErrors> {
+        match source {
+            BankSource::Builtin => Bank::from_files(
+                builtin::FILES
+                    .iter()
+                    .map(|(name, src)| (format!("(built-in)/{name}"), src.to_string()))
+                    .collect(),
+            ),
+            BankSource::Dir(dir) => Bank::from_files(read_dir(dir)?),
+        }
+    }
+
+    /// The built-in bank's files, by name, as compiled in.
+    pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
+        builtin::FILES
+    }
+
+    /// Builds a bank from `(file name for messages, contents)` pairs; every error is collected.
+    pub fn from_files(files: Vec<(String, String)>) -> Result<Bank, BankErrors> {
+        let mut errors = Vec::new();
+        let mut topics: Vec<Topic> = Vec::new();
+        let mut topic_files: HashMap<String, String> = HashMap::new();
+        let mut questions: Vec<Question> = Vec::new();
+        let mut synonyms = Vec::new();
+        for (name, src) in &files {
+            if name.ends_with(SYNONYMS_FILE) {
+                synonyms.extend(load::parse_synonyms(name, src, &mut errors));
+                continue;
+            }
+            let Some(file) = load::parse_topic_file(name, src, &mut errors) else {
+                continue;
+            };
+            if let Some(other) = topic_files.insert(file.topic.id.clone(), name.clone()) {
+                errors.push(BankError {
+                    file: name.clone(),
+                    line: None,
+                    id: None,
+                    message: format!(
+                        "topic `{}` is also the topic of {other}: keep one file per topic",
+                        file.topic.id
+                    ),
+                });
+            }
+            topics.push(file.topic);
+            questions.extend(file.questions);
+        }
+        let mut index = HashMap::new();
+        for (i, q) in questions.iter().enumerate() {
+            if let Some(&first) = index.get(&q.id.0) {
+                let first: &Question = &questions[first];
+                errors.push(BankError {
+                    file: q.file.clone(),
+                    line: Some(q.line),
+                    id: Some(q.id.0.clone()),
+                    message: format!(
+                        "the id is already used at {}:{}: give each question its own id",
+                        first.file, first.line
+                    ),
+                });
+            } else {
+                index.insert(q.id.0.clone(), i);
+            }
+        }
+        if files.iter().all(|(name, _)| name.ends_with(SYNONYMS_FILE)) {
+            errors.push(BankError {
+                file: "the bank".into(),
+                line: None,
+                id: None,
+                message:
+                    "has no topic files: add at least one `*.toml` file (see questions/README.md)"
+                        .into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(BankErrors(errors));
+        }
+        Ok(Bank {
+            topics,
+            questions,
+            index,
+            synonyms,
+        })
+    }
+
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    pub fn synonyms(&self) -> &[Vec<String>] {
+        &self.synonyms
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Question> {
+        self.index.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, BankErrors> {
+    let fail = |message: String| {
+        BankErrors(vec![BankError {
+            file: dir.display().to_string(),
+            line: None,
+            id: None,
+            message,
+        }])
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        fail(format!(
+            "cannot read the question folder ({e}): pass an existing folder with --questions"
+        ))
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(&path) {
+            Ok(src) => files.push((path.display().to_string(), src)),
+            Err(e) => errors.push(BankError {
+                file: path.display().to_string(),
+                line: None,
+                id: None,
+                message: format!("cannot be read ({e}): save it as UTF-8 text"),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BankErrors(errors));
+    }
+    Ok(files)
+}
+
+/// A question as shown in one round: the prompt and the options in the order for this seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance<'q> {
+    pub question: &'q Question,
+    pub seed: u64,
+    pub prompt: String,
+    /// For choice, multi and order: indices into the question's options or items, display order.
+    pub order: Vec<usize>,
+    /// For generated questions: what this seed asks and expects.
+    pub generated: Option<generated::Instance>,
+}
+
+impl Question {
+    pub fn instance(&self, seed: u64) -> Instance<'_> {
+        let shuffle = |n: usize| seeded::SeededRng::new(seed).permutation(n);
+        let (order, generated) = match &self.kind {
+            Kind::Choice { options, .. } | Kind::Multi { options, .. } => {
+                (shuffle(options.len()), None)
+            }
+            Kind::Order { items } => (shuffle(items.len()), None),
+            Kind::Generated(t) => (vec![], Some(generated::instance(*t, seed))),
+            _ => (vec![], None),
+        };
+        let prompt = match &generated {
+            Some(g) if self.prompt.is_empty() => g.prompt.clone(),
+            Some(g) => format!("{}\n\n{}", self.prompt, g.prompt),
+            None => self.prompt.clone(),
+        };
+        Instance {
+            question: self,
+            seed,
+            prompt,
+            order,
+            generated,
+        }
+    }
+
+    /// The texts of the options (or order items), in file order.
+    pub fn labels(&self) -> &[String] {
+        match &self.kind {
+            Kind::Choice { options, .. } | Kind::Multi { options, .. } => options,
+            Kind::Order { items } => items,
+            _ => &[],
+        }
+    }
+}
+
+impl Instance<'_> {
+    /// The options or items in display order, as `(index in file order, text)`.
+    pub fn shown(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let labels = self.question.labels();
+        self.order.iter().map(move |&i| (i, labels[i].as_str()))
+    }
+
+    /// The explanation for this instance: a generated one comes first where there is one.
+    pub fn explanation(&self) -> String {
+        match &self.generated {
+            Some(g) => format!("{} {}", g.explanation, self.question.explanation),
+            None => self.question.explanation.clone(),
+        }
+    }
+}

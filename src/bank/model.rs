@@ -1,0 +1,198 @@
+//! The question model: what a validated bank holds.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A question's stable id, as written in the bank (kebab-case).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct QuestionId(pub String);
+
+impl fmt::Display for QuestionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+impl fmt::Display for Difficulty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kind of a question, without its data: what `questions list` shows and filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindName {
+    Choice,
+    Multi,
+    TrueFalse,
+    Order,
+    Short,
+    FreeText,
+    Generated,
+}
+
+impl KindName {
+    pub const ALL: [KindName; 7] = [
+        KindName::Choice,
+        KindName::Multi,
+        KindName::TrueFalse,
+        KindName::Order,
+        KindName::Short,
+        KindName::FreeText,
+        KindName::Generated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindName::Choice => "choice",
+            KindName::Multi => "multi",
+            KindName::TrueFalse => "true_false",
+            KindName::Order => "order",
+            KindName::Short => "short",
+            KindName::FreeText => "free_text",
+            KindName::Generated => "generated",
+        }
+    }
+}
+
+impl fmt::Display for KindName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a `short` answer is folded before comparing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Normaliser {
+    /// Case, spaces, punctuation and quotes.
+    #[default]
+    Text,
+    /// As `Text`, and a leading `v` is dropped (`v1.2.3` is `1.2.3`).
+    Version,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Template {
+    SemverBump,
+    SemverPrecedence,
+}
+
+impl Template {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::SemverBump => "semver-bump",
+            Template::SemverPrecedence => "semver-precedence",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPoint {
+    pub text: String,
+    pub weight: f64,
+    pub phrasings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Misconception {
+    pub text: String,
+    pub penalty: f64,
+    pub phrasings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rubric {
+    pub points: Vec<KeyPoint>,
+    pub misconceptions: Vec<Misconception>,
+    pub model_answer: String,
+}
+
+/// What is asked and what is right. Option and item indices are 0-based, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Choice {
+        options: Vec<String>,
+        answer: usize,
+    },
+    Multi {
+        options: Vec<String>,
+        answers: Vec<usize>,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    Order {
+        items: Vec<String>,
+    },
+    Short {
+        answer: String,
+        accept: Vec<String>,
+        normalise: Normaliser,
+    },
+    FreeText(Rubric),
+    Generated(Template),
+}
+
+impl Kind {
+    pub fn name(&self) -> KindName {
+        match self {
+            Kind::Choice { .. } => KindName::Choice,
+            Kind::Multi { .. } => KindName::Multi,
+            Kind::TrueFalse { .. } => KindName::TrueFalse,
+            Kind::Order { .. } => KindName::Order,
+            Kind::Short { .. } => KindName::Short,
+            Kind::FreeText(_) => KindName::FreeText,
+            Kind::Generated(_) => KindName::Generated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: QuestionId,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    /// For a generated question, an optional line shown above the generated prompt.
+    pub prompt: String,
+    pub explanation: String,
+    pub source: String,
+    pub tags: Vec<String>,
+    pub kind: Kind,
+    /// Where it was written, for messages to authors.
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+}

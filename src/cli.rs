@@ -1,0 +1,340 @@
+//! The command line: subcommands over the library.
+
+use crate::bank::{Bank, BankSource, Difficulty, Kind, KindName, Question};
+use clap::{Args, Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A Discord bot that posts a daily interview question, grades answers and keeps scores.
+#[derive(Parser, Debug)]
+#[command(name = "interview-bot", version)]
+pub struct Cli {
+    /// The question bank folder [default: ./questions, else the bank built into the binary].
+    #[arg(
+        long,
+        global = true,
+        env = "INTERVIEW_BOT_QUESTIONS",
+        value_name = "DIR"
+    )]
+    pub questions: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check, list and show the questions of a bank.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuestionsCommand {
+    /// Validate a bank: print a summary and exit 0, or list every error and exit 1.
+    Check {
+        /// The folder to check [default: --questions, ./questions, or the built-in bank].
+        dir: Option<PathBuf>,
+    },
+    /// List the questions, one a line, or as JSON.
+    List(ListArgs),
+    /// Show one question in full: prompt, options, answer, explanation, rubric.
+    Show {
+        /// The question id.
+        id: String,
+        /// The seed of the round: it orders the options and makes generated questions.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only this topic.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Questions(QuestionsCommand::Check { dir }) => {
+            let source = BankSource::resolve(dir.or(cli.questions));
+            Ok(check(&source))
+        }
+        Command::Questions(QuestionsCommand::List(args)) => {
+            let bank = load_bank(cli.questions)?;
+            list(&bank, args)
+        }
+        Command::Questions(QuestionsCommand::Show { id, seed }) => {
+            let bank = load_bank(cli.questions)?;
+            let q = find(&bank, &id)?;
+            print!("{}", show(q, seed));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads the bank that every command uses; a broken bank stops the command with its errors.
+pub fn load_bank(dir: Option<PathBuf>) -> anyhow::Result<Bank> {
+    let source = BankSource::resolve(dir);
+    Bank::load(&source).map_err(|e| anyhow::anyhow!("cannot use {}: {e}", source.describe()))
+}
+
+fn find<'b>(bank: &'b Bank, id: &str) -> anyhow::Result<&'b Question> {
+    bank.get(id).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no question has the id `{id}`: `interview-bot questions list` shows the ids"
+        )
+    })
+}
+
+fn check(source: &BankSource) -> ExitCode {
+    match Bank::load(source) {
+        Ok(bank) => {
+            print!("{}", summary(&bank, source));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprint!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Counts per topic and difficulty, and per kind.
+pub fn summary(bank: &Bank, source: &BankSource) -> String {
+    let mut out = format!(
+        "ok: {} questions in {} topics ({})\n\n",
+        bank.questions().len(),
+        bank.topics().len(),
+        source.describe()
+    );
+    out.push_str(&format!(
+        "{:<20} {:>5} {:>7} {:>5} {:>6}\n",
+        "topic", "easy", "medium", "hard", "total"
+    ));
+    for topic in bank.topics() {
+        let of = |d: Difficulty| {
+            bank.questions()
+                .iter()
+                .filter(|q| q.topic == topic.id && q.difficulty == d)
+                .count()
+        };
+        let total = bank
+            .questions()
+            .iter()
+            .filter(|q| q.topic == topic.id)
+            .count();
+        out.push_str(&format!(
+            "{:<20} {:>5} {:>7} {:>5} {:>6}\n",
+            topic.id,
+            of(Difficulty::Easy),
+            of(Difficulty::Medium),
+            of(Difficulty::Hard),
+            total
+        ));
+    }
+    let by_difficulty = |d: Difficulty| {
+        bank.questions()
+            .iter()
+            .filter(|q| q.difficulty == d)
+            .count()
+    };
+    out.push_str(&format!(
+        "{:<20} {:>5} {:>7} {:>5} {:>6}\n\n",
+        "all",
+        by_difficulty(Difficulty::Easy),
+        by_difficulty(Difficulty::Medium),
+        by_difficulty(Difficulty::Hard),
+        bank.questions().len()
+    ));
+    let mut kinds: BTreeMap<KindName, usize> = KindName::ALL.iter().map(|k| (*k, 0)).collect();
+    for q in bank.questions() {
+        *kinds.entry(q.kind.name()).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    out.push_str(&format!("kinds: {}\n", kinds.join(", ")));
+    out
+}
+
+#[derive(serde::Serialize)]
+struct ListedQuestion<'a> {
+    id: &'a str,
+    topic: &'a str,
+    kind: KindName,
+    difficulty: Difficulty,
+    prompt: &'a str,
+    source: &'a str,
+    tags: &'a [String],
+}
+
+fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
+    if let Some(t) = &args.topic {
+        if bank.topic(t).is_none() {
+            let ids: Vec<&str> = bank.topics().iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!(
+                "no topic `{t}` in the bank; the topics are: {}",
+                ids.join(", ")
+            );
+        }
+    }
+    let chosen: Vec<&Question> = bank
+        .questions()
+        .iter()
+        .filter(|q| args.topic.as_ref().is_none_or(|t| &q.topic == t))
+        .collect();
+    if args.json {
+        let listed: Vec<ListedQuestion> = chosen
+            .iter()
+            .map(|q| ListedQuestion {
+                id: &q.id.0,
+                topic: &q.topic,
+                kind: q.kind.name(),
+                difficulty: q.difficulty,
+                prompt: if q.prompt.is_empty() {
+                    q.kind.name().as_str()
+                } else {
+                    &q.prompt
+                },
+                source: &q.source,
+                tags: &q.tags,
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&listed)?);
+    } else {
+        for q in chosen {
+            let prompt: String = q.instance(0).prompt.replace('\n', " ");
+            let short: String = prompt.chars().take(70).collect();
+            let more = if prompt.chars().count() > 70 {
+                "…"
+            } else {
+                ""
+            };
+            println!(
+                "{:<40} {:<18} {:<10} {:<6} {short}{more}",
+                q.id.0,
+                q.topic,
+                q.kind.name().as_str(),
+                q.difficulty.as_str()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A question in full, as an author checks it.
+pub fn show(q: &Question, seed: u64) -> String {
+    let inst = q.instance(seed);
+    let mut out = format!(
+        "{}  [{} · {} · {}]\nsource: {}{}\n\n{}\n",
+        q.id,
+        q.topic,
+        q.kind.name(),
+        q.difficulty,
+        q.source,
+        if q.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  tags: {}", q.tags.join(", "))
+        },
+        inst.prompt
+    );
+    let shown: Vec<(usize, &str)> = inst.shown().collect();
+    for (n, (_, text)) in shown.iter().enumerate() {
+        out.push_str(&format!("  {}. {text}\n", n + 1));
+    }
+    let position = |i: usize| shown.iter().position(|(j, _)| *j == i).map_or(0, |p| p + 1);
+    out.push('\n');
+    match &q.kind {
+        Kind::Choice { options, answer } => {
+            out.push_str(&format!(
+                "answer: {}. {}\n",
+                position(*answer),
+                options[*answer]
+            ));
+        }
+        Kind::Multi { options, answers } => {
+            let picks: Vec<String> = answers
+                .iter()
+                .map(|&i| format!("{}. {}", position(i), options[i]))
+                .collect();
+            out.push_str(&format!("answers: {}\n", picks.join("; ")));
+        }
+        Kind::TrueFalse { answer } => out.push_str(&format!("answer: {answer}\n")),
+        Kind::Order { items } => {
+            let right: Vec<String> = (0..items.len()).map(|i| position(i).to_string()).collect();
+            out.push_str(&format!(
+                "answer (as numbered above): {}\n",
+                right.join(" ")
+            ));
+        }
+        Kind::Short {
+            answer,
+            accept,
+            normalise,
+        } => {
+            out.push_str(&format!("answer: {answer}\n"));
+            if !accept.is_empty() {
+                out.push_str(&format!("also accepted: {}\n", accept.join(" | ")));
+            }
+            out.push_str(&format!(
+                "normalise: {}\n",
+                serde_json::to_value(normalise)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("text")
+            ));
+        }
+        Kind::FreeText(r) => {
+            for p in &r.points {
+                out.push_str(&format!(
+                    "key point (weight {}): {}\n    phrasings: {}\n",
+                    p.weight,
+                    p.text,
+                    p.phrasings.join(" | ")
+                ));
+            }
+            for m in &r.misconceptions {
+                out.push_str(&format!(
+                    "misconception (penalty {}): {}\n    phrasings: {}\n",
+                    m.penalty,
+                    m.text,
+                    m.phrasings.join(" | ")
+                ));
+            }
+            out.push_str(&format!("model answer: {}\n", r.model_answer));
+        }
+        Kind::Generated(t) => {
+            let g = inst
+                .generated
+                .as_ref()
+                .expect("a generated question has an instance");
+            out.push_str(&format!(
+                "template: {} (seed {seed})\nanswer: {}\n",
+                t.as_str(),
+                g.answer
+            ));
+            if !g.accept.is_empty() {
+                out.push_str(&format!("also accepted: {}\n", g.accept.join(" | ")));
+            }
+        }
+    }
+    out.push_str(&format!("\nexplanation: {}\n", inst.explanation()));
+    out
+}

@@ -1,0 +1,6 @@
+//! interview-bot: a daily interview-question drill for Discord communities.
+//!
+//! The domain comes first ([`bank`], [`grade`]); Discord lives at the edge.
+
+pub mod bank;
+pub mod cli;

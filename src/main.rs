@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    interview_bot::cli::main()
+}
