@@ -3,6 +3,7 @@
 use crate::bank::{Bank, BankSource, Difficulty, Kind, KindName, Question};
 use clap::{Args, Parser, Subcommand};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,6 +65,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -84,10 +87,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Questions(QuestionsCommand::Show { id, seed }) => {
             let bank = load_bank(cli.questions)?;
             let q = find(&bank, &id)?;
-            print!("{}", show(q, seed));
+            write!(std::io::stdout(), "{}", show(q, seed))?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Loads the bank that every command uses; a broken bank stops the command with its errors.
@@ -216,8 +224,13 @@ fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
                 tags: &q.tags,
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&listed)?);
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&listed)?
+        )?;
     } else {
+        let mut out = std::io::stdout().lock();
         for q in chosen {
             let prompt: String = q.instance(0).prompt.replace('\n', " ");
             let short: String = prompt.chars().take(70).collect();
@@ -226,13 +239,14 @@ fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
             } else {
                 ""
             };
-            println!(
+            writeln!(
+                out,
                 "{:<40} {:<18} {:<10} {:<6} {short}{more}",
                 q.id.0,
                 q.topic,
                 q.kind.name().as_str(),
                 q.difficulty.as_str()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -25,8 +25,8 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
     id: Spanned<String>,
-    kind: KindName,
-    difficulty: Difficulty,
+    kind: Option<toml::Value>,
+    difficulty: Option<toml::Value>,
     prompt: Option<String>,
     explanation: Option<String>,
     source: Option<String>,
@@ -260,10 +260,37 @@ impl Validator<'_> {
         }
     }
 
+    /// A field whose value must be one of a few words.
+    fn one_of<'v>(
+        &mut self,
+        field: &str,
+        value: Option<&'v toml::Value>,
+        allowed: &[&str],
+    ) -> Option<&'v str> {
+        match value {
+            Some(toml::Value::String(s)) if allowed.contains(&s.as_str()) => Some(s),
+            Some(other) => {
+                self.err(format!(
+                    "`{field}` is {other}; it must be one of: {}",
+                    allowed.join(", ")
+                ));
+                None
+            }
+            None => {
+                self.err(format!(
+                    "has no `{field}`: use one of: {}",
+                    allowed.join(", ")
+                ));
+                None
+            }
+        }
+    }
+
     fn count(&mut self, field: &str, n: usize, min: usize, max: usize, kind: KindName) -> bool {
         if n < min || n > max {
+            let article = if kind == KindName::Order { "an" } else { "a" };
             self.err(format!(
-                "has {n} {field}; a {kind} question needs {min} to {max}"
+                "has {n} {field}; {article} {kind} question needs {min} to {max}"
             ));
             false
         } else {
@@ -290,7 +317,18 @@ impl Validator<'_> {
                 "the id is not a kebab-case id of at most {MAX_ID_CHARS} characters: use lower-case letters, digits and single hyphens"
             ));
         }
-        let kind_name = q.kind;
+        let difficulty = self.one_of(
+            "difficulty",
+            q.difficulty.as_ref(),
+            &Difficulty::ALL.map(|d| d.as_str()),
+        );
+        let kind_name = self.one_of("kind", q.kind.as_ref(), &KindName::ALL.map(|k| k.as_str()));
+        let (Some(difficulty), Some(kind_name)) = (
+            difficulty.and_then(Difficulty::parse),
+            kind_name.and_then(|k| KindName::ALL.into_iter().find(|n| n.as_str() == k)),
+        ) else {
+            return None;
+        };
         let present = present_fields(&q);
         for field in present {
             if !allowed_fields(kind_name).contains(&field) {
@@ -338,7 +376,7 @@ impl Validator<'_> {
         Some(Question {
             id: QuestionId(self.id.clone()),
             topic: topic.to_string(),
-            difficulty: q.difficulty,
+            difficulty,
             prompt,
             explanation,
             source,

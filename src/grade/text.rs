@@ -1,0 +1,597 @@
+//! Text normalisation shared by every grader: folding, tokens, stems, synonyms, typo tolerance.
+//!
+//! An answer becomes a list of [`Token`]s. Each content word carries a *term*: its stem, mapped
+//! through the bank's synonym groups to one canonical term, so `shares`, `sharing` and `common`
+//! all become the same term. Function words are dropped but counted (a keyword list has none);
+//! negations are kept as flags because they flip the meaning of what follows.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// Words that carry no point on their own. Negations are not here: they matter.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "it",
+    "its",
+    "it's",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "their",
+    "they",
+    "them",
+    "then",
+    "than",
+    "so",
+    "such",
+    "which",
+    "who",
+    "whom",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+    "do",
+    "does",
+    "did",
+    "doing",
+    "done",
+    "has",
+    "have",
+    "had",
+    "having",
+    "can",
+    "could",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "i",
+    "you",
+    "he",
+    "she",
+    "we",
+    "me",
+    "my",
+    "your",
+    "his",
+    "her",
+    "our",
+    "us",
+    "if",
+    "into",
+    "onto",
+    "about",
+    "also",
+    "just",
+    "very",
+    "really",
+    "some",
+    "any",
+    "both",
+    "while",
+    "whereas",
+    "but",
+    "because",
+    "since",
+    "though",
+    "although",
+    "however",
+    "whilst",
+    "like",
+    "e.g",
+    "eg",
+    "ie",
+    "etc",
+    "via",
+    "per",
+    "up",
+    "out",
+    "over",
+    "under",
+    "between",
+    "other",
+    "another",
+    "each",
+    "every",
+    "all",
+    "more",
+    "most",
+    "much",
+    "many",
+    "only",
+    "basically",
+    "generally",
+    "usually",
+    "typically",
+    "mean",
+    "means",
+    "thing",
+    "things",
+    "get",
+    "gets",
+    "got",
+    "let",
+    "lets",
+    "way",
+    "ways",
+    "kind",
+    "sort",
+    "use",
+    "used",
+    "uses",
+    "using",
+    "make",
+    "makes",
+    "one",
+    "s",
+    "t",
+];
+
+/// Words that negate what follows them in a clause.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "without", "neither", "nor", "cannot", "none", "nothing", "nobody",
+    "lack", "lacks", "lacking",
+];
+
+/// Words that start a new clause inside a sentence.
+const CLAUSE_BREAKS: &[&str] = &[
+    "but", "whereas", "while", "whilst", "although", "though", "however", "unlike", "instead",
+    "yet",
+];
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+pub fn is_stop_word(w: &str) -> bool {
+    STOP_WORDS.contains(&w)
+}
+
+pub fn is_negation(w: &str) -> bool {
+    NEGATIONS.contains(&w)
+}
+
+/// Case and accents folded (NFKD, marks dropped), typographic quotes made plain.
+pub fn fold(s: &str) -> String {
+    s.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Raw words of folded text, with `n't` split off as `not` and sentence and clause ends marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Word(String),
+    /// `.`, `!`, `?`, a new line: the end of a sentence.
+    SentenceEnd,
+    /// `,`, `;`, `:`, a dash, or a word such as `whereas`.
+    ClauseEnd,
+}
+
+pub fn pieces(text: &str) -> Vec<Piece> {
+    let folded = fold(text);
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<Piece>| {
+        if word.is_empty() {
+            return;
+        }
+        let w = std::mem::take(word);
+        let w = w.trim_matches('\'');
+        if let Some(stem) = w.strip_suffix("n't") {
+            let stem = match stem {
+                "ca" => "can",
+                "wo" => "will",
+                "sha" => "shall",
+                s => s,
+            };
+            if !stem.is_empty() {
+                out.push(Piece::Word(stem.to_string()));
+            }
+            out.push(Piece::Word("not".into()));
+        } else if let Some(base) = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("'re"))
+            .or_else(|| w.strip_suffix("'ll"))
+            .or_else(|| w.strip_suffix("'ve"))
+            .or_else(|| w.strip_suffix("'d"))
+        {
+            if !base.is_empty() {
+                out.push(Piece::Word(base.to_string()));
+            }
+        } else if !w.is_empty() {
+            if CLAUSE_BREAKS.contains(&w) {
+                out.push(Piece::ClauseEnd);
+            }
+            out.push(Piece::Word(w.to_string()));
+        }
+    };
+    let chars: Vec<char> = folded.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_is_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let prev_is_alnum = i > 0 && chars[i - 1].is_alphanumeric();
+        if c.is_alphanumeric() || (c == '\'' && prev_is_alnum && next_is_alnum) {
+            word.push(c);
+        } else if (c == '.' || c == '-' || c == '+' || c == '_') && prev_is_alnum && next_is_alnum {
+            // Inside a word: `1.0.0`, `e.g`, `multi-head`, `add_norm`.
+            if c == '-' || c == '_' {
+                flush(&mut word, &mut out);
+            } else {
+                word.push(c);
+            }
+        } else {
+            flush(&mut word, &mut out);
+            match c {
+                '.' | '!' | '?' | '\n' => out.push(Piece::SentenceEnd),
+                ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}' | '-' => {
+                    out.push(Piece::ClauseEnd)
+                }
+                _ => {}
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+pub fn stem(word: &str) -> String {
+    stemmer().stem(word).into_owned()
+}
+
+/// A term id: words with the same stem, or in the same synonym group, share one.
+pub type Term = u32;
+
+/// Terms at or above this are words the lexicon does not know, numbered per analysis.
+const UNKNOWN: Term = 1 << 31;
+
+/// The bank's vocabulary of terms, its synonyms, and the index used to forgive typos.
+#[derive(Debug, Default, Clone)]
+pub struct Lexicon {
+    /// Stem sequence of a synonym entry of several words → its canonical term.
+    phrases: HashMap<Vec<String>, Term>,
+    longest_phrase: usize,
+    terms: HashMap<String, Term>,
+    names: Vec<String>,
+    /// Single-deletion variants of known words of five letters or more → (word, term).
+    fuzzy: HashMap<String, Vec<(String, Term)>>,
+}
+
+/// One content word of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub term: Term,
+    pub sentence: u32,
+    pub clause: u32,
+    /// Position among the content words of the whole text.
+    pub pos: u32,
+    /// A negation stands shortly before it in the same clause.
+    pub negated: bool,
+}
+
+/// An analysed text.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub tokens: Vec<Token>,
+    /// Every word, content or not.
+    pub words: usize,
+    /// Stop words and negations: a sentence has them, a keyword list hardly any.
+    pub function_words: usize,
+    pub sentences: u32,
+}
+
+impl Analysis {
+    pub fn is_known(term: Term) -> bool {
+        term < UNKNOWN
+    }
+}
+
+/// How many content words after a negation it still reaches.
+pub const NEGATION_REACH: u32 = 3;
+
+fn words_of(text: &str) -> impl Iterator<Item = String> {
+    pieces(text).into_iter().filter_map(|p| match p {
+        Piece::Word(w) => Some(w),
+        _ => None,
+    })
+}
+
+impl Lexicon {
+    pub fn new(synonym_groups: &[Vec<String>]) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for group in synonym_groups {
+            let canonical: Vec<String> = words_of(&group[0]).map(|w| stem(&w)).collect();
+            let term = lex.intern(&canonical.join(" "));
+            for entry in group {
+                let stems: Vec<String> = words_of(entry).map(|w| stem(&w)).collect();
+                match stems.len() {
+                    0 => {}
+                    1 => {
+                        lex.terms.insert(stems[0].clone(), term);
+                    }
+                    n => {
+                        lex.longest_phrase = lex.longest_phrase.max(n);
+                        lex.phrases.insert(stems, term);
+                    }
+                }
+            }
+        }
+        lex
+    }
+
+    fn intern(&mut self, stem: &str) -> Term {
+        if let Some(&t) = self.terms.get(stem) {
+            return t;
+        }
+        let t = self.names.len() as Term;
+        self.names.push(stem.to_string());
+        self.terms.insert(stem.to_string(), t);
+        t
+    }
+
+    /// Adds the words of a text (a phrasing, a prompt, a model answer) to the vocabulary, so that
+    /// answers match them, typos included. Returns the text's analysis.
+    pub fn learn(&mut self, text: &str) -> Analysis {
+        for w in words_of(text) {
+            if is_stop_word(&w) || is_negation(&w) {
+                continue;
+            }
+            let term = match self.terms.get(&stem(&w)) {
+                Some(&t) => t,
+                None => self.intern(&stem(&w)),
+            };
+            if w.chars().count() >= 5 {
+                for variant in deletions(&w).chain(std::iter::once(w.clone())) {
+                    let entry = self.fuzzy.entry(variant).or_default();
+                    if !entry.iter().any(|(x, _)| *x == w) {
+                        entry.push((w.clone(), term));
+                    }
+                }
+            }
+        }
+        self.analyse(text)
+    }
+
+    pub fn name(&self, t: Term) -> &str {
+        self.names.get(t as usize).map_or("?", |s| s.as_str())
+    }
+
+    /// The term of one word: by stem and synonyms, else as a typo of a known word.
+    fn lookup(&self, word: &str) -> Option<Term> {
+        if let Some(&t) = self.terms.get(&stem(word)) {
+            return Some(t);
+        }
+        let n = word.chars().count();
+        if n < 5 {
+            return None;
+        }
+        let limit = if n >= 9 { 2 } else { 1 };
+        let mut best: Option<(usize, Term)> = None;
+        for variant in deletions(word).chain(std::iter::once(word.to_string())) {
+            for (known, term) in self.fuzzy.get(&variant).into_iter().flatten() {
+                let d = strsim::damerau_levenshtein(word, known);
+                if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, *term));
+                }
+            }
+        }
+        best.map(|(_, t)| t)
+    }
+
+    fn phrase_at(&self, words: &[String]) -> Option<(usize, Term)> {
+        let max = self.longest_phrase.min(words.len());
+        for len in (2..=max).rev() {
+            let stems: Vec<String> = words[..len].iter().map(|w| stem(w)).collect();
+            if let Some(&t) = self.phrases.get(&stems) {
+                return Some((len, t));
+            }
+        }
+        None
+    }
+
+    /// Splits a text into content tokens with their sentence, clause and negation.
+    pub fn analyse(&self, text: &str) -> Analysis {
+        let mut analysis = Analysis::default();
+        let mut unknown: HashMap<String, Term> = HashMap::new();
+        let (mut sentence, mut clause, mut pos) = (0u32, 0u32, 0u32);
+        let mut negation_at: Option<u32> = None;
+        let mut in_sentence = false;
+        let all = pieces(text);
+        let words: Vec<String> = all
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Word(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut i = 0; // index into words
+        let mut p = 0; // index into pieces
+        while p < all.len() {
+            match &all[p] {
+                Piece::SentenceEnd => {
+                    if in_sentence {
+                        sentence += 1;
+                        clause += 1;
+                        in_sentence = false;
+                    }
+                    negation_at = None;
+                    p += 1;
+                    continue;
+                }
+                Piece::ClauseEnd => {
+                    clause += 1;
+                    negation_at = None;
+                    p += 1;
+                    continue;
+                }
+                Piece::Word(_) => {}
+            }
+            in_sentence = true;
+            let reach = |n: Option<u32>| n.is_some_and(|n| pos - n <= NEGATION_REACH);
+            if let Some((len, term)) = self.phrase_at(&words[i..]) {
+                let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
+                let negated = reach(negation_at) && !own_negation;
+                analysis.tokens.push(Token {
+                    term,
+                    sentence,
+                    clause,
+                    pos,
+                    negated,
+                });
+                analysis.words += len;
+                pos += 1;
+                i += len;
+                p += len;
+                continue;
+            }
+            let w = &words[i];
+            analysis.words += 1;
+            if is_negation(w) {
+                analysis.function_words += 1;
+                negation_at = Some(pos);
+            } else if is_stop_word(w) {
+                analysis.function_words += 1;
+            } else {
+                let term = self.lookup(w).unwrap_or_else(|| {
+                    let next = UNKNOWN + unknown.len() as Term;
+                    *unknown.entry(stem(w)).or_insert(next)
+                });
+                analysis.tokens.push(Token {
+                    term,
+                    sentence,
+                    clause,
+                    pos,
+                    negated: reach(negation_at),
+                });
+                pos += 1;
+            }
+            i += 1;
+            p += 1;
+        }
+        analysis.sentences = sentence + u32::from(in_sentence);
+        analysis
+    }
+}
+
+/// Every string made by deleting one character.
+fn deletions(w: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = w.chars().collect();
+    (0..chars.len()).map(move |i| {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| *c)
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        let mut l = Lexicon::new(&[
+            vec!["memory".into(), "address space".into(), "heap".into()],
+            vec!["breaking".into(), "not backward compatible".into()],
+        ]);
+        l.learn("threads share memory");
+        l.learn("own stack");
+        l
+    }
+
+    #[test]
+    fn folds_case_accents_and_quotes() {
+        assert_eq!(fold("Thréads DON\u{2019}T"), "threads don't");
+    }
+
+    #[test]
+    fn contractions_become_negations() {
+        let words: Vec<Piece> = pieces("Threads don't share");
+        assert!(words.contains(&Piece::Word("not".into())));
+    }
+
+    #[test]
+    fn stems_synonyms_and_typos_meet_on_one_term() {
+        let l = lex();
+        let a = l.analyse("Threading shares the adress space");
+        let b = l.analyse("threads share memory");
+        let ta: Vec<Term> = a.tokens.iter().map(|t| t.term).collect();
+        let tb: Vec<Term> = b.tokens.iter().map(|t| t.term).collect();
+        // "threading" stems to "thread"; "address space" is a synonym phrase of "memory", but its
+        // typo'd form is not, so only the first two meet.
+        assert_eq!(ta[..2], tb[..2]);
+        let c = l.analyse("thraeds onw memroy");
+        assert_eq!(
+            c.tokens[0].term, tb[0],
+            "a transposition in a long word is forgiven"
+        );
+        assert_eq!(c.tokens[2].term, tb[2]);
+        assert!(
+            !Analysis::is_known(c.tokens[1].term),
+            "short words must be spelt right"
+        );
+    }
+
+    #[test]
+    fn negation_marks_the_next_few_words_of_its_clause() {
+        let l = lex();
+        let a = l.analyse("threads do not share memory, processes share memory");
+        let negated: Vec<bool> = a.tokens.iter().map(|t| t.negated).collect();
+        assert_eq!(negated, vec![false, true, true, false, false, false]);
+    }
+
+    #[test]
+    fn a_synonym_phrase_with_a_negation_is_not_negated_again() {
+        let l = lex();
+        let a = l.analyse("the change is not backward compatible");
+        let last = a.tokens.last().unwrap();
+        assert_eq!(l.name(last.term), "break");
+        assert!(!last.negated);
+    }
+
+    #[test]
+    fn sentences_and_function_words_are_counted() {
+        let l = lex();
+        let a = l.analyse("Threads share memory. The process owns it!");
+        assert_eq!(a.sentences, 2);
+        assert_eq!(a.function_words, 2);
+    }
+}

@@ -1,0 +1,4 @@
+//! One integration binary, a module per area (as ripgrep's tests are laid out).
+
+mod bank;
+mod util;
