@@ -1,3 +1,315 @@
 //! Grading answers: exact kinds, text normalisation, rubrics and reference similarity.
+//!
+//! A [`Grader`] is built once from a bank: it compiles every rubric and model answer against one
+//! [`text::Lexicon`] so that grading an answer is a few hash look-ups per word.
 
+pub mod eval;
+pub mod exact;
+pub mod reference;
+pub mod rubric;
 pub mod text;
+pub mod verdict;
+
+use crate::bank::{Bank, Instance, Kind, Normaliser, Question};
+use reference::{Features, Idf, Weights};
+use rubric::CompiledRubric;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use text::{Analysis, Lexicon, Term};
+pub use verdict::Verdict;
+
+/// The longest answer graded; Discord's text input holds as much.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// A member's answer. Option and item indices are in file order (the display order is the
+/// instance's business).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Choice(usize),
+    Multi(Vec<usize>),
+    TrueFalse(bool),
+    /// Items as the member ordered them, each by its index in the right order.
+    Order(Vec<usize>),
+    Text(String),
+}
+
+/// Why an answer was not graded: each message is written for the member.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("Your answer is empty: write a few words and send it again.")]
+    Empty,
+    #[error("Your answer is {chars} characters long; the limit is 4,000. Shorten it and send it again.")]
+    TooLong { chars: usize },
+    #[error("Pick one of the options by its number, 1 to {options}.")]
+    NotAnOption { options: usize },
+    #[error("Answer true or false.")]
+    NotTrueOrFalse,
+    #[error("List every item once, by its number (1 to {items}), in the order you choose, e.g. `{example}`.")]
+    NotAnOrder { items: usize, example: String },
+    #[error("That answer does not fit this kind of question.")]
+    WrongKind,
+}
+
+/// The grade of one answer, for the Discord layer and the terminal to render.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grade {
+    pub question: String,
+    /// 0.0 to 1.0.
+    pub score: f64,
+    pub verdict: Verdict,
+    /// Key points the answer made (their text).
+    pub hit: Vec<String>,
+    /// Key points it did not make.
+    pub missed: Vec<String>,
+    /// Misconceptions it stated, and key points it stated the opposite of.
+    pub misconceptions: Vec<String>,
+    /// The right answer: the option, the version, the model answer.
+    pub answer: String,
+    /// Notes on the grade ("reads as a list of keywords").
+    pub notes: Vec<String>,
+}
+
+struct Compiled {
+    rubric: Option<CompiledRubric>,
+    prompt: Analysis,
+    reference: Analysis,
+}
+
+/// Grades answers to the questions of one bank.
+pub struct Grader {
+    lexicon: Lexicon,
+    compiled: HashMap<String, Compiled>,
+    idf: Idf,
+    weights: Weights,
+}
+
+/// A free-text answer with fewer function words than this share reads as a keyword list.
+pub const KEYWORD_LIST_FUNCTION_SHARE: f64 = 0.12;
+
+impl Grader {
+    pub fn new(bank: &Bank) -> Grader {
+        let mut lexicon = Lexicon::new(bank.synonyms());
+        let mut rubrics = HashMap::new();
+        for q in bank.questions() {
+            if let Kind::FreeText(r) = &q.kind {
+                rubrics.insert(q.id.0.clone(), rubric::compile(&mut lexicon, r));
+            }
+        }
+        let mut texts = Vec::new();
+        for q in bank.questions() {
+            if let Kind::FreeText(r) = &q.kind {
+                lexicon.learn(&r.model_answer);
+                texts.push(q.prompt.as_str());
+                texts.push(r.model_answer.as_str());
+            }
+        }
+        let mut compiled = HashMap::new();
+        for q in bank.questions() {
+            let reference = match &q.kind {
+                Kind::FreeText(r) => lexicon.analyse(&r.model_answer),
+                _ => Analysis::default(),
+            };
+            compiled.insert(
+                q.id.0.clone(),
+                Compiled { rubric: rubrics.remove(&q.id.0), prompt: lexicon.analyse(&q.prompt), reference },
+            );
+        }
+        let docs: Vec<Analysis> = texts.iter().map(|t| lexicon.analyse(t)).collect();
+        let idf = Idf::from_documents(&docs);
+        Grader { lexicon, compiled, idf, weights: reference::DEFAULT_WEIGHTS }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Phrasings of a question that use only the prompt's words (so could never earn anything).
+    pub fn prompt_only_phrasings(&self, q: &Question) -> Vec<(String, usize)> {
+        let Some(c) = self.compiled.get(&q.id.0) else { return vec![] };
+        let Some(r) = &c.rubric else { return vec![] };
+        let prompt: HashSet<Term> = c.prompt.tokens.iter().map(|t| t.term).collect();
+        rubric::prompt_only_phrasings(r, &prompt)
+    }
+
+    /// Grades a typed answer: a number for an option, `true`/`false`, numbers for an order, or
+    /// text, as the terminal and the batch command take it.
+    pub fn grade_text(&self, inst: &Instance, text: &str) -> Result<Grade, AnswerError> {
+        let answer = parse_answer(inst, text)?;
+        self.grade(inst, &answer)
+    }
+
+    pub fn grade(&self, inst: &Instance, answer: &Answer) -> Result<Grade, AnswerError> {
+        let q = inst.question;
+        let mut g = Grade {
+            question: q.id.0.clone(),
+            score: 0.0,
+            verdict: Verdict::Wrong,
+            hit: vec![],
+            missed: vec![],
+            misconceptions: vec![],
+            answer: String::new(),
+            notes: vec![],
+        };
+        match (&q.kind, answer) {
+            (Kind::Choice { options, answer: right }, Answer::Choice(i)) => {
+                if *i >= options.len() {
+                    return Err(AnswerError::NotAnOption { options: options.len() });
+                }
+                g.score = f64::from(u8::from(i == right));
+                g.answer = options[*right].clone();
+            }
+            (Kind::Multi { options, answers }, Answer::Multi(picked)) => {
+                if picked.iter().any(|i| *i >= options.len()) {
+                    return Err(AnswerError::NotAnOption { options: options.len() });
+                }
+                g.score = exact::multi(answers, picked);
+                g.answer = answers.iter().map(|&i| options[i].as_str()).collect::<Vec<_>>().join("; ");
+            }
+            (Kind::TrueFalse { answer: right }, Answer::TrueFalse(b)) => {
+                g.score = f64::from(u8::from(b == right));
+                g.answer = right.to_string();
+            }
+            (Kind::Order { items }, Answer::Order(order)) => {
+                if !is_permutation(order, items.len()) {
+                    return Err(order_error(items.len()));
+                }
+                g.score = exact::order(order, items.len());
+                g.answer = items.join(" → ");
+            }
+            (Kind::Short { answer: right, accept, normalise }, Answer::Text(t)) => {
+                check_text(t)?;
+                let expected: Vec<&str> = std::iter::once(right.as_str()).chain(accept.iter().map(|s| s.as_str())).collect();
+                g.score = f64::from(u8::from(exact::short(t, &expected, *normalise)));
+                g.answer = right.clone();
+            }
+            (Kind::Generated(_), Answer::Text(t)) => {
+                check_text(t)?;
+                let gen = inst.generated.as_ref().expect("a generated question has an instance");
+                let expected: Vec<&str> =
+                    std::iter::once(gen.answer.as_str()).chain(gen.accept.iter().map(|s| s.as_str())).collect();
+                g.score = f64::from(u8::from(exact::short(t, &expected, Normaliser::Version)));
+                g.answer = gen.answer.clone();
+            }
+            (Kind::FreeText(r), Answer::Text(t)) => {
+                check_text(t)?;
+                self.grade_free_text(q, t, &mut g);
+                g.answer = r.model_answer.clone();
+                return Ok(g);
+            }
+            _ => return Err(AnswerError::WrongKind),
+        }
+        g.verdict = Verdict::of_exact(g.score);
+        Ok(g)
+    }
+
+    fn grade_free_text(&self, q: &Question, text: &str, g: &mut Grade) {
+        let c = &self.compiled[&q.id.0];
+        let rubric = c.rubric.as_ref().expect("a free-text question has a compiled rubric");
+        let a = self.lexicon.analyse(text);
+        let m = rubric::mark(rubric, &a);
+        let mut score = m.score;
+        g.hit = m.hit.iter().map(|&i| rubric.points[i].text.clone()).collect();
+        g.missed = m.missed.iter().map(|&i| rubric.points[i].text.clone()).collect();
+        g.misconceptions = m.misconceptions.iter().map(|&i| rubric.misconceptions[i].text.clone()).collect();
+        for &i in &m.contradicted {
+            g.misconceptions.push(format!("You said the opposite of: {}", rubric.points[i].text));
+        }
+        if is_keyword_list(&a) && score > verdict::KEYWORD_LIST_CAP {
+            score = verdict::KEYWORD_LIST_CAP;
+            g.notes.push("This reads as a list of keywords: explain them in a sentence for full credit.".into());
+        }
+        g.score = round3(score);
+        g.verdict = Verdict::of_score(g.score);
+    }
+
+    /// The reference-similarity features of an answer to a free-text question.
+    pub fn reference_features(&self, q: &Question, text: &str) -> Option<Features> {
+        let c = self.compiled.get(&q.id.0)?;
+        c.rubric.as_ref()?;
+        Some(reference::features(&self.idf, &c.prompt, &c.reference, &self.lexicon.analyse(text)))
+    }
+
+    /// The reference similarity of an answer to a free-text question's model answer, 0 to 1.
+    pub fn reference_score(&self, q: &Question, text: &str) -> Option<f64> {
+        self.reference_features(q, text).map(|f| self.weights.score(&f))
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Words with hardly any function words between them: a list, not an explanation.
+pub fn is_keyword_list(a: &Analysis) -> bool {
+    a.words >= 3 && (a.function_words as f64) < KEYWORD_LIST_FUNCTION_SHARE * a.words as f64
+}
+
+fn check_text(t: &str) -> Result<(), AnswerError> {
+    let chars = t.chars().count();
+    if t.trim().is_empty() {
+        Err(AnswerError::Empty)
+    } else if chars > MAX_ANSWER_CHARS {
+        Err(AnswerError::TooLong { chars })
+    } else {
+        Ok(())
+    }
+}
+
+fn is_permutation(order: &[usize], n: usize) -> bool {
+    let mut seen = vec![false; n];
+    order.len() == n && order.iter().all(|&i| i < n && !std::mem::replace(&mut seen[i], true))
+}
+
+fn order_error(n: usize) -> AnswerError {
+    AnswerError::NotAnOrder { items: n, example: (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(" ") }
+}
+
+/// Reads a typed answer for an instance: numbers refer to the options as displayed.
+pub fn parse_answer(inst: &Instance, text: &str) -> Result<Answer, AnswerError> {
+    check_text(text)?;
+    let t = text.trim();
+    let numbers = || -> Option<Vec<usize>> {
+        t.split(|c: char| c == ',' || c.is_whitespace() || c == '>' || c == '-')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<usize>().ok())
+            .collect()
+    };
+    // A displayed position (1-based) to the option's index in file order.
+    let to_index = |n: usize| -> Option<usize> { n.checked_sub(1).and_then(|p| inst.order.get(p).copied()) };
+    match &inst.question.kind {
+        Kind::Choice { options, .. } => {
+            let by_text = options.iter().position(|o| exact::normalise(o, Normaliser::Text) == exact::normalise(t, Normaliser::Text));
+            let by_number = t.parse::<usize>().ok().and_then(to_index);
+            let by_letter = single_letter(t).and_then(|n| to_index(n + 1));
+            by_number.or(by_letter).or(by_text).map(Answer::Choice).ok_or(AnswerError::NotAnOption { options: options.len() })
+        }
+        Kind::Multi { options, .. } => {
+            let picked: Option<Vec<usize>> = numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
+            match picked {
+                Some(p) if !p.is_empty() => Ok(Answer::Multi(p)),
+                _ => Err(AnswerError::NotAnOption { options: options.len() }),
+            }
+        }
+        Kind::TrueFalse { .. } => match exact::normalise(t, Normaliser::Text).as_str() {
+            "true" | "t" | "yes" | "y" | "1" => Ok(Answer::TrueFalse(true)),
+            "false" | "f" | "no" | "n" | "0" => Ok(Answer::TrueFalse(false)),
+            _ => Err(AnswerError::NotTrueOrFalse),
+        },
+        Kind::Order { items } => {
+            let order: Option<Vec<usize>> = numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
+            match order {
+                Some(o) if is_permutation(&o, items.len()) => Ok(Answer::Order(o)),
+                _ => Err(order_error(items.len())),
+            }
+        }
+        Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => Ok(Answer::Text(text.to_string())),
+    }
+}
+
+fn single_letter(t: &str) -> Option<usize> {
+    let mut chars = t.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_alphabetic() => Some((c.to_ascii_lowercase() as u8 - b'a') as usize),
+        _ => None,
+    }
+}

@@ -164,6 +164,14 @@ const NEGATIONS: &[&str] = &[
     "lack", "lacks", "lacking",
 ];
 
+/// Negative contractions typed without their apostrophe, as chat often has them.
+const APOSTROPHE_LESS_NOT: &[(&str, &str)] = &[
+    ("dont", "do"), ("doesnt", "does"), ("didnt", "did"), ("isnt", "is"), ("arent", "are"),
+    ("wasnt", "was"), ("werent", "were"), ("cant", "can"), ("wont", "will"), ("shouldnt", "should"),
+    ("wouldnt", "would"), ("couldnt", "could"), ("havent", "have"), ("hasnt", "has"), ("hadnt", "had"),
+    ("mustnt", "must"),
+];
+
 /// Words that start a new clause inside a sentence.
 const CLAUSE_BREAKS: &[&str] = &[
     "but", "whereas", "while", "whilst", "although", "though", "however", "unlike", "instead",
@@ -216,7 +224,10 @@ pub fn pieces(text: &str) -> Vec<Piece> {
         }
         let w = std::mem::take(word);
         let w = w.trim_matches('\'');
-        if let Some(stem) = w.strip_suffix("n't") {
+        if let Some(base) = APOSTROPHE_LESS_NOT.iter().find(|(c, _)| *c == w).map(|(_, b)| *b) {
+            out.push(Piece::Word(base.to_string()));
+            out.push(Piece::Word("not".into()));
+        } else if let Some(stem) = w.strip_suffix("n't") {
             let stem = match stem {
                 "ca" => "can",
                 "wo" => "will",
@@ -415,7 +426,7 @@ impl Lexicon {
         best.map(|(_, t)| t)
     }
 
-    fn phrase_at(&self, words: &[String]) -> Option<(usize, Term)> {
+    fn phrase_at(&self, words: &[&str]) -> Option<(usize, Term)> {
         let max = self.longest_phrase.min(words.len());
         for len in (2..=max).rev() {
             let stems: Vec<String> = words[..len].iter().map(|w| stem(w)).collect();
@@ -434,15 +445,7 @@ impl Lexicon {
         let mut negation_at: Option<u32> = None;
         let mut in_sentence = false;
         let all = pieces(text);
-        let words: Vec<String> = all
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Word(w) => Some(w.clone()),
-                _ => None,
-            })
-            .collect();
-        let mut i = 0; // index into words
-        let mut p = 0; // index into pieces
+        let mut p = 0;
         while p < all.len() {
             match &all[p] {
                 Piece::SentenceEnd => {
@@ -463,47 +466,46 @@ impl Lexicon {
                 }
                 Piece::Word(_) => {}
             }
-            in_sentence = true;
-            let reach = |n: Option<u32>| n.is_some_and(|n| pos - n <= NEGATION_REACH);
-            if let Some((len, term)) = self.phrase_at(&words[i..]) {
-                let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
-                let negated = reach(negation_at) && !own_negation;
-                analysis.tokens.push(Token {
-                    term,
-                    sentence,
-                    clause,
-                    pos,
-                    negated,
-                });
-                analysis.words += len;
-                pos += 1;
-                i += len;
-                p += len;
-                continue;
+            // A run of words up to the next boundary: synonym phrases never cross one.
+            let run_end = all[p..].iter().position(|x| !matches!(x, Piece::Word(_))).map_or(all.len(), |k| p + k);
+            let words: Vec<&str> = all[p..run_end]
+                .iter()
+                .map(|x| match x {
+                    Piece::Word(w) => w.as_str(),
+                    _ => unreachable!("a run holds words only"),
+                })
+                .collect();
+            let mut i = 0;
+            while i < words.len() {
+                in_sentence = true;
+                let reach = |n: Option<u32>| n.is_some_and(|n| pos - n <= NEGATION_REACH);
+                if let Some((len, term)) = self.phrase_at(&words[i..]) {
+                    let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
+                    let negated = reach(negation_at) && !own_negation;
+                    analysis.tokens.push(Token { term, sentence, clause, pos, negated });
+                    analysis.words += len;
+                    pos += 1;
+                    i += len;
+                    continue;
+                }
+                let w = words[i];
+                analysis.words += 1;
+                if is_negation(w) {
+                    analysis.function_words += 1;
+                    negation_at = Some(pos);
+                } else if is_stop_word(w) {
+                    analysis.function_words += 1;
+                } else {
+                    let term = self.lookup(w).unwrap_or_else(|| {
+                        let next = UNKNOWN + unknown.len() as Term;
+                        *unknown.entry(stem(w)).or_insert(next)
+                    });
+                    analysis.tokens.push(Token { term, sentence, clause, pos, negated: reach(negation_at) });
+                    pos += 1;
+                }
+                i += 1;
             }
-            let w = &words[i];
-            analysis.words += 1;
-            if is_negation(w) {
-                analysis.function_words += 1;
-                negation_at = Some(pos);
-            } else if is_stop_word(w) {
-                analysis.function_words += 1;
-            } else {
-                let term = self.lookup(w).unwrap_or_else(|| {
-                    let next = UNKNOWN + unknown.len() as Term;
-                    *unknown.entry(stem(w)).or_insert(next)
-                });
-                analysis.tokens.push(Token {
-                    term,
-                    sentence,
-                    clause,
-                    pos,
-                    negated: reach(negation_at),
-                });
-                pos += 1;
-            }
-            i += 1;
-            p += 1;
+            p = run_end;
         }
         analysis.sentences = sentence + u32::from(in_sentence);
         analysis

@@ -1,0 +1,65 @@
+//! How well the grader agrees with the labelled answers in `tests/data/labelled/`:
+//! band agreement, the confusion matrix and every severe error.
+//!
+//!     cargo run --release --example agreement [-- FILE.jsonl ...]
+
+use interview_bot::bank::{Bank, BankSource};
+use interview_bot::grade::eval::{evaluate, read_jsonl};
+use interview_bot::grade::Grader;
+use std::collections::BTreeMap;
+
+fn main() {
+    let mut files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/labelled");
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .expect("tests/data/labelled exists")
+            .filter_map(|e| e.ok().map(|e| e.path().display().to_string()))
+            .filter(|p| p.ends_with(".jsonl"))
+            .collect();
+        found.sort();
+        files = found;
+    }
+    let bank = Bank::load(&BankSource::Dir(concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let grader = Grader::new(&bank);
+    let mut items = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+        items.extend(read_jsonl(f, &src).unwrap_or_else(|e| panic!("{e}")));
+    }
+    let report = evaluate(&bank, &grader, &items).unwrap_or_else(|e| panic!("{e}"));
+    let questions: std::collections::HashSet<&str> = items.iter().map(|i| i.question.as_str()).collect();
+    println!("{} labelled answers to {} questions", report.total(), questions.len());
+    println!("\n{}", report.confusion_table());
+    let mut by_style: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for o in &report.outcomes {
+        let e = by_style.entry(o.item.style.as_str()).or_default();
+        e.1 += 1;
+        if o.verdict == o.item.label {
+            e.0 += 1;
+        }
+    }
+    println!("agreement by style:");
+    for (style, (ok, n)) in &by_style {
+        println!("  {style:<16} {ok:>3}/{n:<3}");
+    }
+    let verbose = std::env::var("VERBOSE").is_ok();
+    println!("\nsevere errors:");
+    for o in report.severe() {
+        println!("  [{}] {} graded {} ({:.2}): {}", o.item.question, o.item.label, o.verdict, o.score, o.item.answer);
+    }
+    if verbose {
+        println!("\nother disagreements:");
+        for o in report.outcomes.iter().filter(|o| o.verdict != o.item.label) {
+            println!("  [{}] {} {} graded {} ({:.2}): {}", o.item.question, o.item.style, o.item.label, o.verdict, o.score, o.item.answer);
+        }
+    }
+    println!(
+        "\nagreement={:.3} severe={:.3} ({} of {})",
+        report.agreement(),
+        report.severe_rate(),
+        report.severe().len(),
+        report.total()
+    );
+}

@@ -1,0 +1,137 @@
+//! The command line: subcommands over the library.
+
+mod grade;
+mod play;
+mod questions;
+
+use crate::bank::{Bank, BankSource, Question};
+use crate::grade::Grader;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A Discord bot that posts a daily interview question, grades answers and keeps scores.
+#[derive(Parser, Debug)]
+#[command(name = "interview-bot", version)]
+pub struct Cli {
+    /// The question bank folder [default: ./questions, else the bank built into the binary].
+    #[arg(
+        long,
+        global = true,
+        env = "INTERVIEW_BOT_QUESTIONS",
+        value_name = "DIR"
+    )]
+    pub questions: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check, list and show the questions of a bank.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+    /// Grade one answer, or a batch of answers from a JSONL file.
+    Grade(grade::GradeArgs),
+    /// The quiz in a terminal: questions, your answers from standard input, grades and feedback.
+    Play(play::PlayArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuestionsCommand {
+    /// Validate a bank: print a summary and exit 0, or list every error and exit 1.
+    Check {
+        /// The folder to check [default: --questions, ./questions, or the built-in bank].
+        dir: Option<PathBuf>,
+    },
+    /// List the questions, one a line, or as JSON.
+    List(ListArgs),
+    /// Show one question in full: prompt, options, answer, explanation, rubric.
+    Show {
+        /// The question id.
+        id: String,
+        /// The seed of the round: it orders the options and makes generated questions.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Questions(QuestionsCommand::Check { dir }) => {
+            let source = BankSource::resolve(dir.or(cli.questions));
+            Ok(questions::check(&source))
+        }
+        Command::Questions(QuestionsCommand::List(args)) => {
+            let bank = load_bank(cli.questions)?;
+            questions::list(&bank, args)
+        }
+        Command::Grade(args) => {
+            let (bank, grader) = load(cli.questions)?;
+            grade::run(&bank, &grader, args)
+        }
+        Command::Play(args) => {
+            let (bank, grader) = load(cli.questions)?;
+            play::run(&bank, &grader, args, &mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+        }
+        Command::Questions(QuestionsCommand::Show { id, seed }) => {
+            let bank = load_bank(cli.questions)?;
+            let q = find(&bank, &id)?;
+            write!(std::io::stdout(), "{}", questions::show(q, seed))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Loads the bank that every command uses; a broken bank stops the command with its errors.
+pub fn load_bank(dir: Option<PathBuf>) -> anyhow::Result<Bank> {
+    let source = BankSource::resolve(dir);
+    Bank::load(&source).map_err(|e| anyhow::anyhow!("cannot use {}: {e}", source.describe()))
+}
+
+/// The bank and its grader, as every command that grades needs them.
+pub fn load(dir: Option<PathBuf>) -> anyhow::Result<(Bank, Grader)> {
+    let bank = load_bank(dir)?;
+    let grader = Grader::new(&bank);
+    Ok((bank, grader))
+}
+
+fn find<'b>(bank: &'b Bank, id: &str) -> anyhow::Result<&'b Question> {
+    bank.get(id).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no question has the id `{id}`: `interview-bot questions list` shows the ids"
+        )
+    })
+}
+

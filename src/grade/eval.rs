@@ -1,0 +1,99 @@
+//! Measuring the grader against labelled answers: band agreement, confusion and severe errors.
+
+use super::{Grader, Verdict};
+use crate::bank::Bank;
+use serde::Deserialize;
+
+/// One labelled answer, as stored in `tests/data/labelled/*.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Labelled {
+    pub question: String,
+    pub answer: String,
+    pub label: Verdict,
+    #[serde(default)]
+    pub style: String,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// Reads JSONL; a bad line is an error naming the file and line.
+pub fn read_jsonl(name: &str, src: &str) -> Result<Vec<Labelled>, String> {
+    src.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| serde_json::from_str(l).map_err(|e| format!("{name}:{}: {e}", n + 1)))
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub item: Labelled,
+    pub verdict: Verdict,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub outcomes: Vec<Outcome>,
+    /// `confusion[label][verdict]`, in the order wrong, partial, correct.
+    pub confusion: [[usize; 3]; 3],
+}
+
+fn idx(v: Verdict) -> usize {
+    match v {
+        Verdict::Wrong => 0,
+        Verdict::Partial => 1,
+        Verdict::Correct => 2,
+    }
+}
+
+impl Report {
+    pub fn total(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    pub fn agreement(&self) -> f64 {
+        let same: usize = (0..3).map(|i| self.confusion[i][i]).sum();
+        same as f64 / self.total().max(1) as f64
+    }
+
+    /// A correct answer graded wrong, or a wrong one graded correct.
+    pub fn severe(&self) -> Vec<&Outcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| {
+                matches!(
+                    (o.item.label, o.verdict),
+                    (Verdict::Correct, Verdict::Wrong) | (Verdict::Wrong, Verdict::Correct)
+                )
+            })
+            .collect()
+    }
+
+    pub fn severe_rate(&self) -> f64 {
+        self.severe().len() as f64 / self.total().max(1) as f64
+    }
+
+    pub fn confusion_table(&self) -> String {
+        let mut out = String::from("label \\ graded    wrong  partial  correct\n");
+        for (i, name) in ["wrong", "partial", "correct"].iter().enumerate() {
+            let row = self.confusion[i];
+            out.push_str(&format!("{name:<16} {:>6} {:>8} {:>8}\n", row[0], row[1], row[2]));
+        }
+        out
+    }
+}
+
+/// Grades every labelled answer; an unknown question id is an error.
+pub fn evaluate(bank: &Bank, grader: &Grader, items: &[Labelled]) -> Result<Report, String> {
+    let mut report = Report::default();
+    for item in items {
+        let q = bank.get(&item.question).ok_or_else(|| format!("no question `{}`", item.question))?;
+        let g = grader
+            .grade_text(&q.instance(item.seed), &item.answer)
+            .map_err(|e| format!("{}: {e}", item.question))?;
+        report.confusion[idx(item.label)][idx(g.verdict)] += 1;
+        report.outcomes.push(Outcome { item: item.clone(), verdict: g.verdict, score: g.score });
+    }
+    Ok(report)
+}
