@@ -20,8 +20,10 @@ fn main() {
         found.sort();
         files = found;
     }
-    let bank = Bank::load(&BankSource::Dir(concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let bank = Bank::load(&BankSource::Dir(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into(),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
     let grader = Grader::new(&bank);
     let mut items = Vec::new();
     for f in &files {
@@ -29,8 +31,13 @@ fn main() {
         items.extend(read_jsonl(f, &src).unwrap_or_else(|e| panic!("{e}")));
     }
     let report = evaluate(&bank, &grader, &items).unwrap_or_else(|e| panic!("{e}"));
-    let questions: std::collections::HashSet<&str> = items.iter().map(|i| i.question.as_str()).collect();
-    println!("{} labelled answers to {} questions", report.total(), questions.len());
+    let questions: std::collections::HashSet<&str> =
+        items.iter().map(|i| i.question.as_str()).collect();
+    println!(
+        "{} labelled answers to {} questions",
+        report.total(),
+        questions.len()
+    );
     println!("\n{}", report.confusion_table());
     let mut by_style: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for o in &report.outcomes {
@@ -45,14 +52,33 @@ fn main() {
         println!("  {style:<16} {ok:>3}/{n:<3}");
     }
     let verbose = std::env::var("VERBOSE").is_ok();
+    if let Ok(path) = std::env::var("SCORES") {
+        let rows: Vec<String> = report
+            .outcomes
+            .iter()
+            .map(|o| {
+                format!(
+                    "{}\t{}\t{}\t{}",
+                    o.item.question, o.item.style, o.item.label, o.score
+                )
+            })
+            .collect();
+        std::fs::write(&path, rows.join("\n")).expect("SCORES is a writable path");
+    }
     println!("\nsevere errors:");
     for o in report.severe() {
-        println!("  [{}] {} graded {} ({:.2}): {}", o.item.question, o.item.label, o.verdict, o.score, o.item.answer);
+        println!(
+            "  [{}] {} graded {} ({:.2}): {}",
+            o.item.question, o.item.label, o.verdict, o.score, o.item.answer
+        );
     }
     if verbose {
         println!("\nother disagreements:");
         for o in report.outcomes.iter().filter(|o| o.verdict != o.item.label) {
-            println!("  [{}] {} {} graded {} ({:.2}): {}", o.item.question, o.item.style, o.item.label, o.verdict, o.score, o.item.answer);
+            println!(
+                "  [{}] {} {} graded {} ({:.2}): {}",
+                o.item.question, o.item.style, o.item.label, o.verdict, o.score, o.item.answer
+            );
         }
     }
     println!(

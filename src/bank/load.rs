@@ -41,6 +41,7 @@ struct RawQuestion {
     points: Option<Vec<RawPoint>>,
     misconceptions: Option<Vec<RawMisconception>>,
     model_answer: Option<String>,
+    subjects: Option<Vec<String>>,
     template: Option<Template>,
 }
 
@@ -49,6 +50,7 @@ struct RawQuestion {
 struct RawPoint {
     text: String,
     weight: Option<f64>,
+    subject: Option<String>,
     #[serde(default)]
     phrasings: Vec<String>,
 }
@@ -310,7 +312,7 @@ impl Validator<'_> {
         }
     }
 
-    fn question(&mut self, q: RawQuestion, topic: &str) -> Option<Question> {
+    fn question(&mut self, mut q: RawQuestion, topic: &str) -> Option<Question> {
         let id_chars = self.id.chars().count();
         if !is_kebab(&self.id) || id_chars > MAX_ID_CHARS {
             self.err(format!(
@@ -338,17 +340,22 @@ impl Validator<'_> {
             }
         }
         let prompt = if kind_name == KindName::Generated {
-            q.prompt.unwrap_or_default().trim().to_string()
+            q.prompt.take().unwrap_or_default().trim().to_string()
         } else {
-            self.required_text("prompt", q.prompt, MAX_PROMPT_CHARS, "an embed description")
+            self.required_text(
+                "prompt",
+                q.prompt.take(),
+                MAX_PROMPT_CHARS,
+                "an embed description",
+            )
         };
         let explanation = self.required_text(
             "explanation",
-            q.explanation,
+            q.explanation.take(),
             MAX_EXPLANATION_CHARS,
             "an embed field",
         );
-        let source = self.required_text("source", q.source, 100, "a source name");
+        let source = self.required_text("source", q.source.take(), 100, "a source name");
         for tag in &q.tags {
             if !is_kebab(tag) {
                 self.err(format!(
@@ -357,19 +364,8 @@ impl Validator<'_> {
             }
         }
         let errors_before = self.errors.len();
-        let kind = self.kind(
-            kind_name,
-            q.options,
-            q.answer,
-            q.answers,
-            q.items,
-            q.accept,
-            q.normalise,
-            q.points,
-            q.misconceptions,
-            q.model_answer,
-            q.template,
-        );
+        let tags = std::mem::take(&mut q.tags);
+        let kind = self.kind(kind_name, &mut q);
         if self.errors.len() > errors_before {
             return None;
         }
@@ -380,28 +376,22 @@ impl Validator<'_> {
             prompt,
             explanation,
             source,
-            tags: q.tags,
+            tags,
             kind: kind?,
             file: self.file.to_string(),
             line: self.line,
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn kind(
-        &mut self,
-        kind: KindName,
-        options: Option<Vec<String>>,
-        answer: Option<toml::Value>,
-        answers: Option<Vec<i64>>,
-        items: Option<Vec<String>>,
-        accept: Option<Vec<String>>,
-        normalise: Option<Normaliser>,
-        points: Option<Vec<RawPoint>>,
-        misconceptions: Option<Vec<RawMisconception>>,
-        model_answer: Option<String>,
-        template: Option<Template>,
-    ) -> Option<Kind> {
+    fn kind(&mut self, kind: KindName, q: &mut RawQuestion) -> Option<Kind> {
+        let (options, answer, answers, items) = (
+            q.options.take(),
+            q.answer.take(),
+            q.answers.take(),
+            q.items.take(),
+        );
+        let (accept, normalise, template) =
+            (q.accept.take(), q.normalise.take(), q.template.take());
         match kind {
             KindName::Choice => {
                 let options = options.unwrap_or_default();
@@ -476,7 +466,12 @@ impl Validator<'_> {
                 })
             }
             KindName::FreeText => self
-                .rubric(points, misconceptions, model_answer)
+                .rubric(
+                    q.points.take(),
+                    q.misconceptions.take(),
+                    q.model_answer.take(),
+                    q.subjects.take(),
+                )
                 .map(Kind::FreeText),
             KindName::Generated => match template {
                 Some(t) => Some(Kind::Generated(t)),
@@ -493,7 +488,21 @@ impl Validator<'_> {
         points: Option<Vec<RawPoint>>,
         misconceptions: Option<Vec<RawMisconception>>,
         model_answer: Option<String>,
+        subjects: Option<Vec<String>>,
     ) -> Option<Rubric> {
+        let subjects: Vec<Vec<String>> = subjects
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                s.split('|')
+                    .map(|w| w.trim().to_lowercase())
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .collect();
+        if subjects.len() == 1 || subjects.iter().any(|s: &Vec<String>| s.is_empty()) {
+            self.err("`subjects` needs at least two non-empty entries, such as [\"process | processes\", \"thread | threads\"]");
+        }
         let raw_points = points.unwrap_or_default();
         if raw_points.is_empty() {
             self.err("the rubric is empty: add 2 to 5 [[question.points]], each with `text` and `phrasings`");
@@ -522,10 +531,22 @@ impl Validator<'_> {
                 ));
             }
             self.phrasings(&format!("key point {}", i + 1), &p.phrasings);
+            let subject = p.subject.as_ref().and_then(|name| {
+                let name = name.trim().to_lowercase();
+                let found = subjects.iter().position(|alts| alts.contains(&name));
+                if found.is_none() {
+                    self.err(format!(
+                        "key point {} is about subject `{name}`, which is not one of the question's `subjects`",
+                        i + 1
+                    ));
+                }
+                found
+            });
             out.push(KeyPoint {
                 text: p.text.trim().to_string(),
                 weight,
                 phrasings: p.phrasings,
+                subject,
             });
         }
         let mut wrong = Vec::new();
@@ -548,6 +569,7 @@ impl Validator<'_> {
             });
         }
         Some(Rubric {
+            subjects,
             points: out,
             misconceptions: wrong,
             model_answer,
@@ -598,6 +620,7 @@ fn present_fields(q: &RawQuestion) -> Vec<&'static str> {
     add(q.points.is_some(), "points");
     add(q.misconceptions.is_some(), "misconceptions");
     add(q.model_answer.is_some(), "model_answer");
+    add(q.subjects.is_some(), "subjects");
     add(q.template.is_some(), "template");
     out
 }
@@ -609,7 +632,7 @@ fn allowed_fields(kind: KindName) -> &'static [&'static str] {
         KindName::TrueFalse => &["answer"],
         KindName::Order => &["items"],
         KindName::Short => &["answer", "accept", "normalise"],
-        KindName::FreeText => &["points", "misconceptions", "model_answer"],
+        KindName::FreeText => &["points", "misconceptions", "model_answer", "subjects"],
         KindName::Generated => &["template"],
     }
 }

@@ -119,6 +119,8 @@ pub struct KeyPoint {
     pub text: String,
     pub weight: f64,
     pub phrasings: Vec<String>,
+    /// Which of the rubric's subjects the point is about (an index into `Rubric::subjects`).
+    pub subject: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +132,9 @@ pub struct Misconception {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rubric {
+    /// The things a comparison question contrasts, each as its alternative words
+    /// (`["process", "processes"]`): a point said of the wrong one is a swap, not a hit.
+    pub subjects: Vec<Vec<String>>,
     pub points: Vec<KeyPoint>,
     pub misconceptions: Vec<Misconception>,
     pub model_answer: String,

@@ -64,18 +64,34 @@ pub fn run(bank: &Bank, grader: &Grader, args: GradeArgs) -> anyhow::Result<Exit
     let grade = grade_one(bank, grader, &id, &answer, args.seed)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let line = GradeLine { line: None, seed: args.seed, grade: &grade };
+        let line = GradeLine {
+            line: None,
+            seed: args.seed,
+            grade: &grade,
+        };
         writeln!(out, "{}", serde_json::to_string(&line)?)?;
     } else {
         let q = bank.get(&id).expect("graded, so it exists");
-        write!(out, "{}", render(&grade, &q.instance(args.seed).explanation()))?;
+        write!(
+            out,
+            "{}",
+            render(&grade, &q.instance(args.seed).explanation())
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn grade_one(bank: &Bank, grader: &Grader, id: &str, answer: &str, seed: u64) -> anyhow::Result<Grade> {
+fn grade_one(
+    bank: &Bank,
+    grader: &Grader,
+    id: &str,
+    answer: &str,
+    seed: u64,
+) -> anyhow::Result<Grade> {
     let q = bank.get(id).ok_or_else(|| {
-        anyhow::anyhow!("no question has the id `{id}`: `interview-bot questions list` shows the ids")
+        anyhow::anyhow!(
+            "no question has the id `{id}`: `interview-bot questions list` shows the ids"
+        )
     })?;
     Ok(grader.grade_text(&q.instance(seed), answer)?)
 }
@@ -96,7 +112,11 @@ fn batch(bank: &Bank, grader: &Grader, path: &PathBuf) -> anyhow::Result<ExitCod
             .and_then(|b| grade_one(bank, grader, &b.question, &b.answer, b.seed).map(|g| (g, b.seed)));
         match result {
             Ok((grade, seed)) => {
-                let line = GradeLine { line: Some(n), seed, grade: &grade };
+                let line = GradeLine {
+                    line: Some(n),
+                    seed,
+                    grade: &grade,
+                };
                 writeln!(out, "{}", serde_json::to_string(&line)?)?;
             }
             Err(e) => {
@@ -114,7 +134,11 @@ fn batch(bank: &Bank, grader: &Grader, path: &PathBuf) -> anyhow::Result<ExitCod
 
 /// A grade as the terminal shows it.
 pub fn render(g: &Grade, explanation: &str) -> String {
-    let mut out = format!("{} ({:.0}%)\n", g.verdict.as_str().to_uppercase(), g.score * 100.0);
+    let mut out = format!(
+        "{} ({:.0}%)\n",
+        g.verdict.as_str().to_uppercase(),
+        g.score * 100.0
+    );
     for h in &g.hit {
         out.push_str(&format!("  ✓ {h}\n"));
     }

@@ -98,7 +98,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Play(args) => {
             let (bank, grader) = load(cli.questions)?;
-            play::run(&bank, &grader, args, &mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+            play::run(
+                &bank,
+                &grader,
+                args,
+                &mut std::io::stdin().lock(),
+                &mut std::io::stdout().lock(),
+            )
         }
         Command::Questions(QuestionsCommand::Show { id, seed }) => {
             let bank = load_bank(cli.questions)?;
@@ -134,4 +140,3 @@ fn find<'b>(bank: &'b Bank, id: &str) -> anyhow::Result<&'b Question> {
         )
     })
 }
-

@@ -25,7 +25,8 @@ pub struct PlayArgs {
 }
 
 fn parse_difficulty(s: &str) -> Result<Difficulty, String> {
-    Difficulty::parse(s).ok_or_else(|| format!("`{s}` is not a difficulty: use easy, medium or hard"))
+    Difficulty::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a difficulty: use easy, medium or hard"))
 }
 
 fn how_to_answer(q: &Question) -> &'static str {
@@ -49,7 +50,10 @@ pub fn run(
     if let Some(t) = &args.topic {
         if bank.topic(t).is_none() {
             let ids: Vec<&str> = bank.topics().iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!("no topic `{t}` in the bank; the topics are: {}", ids.join(", "));
+            anyhow::bail!(
+                "no topic `{t}` in the bank; the topics are: {}",
+                ids.join(", ")
+            );
         }
     }
     let pool: Vec<&Question> = bank
@@ -70,7 +74,14 @@ pub fn run(
     'questions: for (n, &i) in order.iter().take(count).enumerate() {
         let q = pool[i];
         let inst = q.instance(rng.below(u32::MAX as usize) as u64);
-        writeln!(out, "\nQuestion {} of {count} · {} · {} · {}", n + 1, q.topic, q.difficulty, q.kind.name())?;
+        writeln!(
+            out,
+            "\nQuestion {} of {count} · {} · {} · {}",
+            n + 1,
+            q.topic,
+            q.difficulty,
+            q.kind.name()
+        )?;
         writeln!(out, "{}", inst.prompt)?;
         for (k, (_, text)) in inst.shown().enumerate() {
             writeln!(out, "  {}. {text}", k + 1)?;
@@ -93,7 +104,11 @@ pub fn run(
         total += grade.score;
         write!(out, "{}", render(&grade, &inst.explanation()))?;
     }
-    let verdict = if asked == 0 { Verdict::Wrong } else { Verdict::of_score(total / asked as f64) };
+    let verdict = if asked == 0 {
+        Verdict::Wrong
+    } else {
+        Verdict::of_score(total / asked as f64)
+    };
     writeln!(
         out,
         "\nDone: {total:.1} out of {asked} ({verdict}). Replay this set with --seed {seed}."

@@ -78,7 +78,10 @@ impl Report {
         let mut out = String::from("label \\ graded    wrong  partial  correct\n");
         for (i, name) in ["wrong", "partial", "correct"].iter().enumerate() {
             let row = self.confusion[i];
-            out.push_str(&format!("{name:<16} {:>6} {:>8} {:>8}\n", row[0], row[1], row[2]));
+            out.push_str(&format!(
+                "{name:<16} {:>6} {:>8} {:>8}\n",
+                row[0], row[1], row[2]
+            ));
         }
         out
     }
@@ -88,12 +91,18 @@ impl Report {
 pub fn evaluate(bank: &Bank, grader: &Grader, items: &[Labelled]) -> Result<Report, String> {
     let mut report = Report::default();
     for item in items {
-        let q = bank.get(&item.question).ok_or_else(|| format!("no question `{}`", item.question))?;
+        let q = bank
+            .get(&item.question)
+            .ok_or_else(|| format!("no question `{}`", item.question))?;
         let g = grader
             .grade_text(&q.instance(item.seed), &item.answer)
             .map_err(|e| format!("{}: {e}", item.question))?;
         report.confusion[idx(item.label)][idx(g.verdict)] += 1;
-        report.outcomes.push(Outcome { item: item.clone(), verdict: g.verdict, score: g.score });
+        report.outcomes.push(Outcome {
+            item: item.clone(),
+            verdict: g.verdict,
+            score: g.score,
+        });
     }
     Ok(report)
 }

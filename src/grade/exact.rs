@@ -60,7 +60,10 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
 }
 
 /// Words that may stand around a short answer without changing it ("the answer is ps").
-const FILLER: &[&str] = &["the", "a", "an", "answer", "is", "it", "its", "use", "command", "i", "would", "version", "be", "should", "get", "you", "can", "run", "to", "type"];
+const FILLER: &[&str] = &[
+    "the", "a", "an", "answer", "is", "it", "its", "use", "command", "i", "would", "version", "be",
+    "should", "get", "you", "can", "run", "to", "type",
+];
 
 /// Whether a short answer matches the expected answer or one of the accepted variants.
 pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
@@ -69,7 +72,7 @@ pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
         return false;
     }
     let variants: Vec<String> = expected.iter().map(|e| normalise(e, how)).collect();
-    if variants.iter().any(|v| *v == given) {
+    if variants.contains(&given) {
         return true;
     }
     match how {
@@ -87,7 +90,10 @@ pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
                     let vw: Vec<&str> = v.split(' ').collect();
                     words.windows(vw.len()).enumerate().any(|(i, w)| {
                         w == vw.as_slice()
-                            && words[..i].iter().chain(&words[i + vw.len()..]).all(|x| FILLER.contains(x))
+                            && words[..i]
+                                .iter()
+                                .chain(&words[i + vw.len()..])
+                                .all(|x| FILLER.contains(x))
                     })
                 });
             typo || said
@@ -128,13 +134,30 @@ mod tests {
     #[test]
     fn short_answers_fold_case_space_punctuation_and_quotes() {
         let ps = ["ps", "ps aux", "ps -ef", "top", "ls /proc"];
-        for a in ["ps", " PS ", "`ps`", "\"ps aux\"", "ps -ef", "ps  -EF", "ls /proc", "I would use ps aux"] {
+        for a in [
+            "ps",
+            " PS ",
+            "`ps`",
+            "\"ps aux\"",
+            "ps -ef",
+            "ps  -EF",
+            "ls /proc",
+            "I would use ps aux",
+        ] {
             assert!(short(a, &ps, Normaliser::Text), "{a}");
         }
-        for a in ["pd", "ls", "kill", "ps is not it at all, use something else"] {
+        for a in [
+            "pd",
+            "ls",
+            "kill",
+            "ps is not it at all, use something else",
+        ] {
             assert!(!short(a, &ps, Normaliser::Text), "{a}");
         }
-        assert!(short("Sofmax", &["softmax"], Normaliser::Text), "one typo in a long word");
+        assert!(
+            short("Sofmax", &["softmax"], Normaliser::Text),
+            "one typo in a long word"
+        );
         assert!(!short("Sofmix", &["softmax"], Normaliser::Text));
     }
 

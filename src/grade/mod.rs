@@ -38,7 +38,9 @@ pub enum Answer {
 pub enum AnswerError {
     #[error("Your answer is empty: write a few words and send it again.")]
     Empty,
-    #[error("Your answer is {chars} characters long; the limit is 4,000. Shorten it and send it again.")]
+    #[error(
+        "Your answer is {chars} characters long; the limit is 4,000. Shorten it and send it again."
+    )]
     TooLong { chars: usize },
     #[error("Pick one of the options by its number, 1 to {options}.")]
     NotAnOption { options: usize },
@@ -111,12 +113,21 @@ impl Grader {
             };
             compiled.insert(
                 q.id.0.clone(),
-                Compiled { rubric: rubrics.remove(&q.id.0), prompt: lexicon.analyse(&q.prompt), reference },
+                Compiled {
+                    rubric: rubrics.remove(&q.id.0),
+                    prompt: lexicon.analyse(&q.prompt),
+                    reference,
+                },
             );
         }
         let docs: Vec<Analysis> = texts.iter().map(|t| lexicon.analyse(t)).collect();
         let idf = Idf::from_documents(&docs);
-        Grader { lexicon, compiled, idf, weights: reference::DEFAULT_WEIGHTS }
+        Grader {
+            lexicon,
+            compiled,
+            idf,
+            weights: reference::DEFAULT_WEIGHTS,
+        }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -125,7 +136,9 @@ impl Grader {
 
     /// Phrasings of a question that use only the prompt's words (so could never earn anything).
     pub fn prompt_only_phrasings(&self, q: &Question) -> Vec<(String, usize)> {
-        let Some(c) = self.compiled.get(&q.id.0) else { return vec![] };
+        let Some(c) = self.compiled.get(&q.id.0) else {
+            return vec![];
+        };
         let Some(r) = &c.rubric else { return vec![] };
         let prompt: HashSet<Term> = c.prompt.tokens.iter().map(|t| t.term).collect();
         rubric::prompt_only_phrasings(r, &prompt)
@@ -151,19 +164,33 @@ impl Grader {
             notes: vec![],
         };
         match (&q.kind, answer) {
-            (Kind::Choice { options, answer: right }, Answer::Choice(i)) => {
+            (
+                Kind::Choice {
+                    options,
+                    answer: right,
+                },
+                Answer::Choice(i),
+            ) => {
                 if *i >= options.len() {
-                    return Err(AnswerError::NotAnOption { options: options.len() });
+                    return Err(AnswerError::NotAnOption {
+                        options: options.len(),
+                    });
                 }
                 g.score = f64::from(u8::from(i == right));
                 g.answer = options[*right].clone();
             }
             (Kind::Multi { options, answers }, Answer::Multi(picked)) => {
                 if picked.iter().any(|i| *i >= options.len()) {
-                    return Err(AnswerError::NotAnOption { options: options.len() });
+                    return Err(AnswerError::NotAnOption {
+                        options: options.len(),
+                    });
                 }
                 g.score = exact::multi(answers, picked);
-                g.answer = answers.iter().map(|&i| options[i].as_str()).collect::<Vec<_>>().join("; ");
+                g.answer = answers
+                    .iter()
+                    .map(|&i| options[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
             }
             (Kind::TrueFalse { answer: right }, Answer::TrueFalse(b)) => {
                 g.score = f64::from(u8::from(b == right));
@@ -176,17 +203,30 @@ impl Grader {
                 g.score = exact::order(order, items.len());
                 g.answer = items.join(" → ");
             }
-            (Kind::Short { answer: right, accept, normalise }, Answer::Text(t)) => {
+            (
+                Kind::Short {
+                    answer: right,
+                    accept,
+                    normalise,
+                },
+                Answer::Text(t),
+            ) => {
                 check_text(t)?;
-                let expected: Vec<&str> = std::iter::once(right.as_str()).chain(accept.iter().map(|s| s.as_str())).collect();
+                let expected: Vec<&str> = std::iter::once(right.as_str())
+                    .chain(accept.iter().map(|s| s.as_str()))
+                    .collect();
                 g.score = f64::from(u8::from(exact::short(t, &expected, *normalise)));
                 g.answer = right.clone();
             }
             (Kind::Generated(_), Answer::Text(t)) => {
                 check_text(t)?;
-                let gen = inst.generated.as_ref().expect("a generated question has an instance");
-                let expected: Vec<&str> =
-                    std::iter::once(gen.answer.as_str()).chain(gen.accept.iter().map(|s| s.as_str())).collect();
+                let gen = inst
+                    .generated
+                    .as_ref()
+                    .expect("a generated question has an instance");
+                let expected: Vec<&str> = std::iter::once(gen.answer.as_str())
+                    .chain(gen.accept.iter().map(|s| s.as_str()))
+                    .collect();
                 g.score = f64::from(u8::from(exact::short(t, &expected, Normaliser::Version)));
                 g.answer = gen.answer.clone();
             }
@@ -204,19 +244,46 @@ impl Grader {
 
     fn grade_free_text(&self, q: &Question, text: &str, g: &mut Grade) {
         let c = &self.compiled[&q.id.0];
-        let rubric = c.rubric.as_ref().expect("a free-text question has a compiled rubric");
+        let rubric = c
+            .rubric
+            .as_ref()
+            .expect("a free-text question has a compiled rubric");
         let a = self.lexicon.analyse(text);
         let m = rubric::mark(rubric, &a);
         let mut score = m.score;
-        g.hit = m.hit.iter().map(|&i| rubric.points[i].text.clone()).collect();
-        g.missed = m.missed.iter().map(|&i| rubric.points[i].text.clone()).collect();
-        g.misconceptions = m.misconceptions.iter().map(|&i| rubric.misconceptions[i].text.clone()).collect();
+        g.hit = m
+            .hit
+            .iter()
+            .map(|&i| rubric.points[i].text.clone())
+            .collect();
+        g.missed = m
+            .missed
+            .iter()
+            .map(|&i| rubric.points[i].text.clone())
+            .collect();
+        g.misconceptions = m
+            .misconceptions
+            .iter()
+            .map(|&i| rubric.misconceptions[i].text.clone())
+            .collect();
         for &i in &m.contradicted {
-            g.misconceptions.push(format!("You said the opposite of: {}", rubric.points[i].text));
+            g.misconceptions.push(format!(
+                "You said the opposite of: {}",
+                rubric.points[i].text
+            ));
+        }
+        for &i in &m.swapped {
+            g.misconceptions.push(format!(
+                "You said this of the wrong one: {}",
+                rubric.points[i].text
+            ));
         }
         if is_keyword_list(&a) && score > verdict::KEYWORD_LIST_CAP {
             score = verdict::KEYWORD_LIST_CAP;
-            g.notes.push("This reads as a list of keywords: explain them in a sentence for full credit.".into());
+            g.notes.push(
+                "This reads as a list of keywords: explain them in a sentence for full credit."
+                    .into(),
+            );
         }
         g.score = round3(score);
         g.verdict = Verdict::of_score(g.score);
@@ -226,12 +293,18 @@ impl Grader {
     pub fn reference_features(&self, q: &Question, text: &str) -> Option<Features> {
         let c = self.compiled.get(&q.id.0)?;
         c.rubric.as_ref()?;
-        Some(reference::features(&self.idf, &c.prompt, &c.reference, &self.lexicon.analyse(text)))
+        Some(reference::features(
+            &self.idf,
+            &c.prompt,
+            &c.reference,
+            &self.lexicon.analyse(text),
+        ))
     }
 
     /// The reference similarity of an answer to a free-text question's model answer, 0 to 1.
     pub fn reference_score(&self, q: &Question, text: &str) -> Option<f64> {
-        self.reference_features(q, text).map(|f| self.weights.score(&f))
+        self.reference_features(q, text)
+            .map(|f| self.weights.score(&f))
     }
 }
 
@@ -257,11 +330,17 @@ fn check_text(t: &str) -> Result<(), AnswerError> {
 
 fn is_permutation(order: &[usize], n: usize) -> bool {
     let mut seen = vec![false; n];
-    order.len() == n && order.iter().all(|&i| i < n && !std::mem::replace(&mut seen[i], true))
+    order.len() == n
+        && order
+            .iter()
+            .all(|&i| i < n && !std::mem::replace(&mut seen[i], true))
 }
 
 fn order_error(n: usize) -> AnswerError {
-    AnswerError::NotAnOrder { items: n, example: (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(" ") }
+    AnswerError::NotAnOrder {
+        items: n,
+        example: (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(" "),
+    }
 }
 
 /// Reads a typed answer for an instance: numbers refer to the options as displayed.
@@ -275,19 +354,31 @@ pub fn parse_answer(inst: &Instance, text: &str) -> Result<Answer, AnswerError> 
             .collect()
     };
     // A displayed position (1-based) to the option's index in file order.
-    let to_index = |n: usize| -> Option<usize> { n.checked_sub(1).and_then(|p| inst.order.get(p).copied()) };
+    let to_index =
+        |n: usize| -> Option<usize> { n.checked_sub(1).and_then(|p| inst.order.get(p).copied()) };
     match &inst.question.kind {
         Kind::Choice { options, .. } => {
-            let by_text = options.iter().position(|o| exact::normalise(o, Normaliser::Text) == exact::normalise(t, Normaliser::Text));
+            let by_text = options.iter().position(|o| {
+                exact::normalise(o, Normaliser::Text) == exact::normalise(t, Normaliser::Text)
+            });
             let by_number = t.parse::<usize>().ok().and_then(to_index);
             let by_letter = single_letter(t).and_then(|n| to_index(n + 1));
-            by_number.or(by_letter).or(by_text).map(Answer::Choice).ok_or(AnswerError::NotAnOption { options: options.len() })
+            by_number
+                .or(by_letter)
+                .or(by_text)
+                .map(Answer::Choice)
+                .ok_or(AnswerError::NotAnOption {
+                    options: options.len(),
+                })
         }
         Kind::Multi { options, .. } => {
-            let picked: Option<Vec<usize>> = numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
+            let picked: Option<Vec<usize>> =
+                numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
             match picked {
                 Some(p) if !p.is_empty() => Ok(Answer::Multi(p)),
-                _ => Err(AnswerError::NotAnOption { options: options.len() }),
+                _ => Err(AnswerError::NotAnOption {
+                    options: options.len(),
+                }),
             }
         }
         Kind::TrueFalse { .. } => match exact::normalise(t, Normaliser::Text).as_str() {
@@ -296,20 +387,25 @@ pub fn parse_answer(inst: &Instance, text: &str) -> Result<Answer, AnswerError> 
             _ => Err(AnswerError::NotTrueOrFalse),
         },
         Kind::Order { items } => {
-            let order: Option<Vec<usize>> = numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
+            let order: Option<Vec<usize>> =
+                numbers().and_then(|ns| ns.into_iter().map(to_index).collect());
             match order {
                 Some(o) if is_permutation(&o, items.len()) => Ok(Answer::Order(o)),
                 _ => Err(order_error(items.len())),
             }
         }
-        Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => Ok(Answer::Text(text.to_string())),
+        Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => {
+            Ok(Answer::Text(text.to_string()))
+        }
     }
 }
 
 fn single_letter(t: &str) -> Option<usize> {
     let mut chars = t.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_alphabetic() => Some((c.to_ascii_lowercase() as u8 - b'a') as usize),
+        (Some(c), None) if c.is_ascii_alphabetic() => {
+            Some((c.to_ascii_lowercase() as u8 - b'a') as usize)
+        }
         _ => None,
     }
 }

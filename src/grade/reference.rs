@@ -23,17 +23,29 @@ impl Idf {
         let mut n = 0usize;
         for d in docs {
             n += 1;
-            let terms: HashSet<Term> = d.tokens.iter().map(|t| t.term).filter(|t| Analysis::is_known(*t)).collect();
+            let terms: HashSet<Term> = d
+                .tokens
+                .iter()
+                .map(|t| t.term)
+                .filter(|t| Analysis::is_known(*t))
+                .collect();
             for t in terms {
                 *df.entry(t).or_default() += 1;
             }
         }
         let idf = |df: usize| ((n as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
-        Idf { map: df.into_iter().map(|(t, d)| (t, idf(d))).collect(), default: idf(0) }
+        Idf {
+            map: df.into_iter().map(|(t, d)| (t, idf(d))).collect(),
+            default: idf(0),
+        }
     }
 
     pub fn of(&self, t: Term) -> f64 {
-        self.map.get(&t).copied().unwrap_or(if self.default > 0.0 { self.default } else { 1.0 })
+        self.map.get(&t).copied().unwrap_or(if self.default > 0.0 {
+            self.default
+        } else {
+            1.0
+        })
     }
 }
 
@@ -46,12 +58,56 @@ pub struct Features {
     pub length: f64,
     /// Recall of the reference's words with the question's words kept in.
     pub recall_all: f64,
+    /// Share of the reference's adjacent word pairs that stand close together in the answer.
+    pub bigram_recall: f64,
+    /// The square root of `recall`: the first words found matter most.
+    pub recall_sqrt: f64,
+    /// log(1 + content words of the answer).
+    pub log_length: f64,
 }
 
+/// How many features a [`Features`] holds.
+pub const FEATURES: usize = 8;
+
 impl Features {
-    pub fn as_array(&self) -> [f64; 5] {
-        [self.cosine, self.recall, self.precision, self.length, self.recall_all]
+    pub fn as_array(&self) -> [f64; FEATURES] {
+        [
+            self.cosine,
+            self.recall,
+            self.precision,
+            self.length,
+            self.recall_all,
+            self.bigram_recall,
+            self.recall_sqrt,
+            self.log_length,
+        ]
     }
+}
+
+fn bigram_recall(reference: &Analysis, answer: &Analysis, skip: &HashSet<Term>) -> f64 {
+    let r: Vec<Term> = reference.tokens.iter().map(|t| t.term).collect();
+    let pairs: Vec<(Term, Term)> = r
+        .windows(2)
+        .filter(|w| w[0] != w[1] && !(skip.contains(&w[0]) && skip.contains(&w[1])))
+        .map(|w| (w[0], w[1]))
+        .collect();
+    if pairs.is_empty() {
+        return 0.0;
+    }
+    let mut at: HashMap<Term, Vec<u32>> = HashMap::new();
+    for t in &answer.tokens {
+        at.entry(t.term).or_default().push(t.pos);
+    }
+    let found = pairs
+        .iter()
+        .filter(|(x, y)| {
+            let (Some(px), Some(py)) = (at.get(x), at.get(y)) else {
+                return false;
+            };
+            px.iter().any(|a| py.iter().any(|b| a.abs_diff(*b) <= 2))
+        })
+        .count();
+    found as f64 / pairs.len() as f64
 }
 
 fn counts(a: &Analysis, skip: &HashSet<Term>) -> HashMap<Term, f64> {
@@ -64,7 +120,12 @@ fn counts(a: &Analysis, skip: &HashSet<Term>) -> HashMap<Term, f64> {
     m
 }
 
-pub fn features(idf: &Idf, question: &Analysis, reference: &Analysis, answer: &Analysis) -> Features {
+pub fn features(
+    idf: &Idf,
+    question: &Analysis,
+    reference: &Analysis,
+    answer: &Analysis,
+) -> Features {
     let q: HashSet<Term> = question.tokens.iter().map(|t| t.term).collect();
     let none = HashSet::new();
     let r = counts(reference, &q);
@@ -74,20 +135,36 @@ pub fn features(idf: &Idf, question: &Analysis, reference: &Analysis, answer: &A
 
     let weight = |m: &HashMap<Term, f64>| -> f64 { m.keys().map(|t| idf.of(*t)).sum() };
     let shared = |x: &HashMap<Term, f64>, y: &HashMap<Term, f64>| -> f64 {
-        x.keys().filter(|t| y.contains_key(t)).map(|t| idf.of(*t)).sum()
+        x.keys()
+            .filter(|t| y.contains_key(t))
+            .map(|t| idf.of(*t))
+            .sum()
     };
     let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
 
-    let dot: f64 = a.iter().filter_map(|(t, ca)| r.get(t).map(|cr| ca * cr * idf.of(*t).powi(2))).sum();
-    let norm = |m: &HashMap<Term, f64>| m.iter().map(|(t, c)| (c * idf.of(*t)).powi(2)).sum::<f64>().sqrt();
+    let dot: f64 = a
+        .iter()
+        .filter_map(|(t, ca)| r.get(t).map(|cr| ca * cr * idf.of(*t).powi(2)))
+        .sum();
+    let norm = |m: &HashMap<Term, f64>| {
+        m.iter()
+            .map(|(t, c)| (c * idf.of(*t)).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    };
     let cosine = ratio(dot, norm(&a) * norm(&r));
 
     let len_a = answer.tokens.len() as f64;
     let len_r = reference.tokens.len().max(1) as f64;
+    let recall = ratio(shared(&r, &a), weight(&r));
+    let precision = ratio(shared(&a, &r), weight(&a));
     Features {
         cosine,
-        recall: ratio(shared(&r, &a), weight(&r)),
-        precision: ratio(shared(&a, &r), weight(&a)),
+        recall,
+        bigram_recall: bigram_recall(reference, answer, &q),
+        recall_sqrt: recall.sqrt(),
+        log_length: (1.0 + len_a).ln(),
+        precision,
         length: (len_a / len_r).min(1.5),
         recall_all: ratio(shared(&r_all, &a_all), weight(&r_all)),
     }
@@ -97,11 +174,14 @@ pub fn features(idf: &Idf, question: &Analysis, reference: &Analysis, answer: &A
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     pub bias: f64,
-    pub features: [f64; 5],
+    pub features: [f64; FEATURES],
 }
 
 /// Fitted by `cargo run --release --example asag` on assignments 1-8 of the Mohler data set.
-pub const DEFAULT_WEIGHTS: Weights = Weights { bias: 2.0, features: [1.0, 1.0, 0.5, 0.5, 0.5] };
+pub const DEFAULT_WEIGHTS: Weights = Weights {
+    bias: 2.721,
+    features: [0.351, -1.601, 0.490, 0.475, 0.687, -0.053, 1.879, 0.063],
+};
 
 impl Weights {
     /// The predicted grade on the 0-5 scale, clamped.

@@ -164,11 +164,36 @@ const NEGATIONS: &[&str] = &[
     "lack", "lacks", "lacking",
 ];
 
+/// Words after which a noun is the object of a preposition, not a clause's subject.
+const PREPOSITIONS: &[&str] = &[
+    "in", "inside", "within", "of", "between", "among", "from", "to", "into", "across", "by",
+    "with", "for", "per", "than", "unlike", "like", "on", "at", "about", "over", "under",
+    "through",
+];
+
+/// Words that may stand between a preposition and its noun.
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "its", "their", "each", "every", "this", "that", "these", "those", "his",
+    "her", "our", "your", "my", "one", "same", "other", "another", "all", "any", "some",
+];
+
 /// Negative contractions typed without their apostrophe, as chat often has them.
 const APOSTROPHE_LESS_NOT: &[(&str, &str)] = &[
-    ("dont", "do"), ("doesnt", "does"), ("didnt", "did"), ("isnt", "is"), ("arent", "are"),
-    ("wasnt", "was"), ("werent", "were"), ("cant", "can"), ("wont", "will"), ("shouldnt", "should"),
-    ("wouldnt", "would"), ("couldnt", "could"), ("havent", "have"), ("hasnt", "has"), ("hadnt", "had"),
+    ("dont", "do"),
+    ("doesnt", "does"),
+    ("didnt", "did"),
+    ("isnt", "is"),
+    ("arent", "are"),
+    ("wasnt", "was"),
+    ("werent", "were"),
+    ("cant", "can"),
+    ("wont", "will"),
+    ("shouldnt", "should"),
+    ("wouldnt", "would"),
+    ("couldnt", "could"),
+    ("havent", "have"),
+    ("hasnt", "has"),
+    ("hadnt", "had"),
     ("mustnt", "must"),
 ];
 
@@ -224,7 +249,11 @@ pub fn pieces(text: &str) -> Vec<Piece> {
         }
         let w = std::mem::take(word);
         let w = w.trim_matches('\'');
-        if let Some(base) = APOSTROPHE_LESS_NOT.iter().find(|(c, _)| *c == w).map(|(_, b)| *b) {
+        if let Some(base) = APOSTROPHE_LESS_NOT
+            .iter()
+            .find(|(c, _)| *c == w)
+            .map(|(_, b)| *b)
+        {
             out.push(Piece::Word(base.to_string()));
             out.push(Piece::Word("not".into()));
         } else if let Some(stem) = w.strip_suffix("n't") {
@@ -315,6 +344,8 @@ pub struct Token {
     pub pos: u32,
     /// A negation stands shortly before it in the same clause.
     pub negated: bool,
+    /// It is the object of a preposition ("inside a process"), so not what the clause is about.
+    pub after_preposition: bool,
 }
 
 /// An analysed text.
@@ -443,6 +474,7 @@ impl Lexicon {
         let mut unknown: HashMap<String, Term> = HashMap::new();
         let (mut sentence, mut clause, mut pos) = (0u32, 0u32, 0u32);
         let mut negation_at: Option<u32> = None;
+        let mut after_preposition = false;
         let mut in_sentence = false;
         let all = pieces(text);
         let mut p = 0;
@@ -455,19 +487,24 @@ impl Lexicon {
                         in_sentence = false;
                     }
                     negation_at = None;
+                    after_preposition = false;
                     p += 1;
                     continue;
                 }
                 Piece::ClauseEnd => {
                     clause += 1;
                     negation_at = None;
+                    after_preposition = false;
                     p += 1;
                     continue;
                 }
                 Piece::Word(_) => {}
             }
             // A run of words up to the next boundary: synonym phrases never cross one.
-            let run_end = all[p..].iter().position(|x| !matches!(x, Piece::Word(_))).map_or(all.len(), |k| p + k);
+            let run_end = all[p..]
+                .iter()
+                .position(|x| !matches!(x, Piece::Word(_)))
+                .map_or(all.len(), |k| p + k);
             let words: Vec<&str> = all[p..run_end]
                 .iter()
                 .map(|x| match x {
@@ -482,7 +519,15 @@ impl Lexicon {
                 if let Some((len, term)) = self.phrase_at(&words[i..]) {
                     let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
                     let negated = reach(negation_at) && !own_negation;
-                    analysis.tokens.push(Token { term, sentence, clause, pos, negated });
+                    analysis.tokens.push(Token {
+                        term,
+                        sentence,
+                        clause,
+                        pos,
+                        negated,
+                        after_preposition,
+                    });
+                    after_preposition = false;
                     analysis.words += len;
                     pos += 1;
                     i += len;
@@ -490,17 +535,31 @@ impl Lexicon {
                 }
                 let w = words[i];
                 analysis.words += 1;
+                let was_after_preposition = after_preposition;
+                if PREPOSITIONS.contains(&w) {
+                    after_preposition = true;
+                } else if !DETERMINERS.contains(&w) {
+                    after_preposition = false;
+                }
                 if is_negation(w) {
                     analysis.function_words += 1;
                     negation_at = Some(pos);
                 } else if is_stop_word(w) {
                     analysis.function_words += 1;
                 } else {
+                    let after_preposition = was_after_preposition;
                     let term = self.lookup(w).unwrap_or_else(|| {
                         let next = UNKNOWN + unknown.len() as Term;
                         *unknown.entry(stem(w)).or_insert(next)
                     });
-                    analysis.tokens.push(Token { term, sentence, clause, pos, negated: reach(negation_at) });
+                    analysis.tokens.push(Token {
+                        term,
+                        sentence,
+                        clause,
+                        pos,
+                        negated: reach(negation_at),
+                        after_preposition,
+                    });
                     pos += 1;
                 }
                 i += 1;

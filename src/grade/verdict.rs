@@ -10,7 +10,9 @@ pub const PARTIAL_FROM: f64 = 0.3;
 /// A bare list of keywords scores at most this: partial, however many points it names.
 pub const KEYWORD_LIST_CAP: f64 = 0.5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Wrong,
@@ -50,7 +52,9 @@ impl Verdict {
     }
 
     pub fn parse(s: &str) -> Option<Verdict> {
-        [Verdict::Wrong, Verdict::Partial, Verdict::Correct].into_iter().find(|v| v.as_str() == s)
+        [Verdict::Wrong, Verdict::Partial, Verdict::Correct]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
