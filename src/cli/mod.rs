@@ -122,15 +122,14 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Loads the bank that every command uses; a broken bank stops the command with its errors.
 pub fn load_bank(dir: Option<PathBuf>) -> anyhow::Result<Bank> {
-    let source = BankSource::resolve(dir);
-    Bank::load(&source).map_err(|e| anyhow::anyhow!("cannot use {}: {e}", source.describe()))
+    load(dir).map(|(bank, _)| bank)
 }
 
 /// The bank and its grader, as every command that grades needs them.
 pub fn load(dir: Option<PathBuf>) -> anyhow::Result<(Bank, Grader)> {
-    let bank = load_bank(dir)?;
-    let grader = Grader::new(&bank);
-    Ok((bank, grader))
+    let source = BankSource::resolve(dir);
+    crate::grade::load(&source)
+        .map_err(|e| anyhow::anyhow!("cannot use {}: {e}", source.describe()))
 }
 
 fn find<'b>(bank: &'b Bank, id: &str) -> anyhow::Result<&'b Question> {

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn check(source: &BankSource) -> ExitCode {
-    match Bank::load(source) {
-        Ok(bank) => {
+    match crate::grade::load(source) {
+        Ok((bank, _)) => {
             print!("{}", summary(&bank, source));
             ExitCode::SUCCESS
         }

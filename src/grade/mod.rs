@@ -308,6 +308,42 @@ impl Grader {
     }
 }
 
+/// Loads a bank and builds its grader; rubric phrasings that could never earn anything (every
+/// word is already in the prompt) are errors too, named like the loader's.
+pub fn load(source: &crate::bank::BankSource) -> Result<(Bank, Grader), crate::bank::BankErrors> {
+    let bank = Bank::load(source)?;
+    let grader = Grader::new(&bank);
+    let mut errors = Vec::new();
+    for q in bank.questions() {
+        let Kind::FreeText(r) = &q.kind else { continue };
+        for (what, j) in grader.prompt_only_phrasings(q) {
+            let phrasing = match what.strip_prefix("key point ") {
+                Some(n) => &r.points[n.parse::<usize>().unwrap_or(1) - 1].phrasings[j],
+                None => {
+                    let n: usize = what
+                        .trim_start_matches("misconception ")
+                        .parse()
+                        .unwrap_or(1);
+                    &r.misconceptions[n - 1].phrasings[j]
+                }
+            };
+            errors.push(crate::bank::BankError {
+                file: q.file.clone(),
+                line: Some(q.line),
+                id: Some(q.id.0.clone()),
+                message: format!(
+                    "{what}: the phrasing `{phrasing}` uses only words of the prompt, so it can never earn anything: add the word that carries the point"
+                ),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok((bank, grader))
+    } else {
+        Err(crate::bank::BankErrors(errors))
+    }
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }

@@ -125,7 +125,8 @@ impl Occurrences {
 }
 
 /// Which subject a match is said of: the nearest subject named before its last word in the
-/// sentence (objects of prepositions, as in "inside a process", do not count), else the first
+/// sentence (objects of prepositions and possessors, as in "inside a process" or "the process's
+/// memory", do not count), else the first
 /// named after it in its clause.
 fn bound_subject(a: &Analysis, matched: &[usize], subjects: &[HashSet<Term>]) -> Option<usize> {
     let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
@@ -138,13 +139,13 @@ fn bound_subject(a: &Analysis, matched: &[usize], subjects: &[HashSet<Term>]) ->
         .iter()
         .rev()
         .take_while(|t| t.sentence == at.sentence)
-        .filter(|t| !t.after_preposition)
+        .filter(|t| !t.modifier)
         .find_map(|t| subject_of(t.term));
     before.or_else(|| {
         a.tokens[last + 1..]
             .iter()
             .take_while(|t| t.clause == at.clause)
-            .filter(|t| !t.after_preposition)
+            .filter(|t| !t.modifier)
             .find_map(|t| subject_of(t.term))
     })
 }

@@ -125,11 +125,7 @@ const STOP_WORDS: &[&str] = &[
     "each",
     "every",
     "all",
-    "more",
-    "most",
     "much",
-    "many",
-    "only",
     "basically",
     "generally",
     "usually",
@@ -237,6 +233,8 @@ pub enum Piece {
     SentenceEnd,
     /// `,`, `;`, `:`, a dash, or a word such as `whereas`.
     ClauseEnd,
+    /// The word before was a possessor: `process's`, `threads'`.
+    Possessive,
 }
 
 pub fn pieces(text: &str) -> Vec<Piece> {
@@ -248,6 +246,7 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             return;
         }
         let w = std::mem::take(word);
+        let plural_possessive = w.ends_with("s'");
         let w = w.trim_matches('\'');
         if let Some(base) = APOSTROPHE_LESS_NOT
             .iter()
@@ -276,12 +275,21 @@ pub fn pieces(text: &str) -> Vec<Piece> {
         {
             if !base.is_empty() {
                 out.push(Piece::Word(base.to_string()));
+                let contraction = [
+                    "it", "that", "what", "there", "he", "she", "who", "here", "let",
+                ];
+                if w.ends_with("'s") && !contraction.contains(&base) {
+                    out.push(Piece::Possessive);
+                }
             }
         } else if !w.is_empty() {
             if CLAUSE_BREAKS.contains(&w) {
                 out.push(Piece::ClauseEnd);
             }
             out.push(Piece::Word(w.to_string()));
+            if plural_possessive {
+                out.push(Piece::Possessive);
+            }
         }
     };
     let chars: Vec<char> = folded.chars().collect();
@@ -344,8 +352,9 @@ pub struct Token {
     pub pos: u32,
     /// A negation stands shortly before it in the same clause.
     pub negated: bool,
-    /// It is the object of a preposition ("inside a process"), so not what the clause is about.
-    pub after_preposition: bool,
+    /// It modifies another word: the object of a preposition ("inside a process") or a possessor
+    /// ("the process's memory"), so it is not what the clause is about.
+    pub modifier: bool,
 }
 
 /// An analysed text.
@@ -474,7 +483,7 @@ impl Lexicon {
         let mut unknown: HashMap<String, Term> = HashMap::new();
         let (mut sentence, mut clause, mut pos) = (0u32, 0u32, 0u32);
         let mut negation_at: Option<u32> = None;
-        let mut after_preposition = false;
+        let mut modifier = false;
         let mut in_sentence = false;
         let all = pieces(text);
         let mut p = 0;
@@ -487,14 +496,21 @@ impl Lexicon {
                         in_sentence = false;
                     }
                     negation_at = None;
-                    after_preposition = false;
+                    modifier = false;
                     p += 1;
                     continue;
                 }
                 Piece::ClauseEnd => {
                     clause += 1;
                     negation_at = None;
-                    after_preposition = false;
+                    modifier = false;
+                    p += 1;
+                    continue;
+                }
+                Piece::Possessive => {
+                    if let Some(t) = analysis.tokens.last_mut() {
+                        t.modifier = true;
+                    }
                     p += 1;
                     continue;
                 }
@@ -525,9 +541,9 @@ impl Lexicon {
                         clause,
                         pos,
                         negated,
-                        after_preposition,
+                        modifier,
                     });
-                    after_preposition = false;
+                    modifier = false;
                     analysis.words += len;
                     pos += 1;
                     i += len;
@@ -535,11 +551,11 @@ impl Lexicon {
                 }
                 let w = words[i];
                 analysis.words += 1;
-                let was_after_preposition = after_preposition;
+                let was_modifier = modifier;
                 if PREPOSITIONS.contains(&w) {
-                    after_preposition = true;
+                    modifier = true;
                 } else if !DETERMINERS.contains(&w) {
-                    after_preposition = false;
+                    modifier = false;
                 }
                 if is_negation(w) {
                     analysis.function_words += 1;
@@ -547,7 +563,7 @@ impl Lexicon {
                 } else if is_stop_word(w) {
                     analysis.function_words += 1;
                 } else {
-                    let after_preposition = was_after_preposition;
+                    let modifier = was_modifier;
                     let term = self.lookup(w).unwrap_or_else(|| {
                         let next = UNKNOWN + unknown.len() as Term;
                         *unknown.entry(stem(w)).or_insert(next)
@@ -558,7 +574,7 @@ impl Lexicon {
                         clause,
                         pos,
                         negated: reach(negation_at),
-                        after_preposition,
+                        modifier,
                     });
                     pos += 1;
                 }

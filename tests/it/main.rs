@@ -1,4 +1,5 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
 mod bank;
+mod grade;
 mod util;
