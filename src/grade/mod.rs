@@ -75,6 +75,8 @@ struct Compiled {
     rubric: Option<CompiledRubric>,
     prompt: Analysis,
     reference: Analysis,
+    /// The terms of the question's own texts: typos resolve to these first.
+    vocabulary: HashSet<Term>,
 }
 
 /// Grades answers to the questions of one bank.
@@ -111,12 +113,29 @@ impl Grader {
                 Kind::FreeText(r) => lexicon.analyse(&r.model_answer),
                 _ => Analysis::default(),
             };
+            let rubric = rubrics.remove(&q.id.0);
+            let prompt = lexicon.analyse(&q.prompt);
+            let mut vocabulary: HashSet<Term> = prompt
+                .tokens
+                .iter()
+                .chain(&reference.tokens)
+                .map(|t| t.term)
+                .collect();
+            if let Some(r) = &rubric {
+                let phrasings = r
+                    .points
+                    .iter()
+                    .flat_map(|p| &p.phrasings)
+                    .chain(r.misconceptions.iter().flat_map(|m| &m.phrasings));
+                vocabulary.extend(phrasings.flat_map(|p| p.terms.iter().copied()));
+            }
             compiled.insert(
                 q.id.0.clone(),
                 Compiled {
-                    rubric: rubrics.remove(&q.id.0),
-                    prompt: lexicon.analyse(&q.prompt),
+                    rubric,
+                    prompt,
                     reference,
+                    vocabulary,
                 },
             );
         }
@@ -248,7 +267,7 @@ impl Grader {
             .rubric
             .as_ref()
             .expect("a free-text question has a compiled rubric");
-        let a = self.lexicon.analyse(text);
+        let a = self.lexicon.analyse_preferring(text, Some(&c.vocabulary));
         let m = rubric::mark(rubric, &a);
         let mut score = m.score;
         g.hit = m
@@ -278,7 +297,8 @@ impl Grader {
                 rubric.points[i].text
             ));
         }
-        if is_keyword_list(&a) && score > verdict::KEYWORD_LIST_CAP {
+        let list = (is_keyword_list(&a) && !pairs_terms(text)) || is_list_of_terms(text, &a);
+        if list && score > verdict::KEYWORD_LIST_CAP {
             score = verdict::KEYWORD_LIST_CAP;
             g.notes.push(
                 "This reads as a list of keywords: explain them in a sentence for full credit."
@@ -337,6 +357,32 @@ pub fn load(source: &crate::bank::BankSource) -> Result<(Bank, Grader), crate::b
             });
         }
     }
+    for q in bank.questions() {
+        let Kind::FreeText(r) = &q.kind else { continue };
+        let groups = r
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("key point {}", i + 1), &p.phrasings))
+            .chain(
+                r.misconceptions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (format!("misconception {}", i + 1), &m.phrasings)),
+            );
+        for (what, phrasings) in groups {
+            for p in phrasings {
+                if let Some(why) = rubric::shrinks(&grader.lexicon, p) {
+                    errors.push(crate::bank::BankError {
+                        file: q.file.clone(),
+                        line: Some(q.line),
+                        id: Some(q.id.0.clone()),
+                        message: format!("{what}: the phrasing `{p}` {why}: write the words that carry the point"),
+                    });
+                }
+            }
+        }
+    }
     if errors.is_empty() {
         Ok((bank, grader))
     } else {
@@ -351,6 +397,26 @@ fn round3(x: f64) -> f64 {
 /// Words with hardly any function words between them: a list, not an explanation.
 pub fn is_keyword_list(a: &Analysis) -> bool {
     a.words >= 3 && (a.function_words as f64) < KEYWORD_LIST_FUNCTION_SHARE * a.words as f64
+}
+
+/// Three or more comma-separated items of at most three words each, with few small words among
+/// them: "isolated memory, shared memory, unit of execution, lightweight".
+pub fn is_list_of_terms(text: &str, a: &Analysis) -> bool {
+    let items: Vec<usize> = text
+        .split([',', ';', '\n', '|'])
+        .map(|item| item.split_whitespace().count())
+        .filter(|&n| n > 0)
+        .collect();
+    items.len() >= 3
+        && items.iter().all(|&n| n <= 3)
+        && (a.function_words as f64) < 0.25 * a.words as f64
+}
+
+/// "major = breaking, minor: features": terms paired with their meaning are an explanation, not
+/// a bare list, however few small words they use.
+fn pairs_terms(text: &str) -> bool {
+    let pairs = text.matches(['=', ':', '→']).count() + text.matches("->").count();
+    pairs >= 2
 }
 
 fn check_text(t: &str) -> Result<(), AnswerError> {

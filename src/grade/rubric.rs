@@ -1,7 +1,7 @@
 //! Free-text grading by rubric: which key points an answer expresses, which misconceptions it
 //! states, and what a negation near a point does to it.
 
-use super::text::{is_negation, pieces, Analysis, Lexicon, Piece, Term};
+use super::text::{is_negation, pieces, Analysis, Lexicon, Piece, Term, Token};
 use crate::bank::Rubric;
 use std::collections::{HashMap, HashSet};
 
@@ -124,40 +124,80 @@ impl Occurrences {
     }
 }
 
-/// Which subject a match is said of: the nearest subject named before its last word in the
-/// sentence (objects of prepositions and possessors, as in "inside a process" or "the process's
-/// memory", do not count), else the first
-/// named after it in its clause.
-fn bound_subject(a: &Analysis, matched: &[usize], subjects: &[HashSet<Term>]) -> Option<usize> {
+/// Which subject the word at `i` is said of: in its clause, the nearest subject named before
+/// it, else the first after it; failing that, the nearest named earlier in the sentence. Objects
+/// of prepositions and possessors ("inside a process", "the process's memory") do not count,
+/// nor the words in `skip`.
+fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]) -> Option<usize> {
     let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
-    let &last = matched
-        .iter()
-        .filter(|&&i| subject_of(a.tokens[i].term).is_none())
-        .max()?;
-    let at = &a.tokens[last];
-    let before = a.tokens[..last]
-        .iter()
-        .rev()
-        .take_while(|t| t.sentence == at.sentence)
-        .filter(|t| !t.modifier)
+    let at = &a.tokens[i];
+    let candidate = |t: &&Token| !t.modifier && !skip.contains(&(t.pos as usize));
+    let before = || {
+        a.tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|t| t.sentence == at.sentence)
+    };
+    let in_clause_before = before()
+        .take_while(|t| t.clause == at.clause)
+        .filter(candidate)
         .find_map(|t| subject_of(t.term));
-    before.or_else(|| {
-        a.tokens[last + 1..]
+    let in_clause_after = || {
+        a.tokens[i + 1..]
             .iter()
             .take_while(|t| t.clause == at.clause)
-            .filter(|t| !t.modifier)
+            .filter(candidate)
             .find_map(|t| subject_of(t.term))
-    })
+    };
+    let earlier = || before().filter(candidate).find_map(|t| subject_of(t.term));
+    in_clause_before.or_else(in_clause_after).or_else(earlier)
 }
 
-/// A point's subject, for checking that a match is said of the right thing.
+/// A phrase's subject check.
 #[derive(Clone, Copy)]
 pub struct Binding<'a> {
     pub subjects: &'a [HashSet<Term>],
+    /// The subject the phrase must be said of.
     pub subject: usize,
+    /// Whether subject words inside the match may name the subject: yes for a misconception
+    /// that names its subject ("warehouse stores unstructured data"), no for a key point, whose
+    /// subject words qualify the phrase ("the encoder output").
+    pub own_words_name_it: bool,
 }
 
-/// Looks for a phrasing in one sentence (or, for misconceptions, one clause) of the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    /// No subject is named: the phrase stands.
+    Unnamed,
+    Own,
+    Other,
+    /// Part of it is said of one subject and part of another: no claim either way.
+    Mixed,
+}
+
+/// Checks every word of a match that is not itself a subject word: all must be said of the
+/// expected subject (or of none).
+fn bound(a: &Analysis, matched: &[usize], b: Binding) -> Bound {
+    let is_subject = |t: Term| b.subjects.iter().any(|s| s.contains(&t));
+    let skip: &[usize] = if b.own_words_name_it { &[] } else { matched };
+    let (mut own, mut other) = (false, false);
+    for &i in matched.iter().filter(|&&i| !is_subject(a.tokens[i].term)) {
+        match subject_at(a, i, skip, b.subjects) {
+            Some(s) if s == b.subject => own = true,
+            Some(_) => other = true,
+            None => {}
+        }
+    }
+    match (own, other) {
+        (false, false) => Bound::Unnamed,
+        (true, false) => Bound::Own,
+        (false, true) => Bound::Other,
+        (true, true) => Bound::Mixed,
+    }
+}
+
+/// Looks for a phrasing in one sentence of the answer, or, for a misconception, in one clause and
+/// in the phrasing's word order.
 pub fn find(
     a: &Analysis,
     occ: &Occurrences,
@@ -199,7 +239,10 @@ pub fn find(
                 }
             }
         }
-        if !complete || hi - lo > window(p.terms.len()) {
+        // A misconception is a claim whose word order matters ("10 before 2" is not "2 before
+        // 10"): its words must stand in the phrasing's order.
+        let in_order = !clause_level || matched.windows(2).all(|w| w[0] < w[1]);
+        if !complete || !in_order || hi - lo > window(p.terms.len()) {
             continue;
         }
         let mut found = match (p.negative, negated) {
@@ -208,11 +251,11 @@ pub fn find(
             (true, false) => Found::No,
         };
         if let Some(b) = binding {
-            match bound_subject(a, &matched, b.subjects) {
-                Some(s) if s != b.subject && found == Found::Yes => found = Found::Swapped,
+            match bound(a, &matched, b) {
+                Bound::Other if found == Found::Yes => found = Found::Swapped,
                 // Denying it of another subject is no claim about this one.
-                Some(s) if s != b.subject => found = Found::No,
-                _ => {}
+                Bound::Other | Bound::Mixed => found = Found::No,
+                Bound::Own | Bound::Unnamed => {}
             }
         }
         if found == Found::Yes {
@@ -251,6 +294,7 @@ pub fn mark(r: &CompiledRubric, a: &Analysis) -> Marking {
         let binding = point.subject.map(|subject| Binding {
             subjects: &r.subjects,
             subject,
+            own_words_name_it: false,
         });
         let mut found = Found::No;
         for p in &point.phrasings {
@@ -295,6 +339,27 @@ pub fn mark(r: &CompiledRubric, a: &Analysis) -> Marking {
         0.0
     };
     m
+}
+
+/// Why a phrasing says less than it seems to, if it does: it has only small words, or it
+/// repeats one word ("word by word" is just "word"). A phrasal verb that keeps one word
+/// ("catch up") is fine: the word is what it matches.
+pub fn shrinks(lex: &Lexicon, text: &str) -> Option<String> {
+    use super::text::is_stop_word;
+    let content: Vec<String> = pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Word(w) if !is_negation(&w) && !is_stop_word(&w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    let distinct: HashSet<Term> = lex.analyse(text).tokens.iter().map(|t| t.term).collect();
+    if distinct.is_empty() {
+        return Some("has only small words (the, as, is, ...), so it matches nothing".into());
+    }
+    let repeated =
+        content.len() >= 2 && distinct.len() == 1 && content.iter().all(|w| *w == content[0]);
+    repeated.then(|| format!("repeats one word, so it is just `{}`", content[0]))
 }
 
 /// Phrasings whose every word is already in the prompt: they could never earn anything.

@@ -6,7 +6,7 @@
 //! negations are kept as flags because they flip the meaning of what follows.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -142,7 +142,6 @@ const STOP_WORDS: &[&str] = &[
     "way",
     "ways",
     "kind",
-    "sort",
     "use",
     "used",
     "uses",
@@ -162,10 +161,17 @@ const NEGATIONS: &[&str] = &[
 
 /// Words after which a noun is the object of a preposition, not a clause's subject.
 const PREPOSITIONS: &[&str] = &[
-    "in", "inside", "within", "of", "between", "among", "from", "to", "into", "across", "by",
-    "with", "for", "per", "than", "unlike", "like", "on", "at", "about", "over", "under",
-    "through",
+    "as", "such", "in", "inside", "within", "of", "between", "among", "from", "to", "into",
+    "across", "by", "with", "for", "per", "than", "unlike", "like", "on", "at", "about", "over",
+    "under", "through",
 ];
+
+/// After these, a noun is what the subject is ("a process is that program in execution"), not
+/// the subject itself.
+const COPULAS: &[&str] = &["is", "are", "was", "were", "becomes", "become", "means"];
+
+/// How many content words after a preposition belong to its noun phrase ("of direct calls").
+const NOUN_PHRASE_WORDS: u32 = 1;
 
 /// Words that may stand between a preposition and its noun.
 const DETERMINERS: &[&str] = &[
@@ -300,7 +306,9 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             word.push(c);
         } else if (c == '.' || c == '-' || c == '+' || c == '_') && prev_is_alnum && next_is_alnum {
             // Inside a word: `1.0.0`, `e.g`, `multi-head`, `add_norm`.
-            if c == '-' || c == '_' {
+            if c == '-' && word == "non" {
+                // "non-relational" is one word, the opposite of "relational".
+            } else if c == '-' || c == '_' {
                 flush(&mut word, &mut out);
             } else {
                 word.push(c);
@@ -352,8 +360,9 @@ pub struct Token {
     pub pos: u32,
     /// A negation stands shortly before it in the same clause.
     pub negated: bool,
-    /// It modifies another word: the object of a preposition ("inside a process") or a possessor
-    /// ("the process's memory"), so it is not what the clause is about.
+    /// It modifies another word: the object of a preposition ("inside a process"), a possessor
+    /// ("the process's memory") or a complement ("is that program"), so it is not what the clause
+    /// is about.
     pub modifier: bool,
 }
 
@@ -376,6 +385,16 @@ impl Analysis {
 
 /// How many content words after a negation it still reaches.
 pub const NEGATION_REACH: u32 = 3;
+/// "without" and "no" negate their object, not the rest of the clause ("without the mask the
+/// decoder could copy" says nothing against "the decoder").
+pub const SHORT_NEGATION_REACH: u32 = 1;
+
+fn reach_of(negation: &str) -> u32 {
+    match negation {
+        "without" | "no" | "lack" | "lacks" | "lacking" => SHORT_NEGATION_REACH,
+        _ => NEGATION_REACH,
+    }
+}
 
 fn words_of(text: &str) -> impl Iterator<Item = String> {
     pieces(text).into_iter().filter_map(|p| match p {
@@ -429,10 +448,13 @@ impl Lexicon {
                 None => self.intern(&stem(&w)),
             };
             if w.chars().count() >= 5 {
-                for variant in deletions(&w).chain(std::iter::once(w.clone())) {
-                    let entry = self.fuzzy.entry(variant).or_default();
-                    if !entry.iter().any(|(x, _)| *x == w) {
-                        entry.push((w.clone(), term));
+                // The word and its stem, so that "featuers" finds "features" and "feature".
+                for form in [w.clone(), stem(&w)] {
+                    for variant in deletions(&form).chain(std::iter::once(form.clone())) {
+                        let entry = self.fuzzy.entry(variant).or_default();
+                        if !entry.iter().any(|(x, _)| *x == form) {
+                            entry.push((form.clone(), term));
+                        }
                     }
                 }
             }
@@ -444,9 +466,11 @@ impl Lexicon {
         self.names.get(t as usize).map_or("?", |s| s.as_str())
     }
 
-    /// The term of one word: by stem and synonyms, else as a typo of a known word.
-    fn lookup(&self, word: &str) -> Option<Term> {
-        if let Some(&t) = self.terms.get(&stem(word)) {
+    /// The term of one word: by stem and synonyms, else as a typo of a known word, preferring
+    /// the words of `prefer` (the question's own) over the rest of the bank's.
+    fn lookup(&self, word: &str, prefer: Option<&HashSet<Term>>) -> Option<Term> {
+        let s = stem(word);
+        if let Some(&t) = self.terms.get(&s) {
             return Some(t);
         }
         let n = word.chars().count();
@@ -454,12 +478,16 @@ impl Lexicon {
             return None;
         }
         let limit = if n >= 9 { 2 } else { 1 };
-        let mut best: Option<(usize, Term)> = None;
-        for variant in deletions(word).chain(std::iter::once(word.to_string())) {
-            for (known, term) in self.fuzzy.get(&variant).into_iter().flatten() {
-                let d = strsim::damerau_levenshtein(word, known);
-                if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, *term));
+        // Ranked by: outside the preferred words, then edit distance.
+        let mut best: Option<((bool, usize), Term)> = None;
+        for form in [word, s.as_str()] {
+            for variant in deletions(form).chain(std::iter::once(form.to_string())) {
+                for (known, term) in self.fuzzy.get(&variant).into_iter().flatten() {
+                    let d = strsim::damerau_levenshtein(form, known);
+                    let rank = (prefer.is_some_and(|p| !p.contains(term)), d);
+                    if d <= limit && best.is_none_or(|(b, _)| rank < b) {
+                        best = Some((rank, *term));
+                    }
                 }
             }
         }
@@ -479,11 +507,18 @@ impl Lexicon {
 
     /// Splits a text into content tokens with their sentence, clause and negation.
     pub fn analyse(&self, text: &str) -> Analysis {
+        self.analyse_preferring(text, None)
+    }
+
+    /// As `analyse`, resolving typos to the words of `prefer` where they fit.
+    pub fn analyse_preferring(&self, text: &str, prefer: Option<&HashSet<Term>>) -> Analysis {
         let mut analysis = Analysis::default();
         let mut unknown: HashMap<String, Term> = HashMap::new();
         let (mut sentence, mut clause, mut pos) = (0u32, 0u32, 0u32);
-        let mut negation_at: Option<u32> = None;
-        let mut modifier = false;
+        // Where the last negation stood (in content words) and how many words it reaches.
+        let mut negation_at: Option<(u32, u32)> = None;
+        // How many more content words belong to the noun phrase after a preposition.
+        let mut modifier = 0u32;
         let mut in_sentence = false;
         let all = pieces(text);
         let mut p = 0;
@@ -496,14 +531,14 @@ impl Lexicon {
                         in_sentence = false;
                     }
                     negation_at = None;
-                    modifier = false;
+                    modifier = 0;
                     p += 1;
                     continue;
                 }
                 Piece::ClauseEnd => {
                     clause += 1;
                     negation_at = None;
-                    modifier = false;
+                    modifier = 0;
                     p += 1;
                     continue;
                 }
@@ -531,7 +566,7 @@ impl Lexicon {
             let mut i = 0;
             while i < words.len() {
                 in_sentence = true;
-                let reach = |n: Option<u32>| n.is_some_and(|n| pos - n <= NEGATION_REACH);
+                let reach = |n: Option<(u32, u32)>| n.is_some_and(|(at, reach)| pos - at < reach);
                 if let Some((len, term)) = self.phrase_at(&words[i..]) {
                     let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
                     let negated = reach(negation_at) && !own_negation;
@@ -541,9 +576,9 @@ impl Lexicon {
                         clause,
                         pos,
                         negated,
-                        modifier,
+                        modifier: modifier > 0,
                     });
-                    modifier = false;
+                    modifier = modifier.saturating_sub(1);
                     analysis.words += len;
                     pos += 1;
                     i += len;
@@ -551,20 +586,23 @@ impl Lexicon {
                 }
                 let w = words[i];
                 analysis.words += 1;
-                let was_modifier = modifier;
-                if PREPOSITIONS.contains(&w) {
-                    modifier = true;
-                } else if !DETERMINERS.contains(&w) {
-                    modifier = false;
+                let was_modifier = modifier > 0;
+                if PREPOSITIONS.contains(&w) || COPULAS.contains(&w) {
+                    modifier = NOUN_PHRASE_WORDS;
+                } else if is_stop_word(w) && !DETERMINERS.contains(&w) || is_negation(w) {
+                    // A small word ends the noun phrase that followed the preposition.
+                    modifier = 0;
+                } else if !is_stop_word(w) {
+                    modifier = modifier.saturating_sub(1);
                 }
                 if is_negation(w) {
                     analysis.function_words += 1;
-                    negation_at = Some(pos);
+                    negation_at = Some((pos, reach_of(w)));
                 } else if is_stop_word(w) {
                     analysis.function_words += 1;
                 } else {
                     let modifier = was_modifier;
-                    let term = self.lookup(w).unwrap_or_else(|| {
+                    let term = self.lookup(w, prefer).unwrap_or_else(|| {
                         let next = UNKNOWN + unknown.len() as Term;
                         *unknown.entry(stem(w)).or_insert(next)
                     });

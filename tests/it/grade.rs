@@ -319,3 +319,41 @@ fn a_phrasing_made_only_of_prompt_words_is_a_bank_error() {
         "{err}"
     );
 }
+
+fn agreement_of(files: &[&str]) -> interview_bot::grade::eval::Report {
+    let (bank, grader) = graded();
+    let mut items = Vec::new();
+    for f in files {
+        let path = data(f);
+        let src = std::fs::read_to_string(&path).unwrap();
+        items.extend(interview_bot::grade::eval::read_jsonl(f, &src).unwrap());
+    }
+    interview_bot::grade::eval::evaluate(bank, grader, &items).unwrap()
+}
+
+/// Regression guards at the figures reached (see `cargo run --release --example agreement`):
+/// they fail when a change to the grader or a rubric makes grading worse.
+#[test]
+fn agreement_with_the_labelled_answers_holds() {
+    let r = agreement_of(&["labelled/answers-a.jsonl", "labelled/answers-b.jsonl"]);
+    assert!(r.total() >= 300);
+    assert!(
+        r.agreement() >= 0.97,
+        "agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+}
+
+#[test]
+fn agreement_with_the_held_out_answers_holds() {
+    let r = agreement_of(&["labelled-heldout/answers-c.jsonl"]);
+    assert!(
+        r.agreement() >= 0.86,
+        "agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(r.severe_rate() <= 0.02, "severe {:.3}", r.severe_rate());
+}
