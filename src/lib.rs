@@ -5,3 +5,5 @@
 pub mod bank;
 pub mod cli;
 pub mod grade;
+pub mod quiz;
+pub mod store;

@@ -24,6 +24,16 @@ pub struct Cli {
     )]
     pub questions: Option<PathBuf>,
 
+    /// The SQLite database file.
+    #[arg(
+        long,
+        global = true,
+        env = "INTERVIEW_BOT_DB",
+        value_name = "PATH",
+        default_value = "interview-bot.db"
+    )]
+    pub db: PathBuf,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -37,6 +47,18 @@ pub enum Command {
     Grade(grade::GradeArgs),
     /// The quiz in a terminal: questions, your answers from standard input, grades and feedback.
     Play(play::PlayArgs),
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Copy the database to PATH while the bot keeps running (SQLite's online backup).
+    Backup {
+        /// Where to write the copy.
+        path: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +128,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut std::io::stdout().lock(),
             )
         }
+        Command::Db(DbCommand::Backup { path }) => {
+            if !cli.db.exists() {
+                anyhow::bail!(
+                    "there is no database at {}: pass the bot's file with --db",
+                    cli.db.display()
+                );
+            }
+            let store = crate::store::Store::open(&cli.db)?;
+            runtime()?.block_on(store.backup(path.clone()))?;
+            store.close();
+            println!("backed up {} to {}", cli.db.display(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Questions(QuestionsCommand::Show { id, seed }) => {
             let bank = load_bank(cli.questions)?;
             let q = find(&bank, &id)?;
@@ -113,6 +148,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -2,4 +2,5 @@
 
 mod bank;
 mod grade;
+mod store;
 mod util;

@@ -1,0 +1,216 @@
+//! The domain of the daily drill: ids, the clock, scoring and streaks, leaderboard periods,
+//! guild settings and rounds. No Discord types and no SQL here.
+
+pub mod clock;
+pub mod ids;
+pub mod period;
+pub mod scoring;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use ids::*;
+pub use period::Period;
+
+use crate::bank::Difficulty;
+use crate::grade::Verdict;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+/// A guild's settings for the daily question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuildSettings {
+    pub guild: GuildId,
+    pub channel: Option<ChannelId>,
+    pub post_time: NaiveTime,
+    pub timezone: Tz,
+    /// Topic ids to draw from; empty means every topic.
+    pub topics: Vec<String>,
+    pub difficulty: Option<Difficulty>,
+    pub role: Option<RoleId>,
+    pub enabled: bool,
+}
+
+impl GuildSettings {
+    /// What a guild has before an admin configures anything.
+    pub fn new(guild: GuildId) -> Self {
+        GuildSettings {
+            guild,
+            channel: None,
+            post_time: NaiveTime::from_hms_opt(9, 0, 0).expect("09:00 is a time"),
+            timezone: chrono_tz::UTC,
+            topics: vec![],
+            difficulty: None,
+            role: None,
+            enabled: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundState {
+    Open,
+    Closed,
+    Skipped,
+}
+
+impl RoundState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundState::Open => "open",
+            RoundState::Closed => "closed",
+            RoundState::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [RoundState::Open, RoundState::Closed, RoundState::Skipped]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// A question posted in a guild for a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub id: RoundId,
+    pub guild: GuildId,
+    /// The guild's local day it belongs to.
+    pub day: NaiveDate,
+    pub question: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub seed: u64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub channel: Option<ChannelId>,
+    pub message: Option<MessageId>,
+    pub state: RoundState,
+}
+
+/// A round about to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRound {
+    pub guild: GuildId,
+    pub day: NaiveDate,
+    pub question: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub seed: u64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub channel: Option<ChannelId>,
+}
+
+/// A graded daily answer, about to be recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAnswer {
+    pub round: RoundId,
+    pub user: UserId,
+    pub answer: String,
+    pub score: f64,
+    pub verdict: Verdict,
+    pub at: DateTime<Utc>,
+}
+
+/// What recording a daily answer did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recorded {
+    /// Stored and committed: the member may be told.
+    Accepted {
+        points: u32,
+        streak: u32,
+    },
+    /// The member had answered this round already; the first answer stands.
+    AlreadyAnswered,
+    /// The round is closed (or skipped): nothing was recorded.
+    Closed,
+    NoSuchRound,
+}
+
+/// A practice attempt from `/quiz`, kept apart from daily points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Practice {
+    pub guild: Option<GuildId>,
+    pub user: UserId,
+    pub question: String,
+    pub seed: u64,
+    pub answer: String,
+    pub score: f64,
+    pub verdict: Verdict,
+    pub at: DateTime<Utc>,
+}
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// Competition ranking: members with equal points share a rank (1, 2, 2, 4).
+    pub rank: u32,
+    pub user: UserId,
+    pub points: u64,
+    pub answers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaderboard {
+    pub top: Vec<Standing>,
+    /// The asking member, also when outside the top; `None` if they have no points in it.
+    pub me: Option<Standing>,
+    /// How many members have points in it.
+    pub members: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicAccuracy {
+    pub topic: String,
+    pub answers: u64,
+    pub correct: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberStats {
+    pub answers: u64,
+    pub correct: u64,
+    pub partial: u64,
+    pub points: u64,
+    pub current_streak: u32,
+    pub best_streak: u32,
+    pub per_topic: Vec<TopicAccuracy>,
+    pub practice: u64,
+}
+
+impl MemberStats {
+    /// Share of answers graded correct, 0 to 1.
+    pub fn accuracy(&self) -> f64 {
+        if self.answers == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.answers as f64
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopAnswer {
+    pub user: UserId,
+    pub score: f64,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundResults {
+    pub answers: u64,
+    pub correct: u64,
+    /// By score, then by time.
+    pub top: Vec<TopAnswer>,
+    /// Members whose streak reached a milestone with this round.
+    pub milestones: Vec<(UserId, u32)>,
+}
+
+impl RoundResults {
+    pub fn share_correct(&self) -> f64 {
+        if self.answers == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.answers as f64
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Numbered migrations from `migrations/`, applied in order in one transaction and tracked by
+//! `PRAGMA user_version`. A landed migration is never edited; a new one is appended here.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+/// Every migration, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial.sql",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+pub fn version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Brings the schema up to date; refuses a database written by a newer version of the bot.
+pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    migrate_to(conn, MIGRATIONS.len() as u32)
+}
+
+/// Applies migrations up to `target` (tests use it to build each earlier version).
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, StoreError> {
+    let known = MIGRATIONS.len() as u32;
+    let found = version(conn)?;
+    if found > known {
+        return Err(StoreError::NewerSchema { found, known });
+    }
+    if found >= target {
+        return Ok(found);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    for (name, sql) in &MIGRATIONS[found as usize..target as usize] {
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::Migration { name, source: e })?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_database_gets_every_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        let t = tables(&conn);
+        for table in [
+            "answers", "guilds", "practice", "rounds", "streaks", "totals",
+        ] {
+            assert!(t.contains(&table.to_string()), "{table} in {t:?}");
+        }
+        assert_eq!(
+            migrate(&mut conn).unwrap(),
+            MIGRATIONS.len() as u32,
+            "a second run changes nothing"
+        );
+    }
+
+    #[test]
+    fn every_earlier_version_migrates_to_the_latest() {
+        for start in 0..MIGRATIONS.len() as u32 {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            assert_eq!(version(&conn).unwrap(), start);
+            assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        }
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_and_left_alone() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(
+            err.to_string().contains("newer version of interview-bot"),
+            "{err}"
+        );
+        assert_eq!(version(&conn).unwrap(), 99);
+        assert!(tables(&conn).is_empty());
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE guilds (x INTEGER)")
+            .unwrap();
+        assert!(migrate(&mut conn).is_err());
+        assert_eq!(version(&conn).unwrap(), 0);
+        assert_eq!(tables(&conn), vec!["guilds".to_string()]);
+    }
+}

@@ -1,0 +1,362 @@
+//! SQLite: opening, migrations, and every query, reached from async code without blocking it.
+//!
+//! One writer thread owns the only write connection. It takes the write requests that are
+//! waiting, runs each in its own savepoint inside one transaction, commits, and only then answers
+//! them: a member is told "recorded" after the commit, and many concurrent answers share one
+//! commit (and one sync to disk). Reads run on a small pool of read connections under
+//! `spawn_blocking`; WAL lets them read while the writer writes.
+
+mod migrate;
+pub mod queries;
+
+pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
+pub use queries::{BoardQuery, StoredAnswer};
+
+use crate::quiz::*;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the database was written by a newer version of interview-bot (schema {found}; this build knows up to {known}): upgrade interview-bot, or point --db at another file"
+    )]
+    NewerSchema { found: u32, known: u32 },
+    #[error("migration {name} failed: {source}")]
+    Migration {
+        name: &'static str,
+        source: rusqlite::Error,
+    },
+    #[error("the database is shutting down")]
+    Closed,
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
+    #[error("cannot open the database at {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+}
+
+/// How long a connection waits on a lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The most write requests that share one transaction.
+const MAX_BATCH: usize = 512;
+const READERS: usize = 4;
+
+/// Answers a request once its transaction is committed (`None`) or failed (`Some(why)`).
+type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// A write request: run in the writer's transaction, answered after the commit.
+trait WriteJob: Send {
+    /// Runs the request; returns whether it succeeded and how to answer it once committed.
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Answer);
+    /// Answers the request without running it.
+    fn fail(self: Box<Self>, why: &str);
+}
+
+struct Request<T, F> {
+    f: F,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> WriteJob for Request<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
+{
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Answer) {
+        let Request { f, reply } = *self;
+        let result = f(conn);
+        let ok = result.is_ok();
+        let answer = move |commit_error: Option<&str>| {
+            let outcome = match commit_error {
+                Some(why) if ok => Err(StoreError::NotCommitted(why.to_string())),
+                _ => result,
+            };
+            let _ = reply.send(outcome);
+        };
+        (ok, Box::new(answer))
+    }
+
+    fn fail(self: Box<Self>, why: &str) {
+        let _ = self
+            .reply
+            .send(Err(StoreError::NotCommitted(why.to_string())));
+    }
+}
+
+type Job = Box<dyn WriteJob>;
+
+/// The store handle: cheap to clone, shared by every task.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    readers: Mutex<Vec<Connection>>,
+    writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "journal_mode", "wal")?;
+    // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed transaction
+    // survives the process being killed at any moment, though not a power cut.
+    conn.pragma_update(None, "synchronous", "normal")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+fn open_conn(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+        path: path.display().to_string(),
+        source,
+    })?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (or creates) the database and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = open_conn(&path, OpenFlags::default())?;
+        migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let handle = std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .expect("the writer thread starts");
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(Some(tx)),
+                readers: Mutex::new(Vec::new()),
+                writer_thread: Mutex::new(Some(handle)),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in the writer's transaction; resolves once it is committed.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(Request { f, reply: tx });
+        let sender = self
+            .inner
+            .writer
+            .lock()
+            .expect("not poisoned")
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        sender.send(job).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = inner.readers.lock().expect("not poisoned").pop();
+            let conn = match conn {
+                Some(c) => c,
+                None => open_conn(
+                    &inner.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?,
+            };
+            let result = f(&conn);
+            let mut pool = inner.readers.lock().expect("not poisoned");
+            if pool.len() < READERS {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
+    }
+
+    /// Stops the writer after the requests already sent; later writes get `Closed`.
+    pub fn close(&self) {
+        self.inner.writer.lock().expect("not poisoned").take();
+        if let Some(h) = self
+            .inner
+            .writer_thread
+            .lock()
+            .expect("not poisoned")
+            .take()
+        {
+            let _ = h.join();
+        }
+    }
+
+    pub async fn settings(&self, guild: GuildId) -> Result<GuildSettings, StoreError> {
+        self.read(move |c| {
+            Ok(queries::settings(c, guild)?.unwrap_or_else(|| GuildSettings::new(guild)))
+        })
+        .await
+    }
+
+    pub async fn save_settings(&self, s: GuildSettings) -> Result<(), StoreError> {
+        self.write(move |c| queries::save_settings(c, &s)).await
+    }
+
+    pub async fn create_round(&self, r: NewRound) -> Result<Option<Round>, StoreError> {
+        self.write(move |c| queries::create_round(c, &r)).await
+    }
+
+    pub async fn round(&self, id: RoundId) -> Result<Option<Round>, StoreError> {
+        self.read(move |c| queries::round(c, id)).await
+    }
+
+    pub async fn open_round(&self, guild: GuildId) -> Result<Option<Round>, StoreError> {
+        self.read(move |c| queries::open_round(c, guild)).await
+    }
+
+    pub async fn latest_round(&self, guild: GuildId) -> Result<Option<Round>, StoreError> {
+        self.read(move |c| queries::latest_round(c, guild)).await
+    }
+
+    pub async fn set_round_message(
+        &self,
+        id: RoundId,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| queries::set_round_message(c, id, channel, message))
+            .await
+    }
+
+    pub async fn end_round(&self, id: RoundId, state: RoundState) -> Result<bool, StoreError> {
+        self.write(move |c| queries::end_round(c, id, state)).await
+    }
+
+    /// Records a daily answer; `Accepted` means it is committed.
+    pub async fn record_answer(&self, a: NewAnswer) -> Result<Recorded, StoreError> {
+        self.write(move |c| queries::record_answer(c, &a)).await
+    }
+
+    pub async fn member_answer(
+        &self,
+        round: RoundId,
+        user: UserId,
+    ) -> Result<Option<StoredAnswer>, StoreError> {
+        self.read(move |c| queries::member_answer(c, round, user))
+            .await
+    }
+
+    pub async fn record_practice(&self, p: Practice) -> Result<(), StoreError> {
+        self.write(move |c| queries::record_practice(c, &p)).await
+    }
+
+    pub async fn leaderboard(&self, q: BoardQuery) -> Result<Leaderboard, StoreError> {
+        self.read(move |c| queries::leaderboard(c, &q)).await
+    }
+
+    pub async fn member_stats(
+        &self,
+        guild: GuildId,
+        user: UserId,
+    ) -> Result<MemberStats, StoreError> {
+        self.read(move |c| queries::member_stats(c, guild, user))
+            .await
+    }
+
+    pub async fn round_results(
+        &self,
+        round: RoundId,
+        top_n: u32,
+    ) -> Result<RoundResults, StoreError> {
+        self.read(move |c| queries::round_results(c, round, top_n))
+            .await
+    }
+
+    /// An online backup to `dest` with SQLite's backup API, while the bot keeps running.
+    pub async fn backup(&self, dest: PathBuf) -> Result<(), StoreError> {
+        self.read(move |c| {
+            c.backup(rusqlite::DatabaseName::Main, &dest, None)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.writer.lock().map(|mut w| w.take()).ok();
+        if let Ok(mut h) = self.writer_thread.lock() {
+            if let Some(h) = h.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+/// The writer: batches the waiting jobs into one transaction, each in a savepoint so one job's
+/// failure undoes only its own writes, then commits and answers them all.
+fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                let why = e.to_string();
+                jobs.into_iter().for_each(|j| j.fail(&why));
+                continue;
+            }
+        };
+        let mut replies = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if let Err(e) = tx.execute_batch("SAVEPOINT job") {
+                job.fail(&e.to_string());
+                continue;
+            }
+            let (ok, reply) = job.run(&tx);
+            // A request that failed has its own writes undone; the others are kept.
+            let end = if ok {
+                "RELEASE job"
+            } else {
+                "ROLLBACK TO job; RELEASE job"
+            };
+            if let Err(e) = tx.execute_batch(end) {
+                reply(Some(&e.to_string()));
+                continue;
+            }
+            replies.push(reply);
+        }
+        match tx.commit() {
+            Ok(()) => replies.into_iter().for_each(|r| r(None)),
+            Err(e) => {
+                let why = e.to_string();
+                replies.into_iter().for_each(|r| r(Some(&why)));
+            }
+        }
+    }
+}

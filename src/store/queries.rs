@@ -1,0 +1,534 @@
+//! One function per query, on a connection or transaction, returning domain types.
+
+use super::StoreError;
+use crate::bank::Difficulty;
+use crate::grade::Verdict;
+use crate::quiz::scoring::{self, Streak};
+use crate::quiz::*;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+pub fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_ms(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(v).unwrap_or_default()
+}
+
+fn difficulty(s: &str) -> rusqlite::Result<Difficulty> {
+    Difficulty::parse(s)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.into(), rusqlite::types::Type::Text))
+}
+
+fn verdict(s: &str) -> Verdict {
+    Verdict::parse(s).unwrap_or(Verdict::Wrong)
+}
+
+pub fn settings(conn: &Connection, guild: GuildId) -> Result<Option<GuildSettings>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT channel_id, post_time, timezone, topics, difficulty, role_id, enabled FROM guilds WHERE guild_id = ?1",
+    )?;
+    let row = stmt
+        .query_row([guild.sql()], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })
+        .optional()?;
+    Ok(row.map(
+        |(channel, time, tz, topics, diff, role, enabled)| GuildSettings {
+            guild,
+            channel: channel.map(ChannelId::from_sql),
+            post_time: NaiveTime::parse_from_str(&time, "%H:%M")
+                .unwrap_or(GuildSettings::new(guild).post_time),
+            timezone: tz.parse().unwrap_or(chrono_tz::UTC),
+            topics: topics
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect(),
+            difficulty: diff.as_deref().and_then(Difficulty::parse),
+            role: role.map(RoleId::from_sql),
+            enabled,
+        },
+    ))
+}
+
+pub fn save_settings(conn: &Connection, s: &GuildSettings) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO guilds (guild_id, channel_id, post_time, timezone, topics, difficulty, role_id, enabled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (guild_id) DO UPDATE SET channel_id = ?2, post_time = ?3, timezone = ?4,
+             topics = ?5, difficulty = ?6, role_id = ?7, enabled = ?8",
+    )?
+    .execute(params![
+        s.guild.sql(),
+        s.channel.map(ChannelId::sql),
+        s.post_time.format("%H:%M").to_string(),
+        s.timezone.name(),
+        s.topics.join(","),
+        s.difficulty.map(Difficulty::as_str),
+        s.role.map(RoleId::sql),
+        s.enabled,
+    ])?;
+    Ok(())
+}
+
+const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state";
+
+fn round_row(r: &Row) -> rusqlite::Result<Round> {
+    let day: String = r.get(2)?;
+    let state: String = r.get(11)?;
+    Ok(Round {
+        id: RoundId(r.get(0)?),
+        guild: GuildId::from_sql(r.get(1)?),
+        day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap_or_default(),
+        question: r.get(3)?,
+        topic: r.get(4)?,
+        difficulty: difficulty(&r.get::<_, String>(5)?)?,
+        seed: r.get::<_, i64>(6)? as u64,
+        opens_at: from_ms(r.get(7)?),
+        closes_at: from_ms(r.get(8)?),
+        channel: r.get::<_, Option<i64>>(9)?.map(ChannelId::from_sql),
+        message: r.get::<_, Option<i64>>(10)?.map(MessageId::from_sql),
+        state: RoundState::parse(&state).unwrap_or(RoundState::Closed),
+    })
+}
+
+/// Creates the guild's round for a day, unless that day has one already (then `None`): a day is
+/// posted at most once, however many schedulers race.
+pub fn create_round(conn: &Connection, r: &NewRound) -> Result<Option<Round>, StoreError> {
+    conn.prepare_cached("INSERT INTO guilds (guild_id) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([r.guild.sql()])?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open') ON CONFLICT (guild_id, day) DO NOTHING",
+        )?
+        .execute(params![
+            r.guild.sql(),
+            r.day.format("%Y-%m-%d").to_string(),
+            r.question,
+            r.topic,
+            r.difficulty.as_str(),
+            r.seed as i64,
+            ms(r.opens_at),
+            ms(r.closes_at),
+            r.channel.map(ChannelId::sql),
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    round(conn, RoundId(conn.last_insert_rowid()))
+}
+
+pub fn round(conn: &Connection, id: RoundId) -> Result<Option<Round>, StoreError> {
+    let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id.0], round_row)
+        .optional()?)
+}
+
+/// The guild's latest round that is still open.
+pub fn open_round(conn: &Connection, guild: GuildId) -> Result<Option<Round>, StoreError> {
+    let sql = format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' ORDER BY opens_at DESC LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([guild.sql()], round_row)
+        .optional()?)
+}
+
+/// The guild's latest round of any state.
+pub fn latest_round(conn: &Connection, guild: GuildId) -> Result<Option<Round>, StoreError> {
+    let sql = format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 ORDER BY opens_at DESC LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([guild.sql()], round_row)
+        .optional()?)
+}
+
+pub fn set_round_message(
+    conn: &Connection,
+    id: RoundId,
+    channel: ChannelId,
+    message: MessageId,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE rounds SET channel_id = ?2, message_id = ?3 WHERE round_id = ?1")?
+        .execute(params![id.0, channel.sql(), message.sql()])?;
+    Ok(())
+}
+
+/// Moves an open round to `state`; `false` when it was not open (someone else closed it).
+pub fn end_round(conn: &Connection, id: RoundId, state: RoundState) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached("UPDATE rounds SET state = ?2 WHERE round_id = ?1 AND state = 'open'")?
+        .execute(params![id.0, state.as_str()])?;
+    Ok(n == 1)
+}
+
+/// The guild's last two posted (not skipped) rounds that opened before `before`, newest first.
+fn posted_before(
+    conn: &Connection,
+    guild: GuildId,
+    before: i64,
+) -> Result<Vec<(i64, RoundState)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id, state FROM rounds WHERE guild_id = ?1 AND opens_at < ?2 AND state != 'skipped'
+         ORDER BY opens_at DESC LIMIT 2",
+    )?;
+    let rows = stmt.query_map(params![guild.sql(), before], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    rows.map(|r| {
+        let (id, state) = r?;
+        Ok((id, RoundState::parse(&state).unwrap_or(RoundState::Closed)))
+    })
+    .collect()
+}
+
+fn streak(conn: &Connection, guild: GuildId, user: UserId) -> Result<Streak, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT current, best, last_round_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2",
+        )?
+        .query_row(params![guild.sql(), user.sql()], |r| {
+            Ok(Streak {
+                current: r.get(0)?,
+                best: r.get(1)?,
+                last_round: r.get(2)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Records a graded daily answer with its points and the member's streak, in the caller's
+/// transaction. The first answer counts; a closed round records nothing.
+pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, StoreError> {
+    let Some(round) = round(conn, a.round)? else {
+        return Ok(Recorded::NoSuchRound);
+    };
+    if round.state != RoundState::Open || a.at >= round.closes_at {
+        return Ok(Recorded::Closed);
+    }
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM answers WHERE round_id = ?1 AND user_id = ?2")?
+        .exists(params![a.round.0, a.user.sql()])?;
+    if exists {
+        return Ok(Recorded::AlreadyAnswered);
+    }
+    let previous = posted_before(conn, round.guild, ms(round.opens_at))?
+        .first()
+        .map(|(id, _)| *id);
+    let before = streak(conn, round.guild, a.user)?;
+    let after = scoring::next_streak(before, round.id.0, previous, a.verdict);
+    let points = scoring::points(round.difficulty, a.score, a.verdict, after.current);
+    conn.prepare_cached(
+        "INSERT INTO answers (round_id, guild_id, user_id, topic, answer, score, verdict, points, answered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        a.round.0,
+        round.guild.sql(),
+        a.user.sql(),
+        round.topic,
+        a.answer,
+        a.score,
+        a.verdict.as_str(),
+        points,
+        ms(a.at)
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO streaks (guild_id, user_id, current, best, last_round_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (guild_id, user_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
+    )?
+    .execute(params![round.guild.sql(), a.user.sql(), after.current, after.best, after.last_round])?;
+    conn.prepare_cached(
+        "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
+         ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + ?3, answers = answers + 1,
+             correct = correct + ?4",
+    )?
+    .execute(params![round.guild.sql(), a.user.sql(), points, a.verdict == Verdict::Correct])?;
+    Ok(Recorded::Accepted {
+        points,
+        streak: after.current,
+    })
+}
+
+/// A member's recorded answer to a round, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAnswer {
+    pub answer: String,
+    pub score: f64,
+    pub verdict: Verdict,
+    pub points: u32,
+    pub at: DateTime<Utc>,
+}
+
+pub fn member_answer(
+    conn: &Connection,
+    round: RoundId,
+    user: UserId,
+) -> Result<Option<StoredAnswer>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT answer, score, verdict, points, answered_at FROM answers WHERE round_id = ?1 AND user_id = ?2")?
+        .query_row(params![round.0, user.sql()], |r| {
+            Ok(StoredAnswer {
+                answer: r.get(0)?,
+                score: r.get(1)?,
+                verdict: verdict(&r.get::<_, String>(2)?),
+                points: r.get(3)?,
+                at: from_ms(r.get(4)?),
+            })
+        })
+        .optional()?)
+}
+
+pub fn record_practice(conn: &Connection, p: &Practice) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO practice (guild_id, user_id, question_id, seed, answer, score, verdict, answered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        p.guild.map(GuildId::sql),
+        p.user.sql(),
+        p.question,
+        p.seed as i64,
+        p.answer,
+        p.score,
+        p.verdict.as_str(),
+        ms(p.at)
+    ])?;
+    Ok(())
+}
+
+/// Which answers a leaderboard counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardQuery {
+    pub guild: GuildId,
+    /// `[start, end)`; `None` for all time.
+    pub between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub topic: Option<String>,
+    pub user: UserId,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// Ranks by competition ranking: a member's rank is one more than the members with more points.
+pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
+    use rusqlite::types::Value;
+    // The all-time board reads the running totals; the others aggregate the answers they count.
+    let mut args: Vec<Value> = vec![Value::Integer(q.guild.sql())];
+    let grouped = if q.between.is_none() && q.topic.is_none() {
+        "SELECT user_id, points, answers FROM totals WHERE guild_id = ?".to_string()
+    } else {
+        let mut filter = String::new();
+        if let Some((start, end)) = q.between {
+            filter.push_str(" AND answered_at >= ? AND answered_at < ?");
+            args.push(Value::Integer(ms(start)));
+            args.push(Value::Integer(ms(end)));
+        }
+        if let Some(topic) = &q.topic {
+            filter.push_str(" AND topic = ?");
+            args.push(Value::Text(topic.clone()));
+        }
+        format!(
+            "SELECT user_id, SUM(points) AS points, COUNT(*) AS answers FROM answers
+             WHERE guild_id = ?{filter} GROUP BY user_id"
+        )
+    };
+    let with = |extra: Option<i64>| {
+        rusqlite::params_from_iter(args.iter().cloned().chain(extra.map(Value::Integer)))
+    };
+
+    let top_sql = format!(
+        "{grouped} ORDER BY points DESC, user_id LIMIT {} OFFSET {}",
+        q.limit, q.offset
+    );
+    let rows: Vec<(UserId, u64, u64)> = conn
+        .prepare_cached(&top_sql)?
+        .query_map(with(None), |r| {
+            Ok((
+                UserId::from_sql(r.get(0)?),
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let above_sql = format!("SELECT COUNT(*) FROM ({grouped}) WHERE points > ?");
+    let rank_of = |points: u64| -> Result<u32, StoreError> {
+        let above = conn
+            .prepare_cached(&above_sql)?
+            .query_row(with(Some(points as i64)), |r| r.get::<_, i64>(0))?;
+        Ok(above as u32 + 1)
+    };
+    let members = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM ({grouped})"))?
+        .query_row(with(None), |r| r.get::<_, i64>(0))? as u64;
+
+    let mut top: Vec<Standing> = Vec::with_capacity(rows.len());
+    for (user, points, answers) in rows {
+        let rank = match top.last() {
+            Some(prev) if prev.points == points => prev.rank,
+            _ => rank_of(points)?,
+        };
+        top.push(Standing {
+            rank,
+            user,
+            points,
+            answers,
+        });
+    }
+    let me = match top.iter().find(|s| s.user == q.user) {
+        Some(s) => Some(s.clone()),
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT points, answers FROM ({grouped}) WHERE user_id = ?"
+            ))?
+            .query_row(with(Some(q.user.sql())), |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
+            .optional()?
+            .map(|(points, answers)| {
+                Ok::<_, StoreError>(Standing {
+                    rank: rank_of(points)?,
+                    user: q.user,
+                    points,
+                    answers,
+                })
+            })
+            .transpose()?,
+    };
+    Ok(Leaderboard { top, me, members })
+}
+
+pub fn member_stats(
+    conn: &Connection,
+    guild: GuildId,
+    user: UserId,
+) -> Result<MemberStats, StoreError> {
+    let (points, answers, correct) = conn
+        .prepare_cached(
+            "SELECT points, answers, correct FROM totals WHERE guild_id = ?1 AND user_id = ?2",
+        )?
+        .query_row(params![guild.sql(), user.sql()], |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })
+        .optional()?
+        .unwrap_or((0, 0, 0));
+    let mut stmt = conn.prepare_cached(
+        "SELECT topic, COUNT(*), SUM(verdict = 'correct'), SUM(verdict = 'partial') FROM answers
+         WHERE guild_id = ?1 AND user_id = ?2 GROUP BY topic ORDER BY topic",
+    )?;
+    let mut partial = 0;
+    let mut per_topic = Vec::new();
+    for row in stmt.query_map(params![guild.sql(), user.sql()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })? {
+        let (topic, n, c, p) = row?;
+        partial += p as u64;
+        per_topic.push(TopicAccuracy {
+            topic,
+            answers: n as u64,
+            correct: c as u64,
+        });
+    }
+    let s = streak(conn, guild, user)?;
+    let latest = latest_round_posted(conn, guild)?;
+    let current = match latest {
+        Some((latest_id, latest_state, previous)) => scoring::current_streak(
+            s,
+            Some(latest_id),
+            previous,
+            latest_state == RoundState::Open,
+        ),
+        None => 0,
+    };
+    let practice = conn
+        .prepare_cached("SELECT COUNT(*) FROM practice WHERE user_id = ?1 AND (guild_id = ?2 OR guild_id IS NULL)")?
+        .query_row(params![user.sql(), guild.sql()], |r| r.get::<_, i64>(0))? as u64;
+    Ok(MemberStats {
+        answers,
+        correct,
+        partial,
+        points,
+        current_streak: current,
+        best_streak: s.best,
+        per_topic,
+        practice,
+    })
+}
+
+/// The guild's latest posted round, its state, and the posted round before it.
+fn latest_round_posted(
+    conn: &Connection,
+    guild: GuildId,
+) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
+    let two = posted_before(conn, guild, i64::MAX)?;
+    Ok(two
+        .first()
+        .map(|(id, state)| (*id, *state, two.get(1).map(|(id, _)| *id))))
+}
+
+/// Streak lengths worth announcing at the reveal.
+pub const STREAK_MILESTONES: &[u32] = &[3, 7, 14, 30, 50, 100, 365];
+
+pub fn round_results(
+    conn: &Connection,
+    round: RoundId,
+    top_n: u32,
+) -> Result<RoundResults, StoreError> {
+    let (answers, correct) = conn
+        .prepare_cached("SELECT COUNT(*), COALESCE(SUM(verdict = 'correct'), 0) FROM answers WHERE round_id = ?1")?
+        .query_row([round.0], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, score, answered_at FROM answers WHERE round_id = ?1
+         ORDER BY score DESC, answered_at ASC LIMIT ?2",
+    )?;
+    let top = stmt
+        .query_map(params![round.0, top_n], |r| {
+            Ok(TopAnswer {
+                user: UserId::from_sql(r.get(0)?),
+                score: r.get(1)?,
+                at: from_ms(r.get(2)?),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, current FROM streaks WHERE last_round_id = ?1 ORDER BY current DESC, user_id",
+    )?;
+    let milestones = stmt
+        .query_map([round.0], |r| {
+            Ok((UserId::from_sql(r.get(0)?), r.get::<_, u32>(1)?))
+        })?
+        .filter_map(|r| r.ok())
+        .filter(|(_, n)| STREAK_MILESTONES.contains(n))
+        .collect();
+    Ok(RoundResults {
+        answers,
+        correct,
+        top,
+        milestones,
+    })
+}

@@ -1,0 +1,656 @@
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use interview_bot::bank::Difficulty;
+use interview_bot::grade::Verdict;
+use interview_bot::quiz::period::local_midnight;
+use interview_bot::quiz::*;
+use interview_bot::store::{BoardQuery, Store};
+use std::path::Path;
+
+const G: GuildId = GuildId(1001);
+
+fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir.join("bot.db")).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A round for a local day in UTC, opening at 09:00 and closing a day later.
+async fn round_on(
+    store: &Store,
+    guild: GuildId,
+    day: &str,
+    difficulty: Difficulty,
+    topic: &str,
+) -> Round {
+    let day: NaiveDate = day.parse().unwrap();
+    let opens = Utc.from_utc_datetime(&day.and_hms_opt(9, 0, 0).unwrap());
+    store
+        .create_round(NewRound {
+            guild,
+            day,
+            question: "process-vs-thread".into(),
+            topic: topic.into(),
+            difficulty,
+            seed: 7,
+            opens_at: opens,
+            closes_at: opens + Duration::days(1),
+            channel: Some(ChannelId(5)),
+        })
+        .await
+        .unwrap()
+        .expect("a new day gets a round")
+}
+
+async fn answer(
+    store: &Store,
+    round: &Round,
+    user: u64,
+    score: f64,
+    verdict: Verdict,
+    at: DateTime<Utc>,
+) -> Recorded {
+    store
+        .record_answer(NewAnswer {
+            round: round.id,
+            user: UserId(user),
+            answer: "text".into(),
+            score,
+            verdict,
+            at,
+        })
+        .await
+        .unwrap()
+}
+
+#[test]
+fn points_and_streaks_follow_the_scoring_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let days = [
+            "2026-01-30",
+            "2026-01-31",
+            "2026-02-01",
+            "2026-02-02",
+            "2026-02-03",
+            "2026-02-04",
+        ];
+        let mut rounds = Vec::new();
+        for d in days {
+            rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
+        }
+        let at = |r: &Round| r.opens_at + Duration::minutes(5);
+        // Across a month boundary: 20, then 20+2, then 10 (half score) + 4.
+        assert_eq!(
+            answer(&store, &rounds[0], 1, 1.0, Verdict::Correct, at(&rounds[0])).await,
+            Recorded::Accepted {
+                points: 20,
+                streak: 1
+            }
+        );
+        assert_eq!(
+            answer(&store, &rounds[1], 1, 1.0, Verdict::Correct, at(&rounds[1])).await,
+            Recorded::Accepted {
+                points: 22,
+                streak: 2
+            }
+        );
+        assert_eq!(
+            answer(&store, &rounds[2], 1, 0.5, Verdict::Partial, at(&rounds[2])).await,
+            Recorded::Accepted {
+                points: 14,
+                streak: 3
+            }
+        );
+        // Round 3 is skipped by the admin: not a posted day, so it cannot break the streak.
+        assert!(store
+            .end_round(rounds[3].id, RoundState::Skipped)
+            .await
+            .unwrap());
+        assert_eq!(
+            answer(&store, &rounds[4], 1, 1.0, Verdict::Correct, at(&rounds[4])).await,
+            Recorded::Accepted {
+                points: 26,
+                streak: 4
+            }
+        );
+        // A wrong answer ends it and earns no bonus.
+        assert_eq!(
+            answer(&store, &rounds[5], 1, 0.1, Verdict::Wrong, at(&rounds[5])).await,
+            Recorded::Accepted {
+                points: 2,
+                streak: 0
+            }
+        );
+        let stats = store.member_stats(G, UserId(1)).await.unwrap();
+        assert_eq!(
+            (stats.answers, stats.correct, stats.partial, stats.points),
+            (5, 3, 1, 20 + 22 + 14 + 26 + 2)
+        );
+        assert_eq!((stats.current_streak, stats.best_streak), (0, 4));
+        assert!((stats.accuracy() - 0.6).abs() < 1e-9);
+        assert_eq!(
+            stats.per_topic,
+            vec![TopicAccuracy {
+                topic: "semver".into(),
+                answers: 5,
+                correct: 3
+            }]
+        );
+    });
+}
+
+#[test]
+fn a_missed_posted_day_breaks_the_streak() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r1 = round_on(&store, G, "2026-03-01", Difficulty::Easy, "semver").await;
+        let r2 = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
+        answer(&store, &r1, 9, 1.0, Verdict::Correct, r1.opens_at).await;
+        store.end_round(r1.id, RoundState::Closed).await.unwrap();
+        // While round 2 is open the streak still stands.
+        assert_eq!(
+            store
+                .member_stats(G, UserId(9))
+                .await
+                .unwrap()
+                .current_streak,
+            1
+        );
+        store.end_round(r2.id, RoundState::Closed).await.unwrap();
+        assert_eq!(
+            store
+                .member_stats(G, UserId(9))
+                .await
+                .unwrap()
+                .current_streak,
+            0,
+            "round 2 closed unanswered"
+        );
+        let r3 = round_on(&store, G, "2026-03-03", Difficulty::Easy, "semver").await;
+        assert_eq!(
+            answer(&store, &r3, 9, 1.0, Verdict::Correct, r3.opens_at).await,
+            Recorded::Accepted {
+                points: 10,
+                streak: 1
+            }
+        );
+    });
+}
+
+#[test]
+fn the_first_answer_counts_and_closed_rounds_record_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-04-01", Difficulty::Hard, "transformers").await;
+        assert!(matches!(
+            answer(&store, &r, 3, 1.0, Verdict::Correct, r.opens_at).await,
+            Recorded::Accepted { points: 30, .. }
+        ));
+        assert_eq!(
+            answer(&store, &r, 3, 0.0, Verdict::Wrong, r.opens_at).await,
+            Recorded::AlreadyAnswered
+        );
+        let kept = store.member_answer(r.id, UserId(3)).await.unwrap().unwrap();
+        assert_eq!((kept.verdict, kept.points), (Verdict::Correct, 30));
+        assert_eq!(
+            answer(&store, &r, 4, 1.0, Verdict::Correct, r.closes_at).await,
+            Recorded::Closed,
+            "at the closing time"
+        );
+        store.end_round(r.id, RoundState::Closed).await.unwrap();
+        assert_eq!(
+            answer(&store, &r, 5, 1.0, Verdict::Correct, r.opens_at).await,
+            Recorded::Closed
+        );
+        assert!(store
+            .member_answer(r.id, UserId(5))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(
+            store
+                .create_round(NewRound {
+                    guild: G,
+                    day: r.day,
+                    question: "x".into(),
+                    topic: "x".into(),
+                    difficulty: Difficulty::Easy,
+                    seed: 1,
+                    opens_at: r.opens_at,
+                    closes_at: r.closes_at,
+                    channel: None,
+                })
+                .await
+                .unwrap()
+                .is_none(),
+            "a day has one round"
+        );
+    });
+}
+
+#[test]
+fn concurrent_answers_from_one_member_record_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-05-01", Difficulty::Easy, "semver").await;
+        for user in 0..40u64 {
+            let tasks: Vec<_> = (0..4)
+                .map(|i| {
+                    let store = store.clone();
+                    let round = r.clone();
+                    tokio::spawn(async move {
+                        let verdict = if i % 2 == 0 {
+                            Verdict::Correct
+                        } else {
+                            Verdict::Wrong
+                        };
+                        answer(&store, &round, user, 1.0, verdict, round.opens_at).await
+                    })
+                })
+                .collect();
+            let outcomes: Vec<Recorded> = futures_join(tasks).await;
+            let accepted = outcomes
+                .iter()
+                .filter(|o| matches!(o, Recorded::Accepted { .. }))
+                .count();
+            let refused = outcomes
+                .iter()
+                .filter(|o| **o == Recorded::AlreadyAnswered)
+                .count();
+            assert_eq!((accepted, refused), (1, 3), "user {user}: {outcomes:?}");
+        }
+        let results = store.round_results(r.id, 5).await.unwrap();
+        assert_eq!(results.answers, 40);
+    });
+}
+
+async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+#[test]
+fn leaderboards_rank_ties_fairly_and_show_the_asking_member() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-06-01", Difficulty::Hard, "transformers").await;
+        // Points: user 1: 30, users 2 and 3: 15 each, user 4: 9, user 5..=20: 3 each.
+        answer(&store, &r, 1, 1.0, Verdict::Correct, r.opens_at).await;
+        answer(&store, &r, 2, 0.5, Verdict::Partial, r.opens_at).await;
+        answer(&store, &r, 3, 0.5, Verdict::Partial, r.opens_at).await;
+        answer(&store, &r, 4, 0.3, Verdict::Partial, r.opens_at).await;
+        for u in 5..=20 {
+            answer(&store, &r, u, 0.1, Verdict::Wrong, r.opens_at).await;
+        }
+        let board = store
+            .leaderboard(BoardQuery {
+                guild: G,
+                between: None,
+                topic: None,
+                user: UserId(20),
+                limit: 3,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        let ranks: Vec<(u32, u64, u64)> = board
+            .top
+            .iter()
+            .map(|s| (s.rank, s.user.0, s.points))
+            .collect();
+        assert_eq!(ranks, vec![(1, 1, 30), (2, 2, 15), (2, 3, 15)]);
+        let me = board.me.unwrap();
+        assert_eq!(
+            (me.rank, me.points),
+            (5, 3),
+            "16 members tie at 3 points, all ranked 5th"
+        );
+        assert_eq!(board.members, 20);
+        // The next page keeps the competition ranks.
+        let page = store
+            .leaderboard(BoardQuery {
+                guild: G,
+                between: None,
+                topic: None,
+                user: UserId(1),
+                limit: 3,
+                offset: 3,
+            })
+            .await
+            .unwrap();
+        let ranks: Vec<u32> = page.top.iter().map(|s| s.rank).collect();
+        assert_eq!(ranks, vec![4, 5, 5]);
+        assert_eq!(page.me.unwrap().rank, 1);
+        // A member with no answers has no standing.
+        let none = store
+            .leaderboard(BoardQuery {
+                guild: G,
+                between: None,
+                topic: Some("semver".into()),
+                user: UserId(1),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert!(none.top.is_empty() && none.me.is_none());
+    });
+}
+
+#[test]
+fn the_week_board_starts_on_monday_in_the_guild_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let tz = chrono_tz::America::New_York;
+        let monday = local_midnight(tz, "2026-03-09".parse().unwrap()); // 04:00 UTC (DST began on the 8th)
+        assert_eq!(monday, utc("2026-03-09T04:00:00Z"));
+        let r = store
+            .create_round(NewRound {
+                guild: G,
+                day: "2026-03-08".parse().unwrap(),
+                question: "q".into(),
+                topic: "semver".into(),
+                difficulty: Difficulty::Easy,
+                seed: 1,
+                opens_at: monday - Duration::hours(20),
+                closes_at: monday + Duration::hours(20),
+                channel: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        // One second before local Monday midnight, and at it.
+        answer(
+            &store,
+            &r,
+            1,
+            1.0,
+            Verdict::Correct,
+            monday - Duration::seconds(1),
+        )
+        .await;
+        answer(&store, &r, 2, 1.0, Verdict::Correct, monday).await;
+        let now = monday + Duration::hours(30);
+        let week = store
+            .leaderboard(BoardQuery {
+                guild: G,
+                between: Period::Week.bounds(tz, now),
+                topic: None,
+                user: UserId(1),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        let users: Vec<u64> = week.top.iter().map(|s| s.user.0).collect();
+        assert_eq!(users, vec![2], "user 1 answered on Sunday, local time");
+        assert!(week.me.is_none());
+        let month = store
+            .leaderboard(BoardQuery {
+                guild: G,
+                between: Period::Month.bounds(tz, now),
+                topic: Some("semver".into()),
+                user: UserId(1),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(month.top.len(), 2);
+        assert_eq!(month.top[0].rank, month.top[1].rank, "a tie");
+    });
+}
+
+#[test]
+fn round_results_order_by_score_then_time_and_note_streak_milestones() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let mut last = None;
+        for d in ["2026-07-01", "2026-07-02", "2026-07-03"] {
+            let r = round_on(&store, G, d, Difficulty::Easy, "semver").await;
+            answer(
+                &store,
+                &r,
+                1,
+                1.0,
+                Verdict::Correct,
+                r.opens_at + Duration::minutes(9),
+            )
+            .await;
+            last = Some(r);
+        }
+        let r = last.unwrap();
+        answer(
+            &store,
+            &r,
+            2,
+            1.0,
+            Verdict::Correct,
+            r.opens_at + Duration::minutes(1),
+        )
+        .await;
+        answer(&store, &r, 3, 0.4, Verdict::Partial, r.opens_at).await;
+        answer(&store, &r, 4, 0.0, Verdict::Wrong, r.opens_at).await;
+        let res = store.round_results(r.id, 10).await.unwrap();
+        assert_eq!((res.answers, res.correct), (4, 2));
+        assert!((res.share_correct() - 0.5).abs() < 1e-9);
+        let order: Vec<u64> = res.top.iter().map(|t| t.user.0).collect();
+        assert_eq!(order, vec![2, 1, 3, 4]);
+        assert_eq!(res.milestones, vec![(UserId(1), 3)]);
+    });
+}
+
+#[test]
+fn practice_is_kept_apart_from_daily_points() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        store
+            .record_practice(Practice {
+                guild: Some(G),
+                user: UserId(8),
+                question: "semver-parts".into(),
+                seed: 3,
+                answer: "x".into(),
+                score: 1.0,
+                verdict: Verdict::Correct,
+                at: utc("2026-08-01T10:00:00Z"),
+            })
+            .await
+            .unwrap();
+        let stats = store.member_stats(G, UserId(8)).await.unwrap();
+        assert_eq!((stats.practice, stats.answers, stats.points), (1, 0, 0));
+    });
+}
+
+#[test]
+fn settings_round_trip_and_default() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        assert_eq!(store.settings(G).await.unwrap(), GuildSettings::new(G));
+        let mut s = GuildSettings::new(G);
+        s.channel = Some(ChannelId(77));
+        s.timezone = chrono_tz::Europe::London;
+        s.topics = vec!["semver".into(), "transformers".into()];
+        s.difficulty = Some(Difficulty::Hard);
+        s.role = Some(RoleId(5));
+        s.enabled = false;
+        s.post_time = chrono::NaiveTime::from_hms_opt(18, 30, 0).unwrap();
+        store.save_settings(s.clone()).await.unwrap();
+        assert_eq!(store.settings(G).await.unwrap(), s);
+    });
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 42).unwrap();
+    drop(conn);
+    let err = Store::open(&path).err().expect("refused");
+    assert!(
+        err.to_string()
+            .contains("newer version of interview-bot (schema 42"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_online_backup_restores_every_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-09-01", Difficulty::Easy, "semver").await;
+        for u in 0..200 {
+            answer(&store, &r, u, 1.0, Verdict::Correct, r.opens_at).await;
+        }
+        let copy = dir.path().join("copy.db");
+        // Keep writing while the backup runs.
+        let writer = {
+            let store = store.clone();
+            let r = r.clone();
+            tokio::spawn(async move {
+                for u in 200..300 {
+                    answer(&store, &r, u, 1.0, Verdict::Correct, r.opens_at).await;
+                }
+            })
+        };
+        store.backup(copy.clone()).await.unwrap();
+        writer.await.unwrap();
+        let restored = Store::open(&copy).unwrap();
+        let n = restored.round_results(r.id, 1).await.unwrap().answers;
+        assert!((200..=300).contains(&n), "{n}");
+        let check: String = rusqlite::Connection::open(&copy)
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    });
+}
+
+/// The child half of `a_killed_process_keeps_every_confirmed_answer`: it records answers from
+/// many members and prints each one once the store confirms it. Run only as that child.
+#[test]
+#[ignore = "run as a child process by a_killed_process_keeps_every_confirmed_answer"]
+fn kill_child() {
+    use std::io::Write;
+    let db = std::env::var("KILL_CHILD_DB").expect("run by the kill test");
+    let round = RoundId(std::env::var("KILL_CHILD_ROUND").unwrap().parse().unwrap());
+    runtime().block_on(async move {
+        let store = Store::open(&db).unwrap();
+        let r = store.round(round).await.unwrap().unwrap();
+        let tasks: Vec<_> = (0..8u64)
+            .map(|lane| {
+                let store = store.clone();
+                let r = r.clone();
+                tokio::spawn(async move {
+                    for n in 0.. {
+                        let user = 1 + lane + 8 * n;
+                        if let Recorded::Accepted { .. } =
+                            answer(&store, &r, user, 1.0, Verdict::Correct, r.opens_at).await
+                        {
+                            let mut out = std::io::stdout().lock();
+                            writeln!(out, "confirmed {user}").unwrap();
+                            out.flush().unwrap();
+                        }
+                    }
+                })
+            })
+            .collect();
+        futures_join(tasks).await;
+    });
+}
+
+#[test]
+fn a_killed_process_keeps_every_confirmed_answer() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bot.db");
+    let round = runtime().block_on(async {
+        let store = Store::open(&db).unwrap();
+        let r = round_on(&store, G, "2026-10-01", Difficulty::Easy, "semver").await;
+        store.close();
+        r
+    });
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "store::kill_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KILL_CHILD_DB", &db)
+        .env("KILL_CHILD_ROUND", round.id.0.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut confirmed = Vec::new();
+    while confirmed.len() < 2000 {
+        match lines.next() {
+            Some(Ok(l)) if l.starts_with("confirmed ") => {
+                confirmed.push(l[10..].parse::<i64>().unwrap())
+            }
+            Some(_) => {}
+            None => panic!("the child stopped early after {} answers", confirmed.len()),
+        }
+    }
+    child.kill().unwrap(); // SIGKILL, mid-load
+                           // Lines already written were confirmed before the kill.
+    for l in lines.map_while(Result::ok) {
+        if let Some(u) = l.strip_prefix("confirmed ") {
+            confirmed.push(u.parse().unwrap());
+        }
+    }
+    child.wait().unwrap();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mut stmt = conn
+        .prepare("SELECT 1 FROM answers WHERE round_id = ?1 AND user_id = ?2")
+        .unwrap();
+    for user in &confirmed {
+        assert!(
+            stmt.exists([round.id.0, *user]).unwrap(),
+            "confirmed answer of user {user} is lost"
+        );
+    }
+    // Every answer has its total and streak: no half-written record.
+    let (answers, totals, streaks, points, total_points): (i64, i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM answers), (SELECT COUNT(*) FROM totals), (SELECT COUNT(*) FROM streaks),
+                    (SELECT SUM(points) FROM answers), (SELECT SUM(points) FROM totals)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert!(answers as usize >= confirmed.len());
+    assert_eq!((totals, streaks, total_points), (answers, answers, points));
+}
