@@ -274,6 +274,11 @@ impl Store {
         self.read(move |c| queries::leaderboard(c, &q)).await
     }
 
+    /// One member's place on a board.
+    pub async fn rank(&self, q: BoardQuery) -> Result<Option<Standing>, StoreError> {
+        self.read(move |c| queries::rank(c, &q)).await
+    }
+
     pub async fn member_stats(
         &self,
         guild: GuildId,

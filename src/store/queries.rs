@@ -326,10 +326,10 @@ pub struct BoardQuery {
     pub offset: u32,
 }
 
-/// Ranks by competition ranking: a member's rank is one more than the members with more points.
-pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
+/// The grouped query of a board (user_id, points, answers) and its parameters. The all-time
+/// board reads the running totals; the others aggregate the answers they count.
+fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
-    // The all-time board reads the running totals; the others aggregate the answers they count.
     let mut args: Vec<Value> = vec![Value::Integer(q.guild.sql())];
     let grouped = if q.between.is_none() && q.topic.is_none() {
         "SELECT user_id, points, answers FROM totals WHERE guild_id = ?".to_string()
@@ -344,15 +344,73 @@ pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, Sto
             filter.push_str(" AND topic = ?");
             args.push(Value::Text(topic.clone()));
         }
+        // With the period's bounds as parameters the planner cannot see how narrow the range is
+        // and may walk the guild's answers by member instead; the covering index is the plan.
+        let index = if q.between.is_some() {
+            "answers_by_time"
+        } else {
+            "answers_by_topic"
+        };
         format!(
-            "SELECT user_id, SUM(points) AS points, COUNT(*) AS answers FROM answers
+            "SELECT user_id, SUM(points) AS points, COUNT(*) AS answers FROM answers INDEXED BY {index}
              WHERE guild_id = ?{filter} GROUP BY user_id"
         )
     };
+    (grouped, args)
+}
+
+/// Ranks by competition ranking: a member's rank is one more than the members with more points.
+/// The all-time board reads the running totals through their index; a period or topic board
+/// aggregates its answers once and ranks them here.
+pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
+    let (grouped, args) = board_source(q);
+    if q.between.is_none() && q.topic.is_none() {
+        return totals_board(conn, q, &grouped, &args);
+    }
+    let mut rows: Vec<(UserId, u64, u64)> = conn
+        .prepare_cached(&grouped)?
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((
+                UserId::from_sql(r.get(0)?),
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut ranked = Vec::with_capacity(rows.len());
+    for (i, (user, points, answers)) in rows.into_iter().enumerate() {
+        let rank = match ranked.last() {
+            Some(prev @ Standing { .. }) if prev.points == points => prev.rank,
+            _ => i as u32 + 1,
+        };
+        ranked.push(Standing {
+            rank,
+            user,
+            points,
+            answers,
+        });
+    }
+    let members = ranked.len() as u64;
+    let me = ranked.iter().find(|s| s.user == q.user).cloned();
+    let top = ranked
+        .into_iter()
+        .skip(q.offset as usize)
+        .take(q.limit as usize)
+        .collect();
+    Ok(Leaderboard { top, me, members })
+}
+
+fn totals_board(
+    conn: &Connection,
+    q: &BoardQuery,
+    grouped: &str,
+    args: &[rusqlite::types::Value],
+) -> Result<Leaderboard, StoreError> {
+    use rusqlite::types::Value;
     let with = |extra: Option<i64>| {
         rusqlite::params_from_iter(args.iter().cloned().chain(extra.map(Value::Integer)))
     };
-
     let top_sql = format!(
         "{grouped} ORDER BY points DESC, user_id LIMIT {} OFFSET {}",
         q.limit, q.offset
@@ -377,7 +435,6 @@ pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, Sto
     let members = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM ({grouped})"))?
         .query_row(with(None), |r| r.get::<_, i64>(0))? as u64;
-
     let mut top: Vec<Standing> = Vec::with_capacity(rows.len());
     for (user, points, answers) in rows {
         let rank = match top.last() {
@@ -393,25 +450,53 @@ pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, Sto
     }
     let me = match top.iter().find(|s| s.user == q.user) {
         Some(s) => Some(s.clone()),
-        None => conn
-            .prepare_cached(&format!(
-                "SELECT points, answers FROM ({grouped}) WHERE user_id = ?"
-            ))?
-            .query_row(with(Some(q.user.sql())), |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-            })
-            .optional()?
-            .map(|(points, answers)| {
-                Ok::<_, StoreError>(Standing {
-                    rank: rank_of(points)?,
-                    user: q.user,
-                    points,
-                    answers,
-                })
-            })
-            .transpose()?,
+        None => standing_in(conn, grouped, args, q.user)?,
     };
     Ok(Leaderboard { top, me, members })
+}
+
+/// One member's place on a board, without the rest of it.
+pub fn rank(conn: &Connection, q: &BoardQuery) -> Result<Option<Standing>, StoreError> {
+    let (grouped, args) = board_source(q);
+    standing_in(conn, &grouped, &args, q.user)
+}
+
+fn standing_in(
+    conn: &Connection,
+    grouped: &str,
+    args: &[rusqlite::types::Value],
+    user: UserId,
+) -> Result<Option<Standing>, StoreError> {
+    use rusqlite::types::Value;
+    let with = |extra: i64| {
+        rusqlite::params_from_iter(
+            args.iter()
+                .cloned()
+                .chain(std::iter::once(Value::Integer(extra))),
+        )
+    };
+    let mine = conn
+        .prepare_cached(&format!(
+            "SELECT points, answers FROM ({grouped}) WHERE user_id = ?"
+        ))?
+        .query_row(with(user.sql()), |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+        })
+        .optional()?;
+    let Some((points, answers)) = mine else {
+        return Ok(None);
+    };
+    let above = conn
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM ({grouped}) WHERE points > ?"
+        ))?
+        .query_row(with(points as i64), |r| r.get::<_, i64>(0))?;
+    Ok(Some(Standing {
+        rank: above as u32 + 1,
+        user,
+        points,
+        answers,
+    }))
 }
 
 pub fn member_stats(
