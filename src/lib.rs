@@ -4,6 +4,8 @@
 
 pub mod bank;
 pub mod cli;
+pub mod config;
+pub mod discord;
 pub mod grade;
 pub mod quiz;
 pub mod store;

@@ -5,6 +5,7 @@ mod play;
 mod questions;
 
 use crate::bank::{Bank, BankSource, Question};
+use crate::discord::gateway::Scope;
 use crate::grade::Grader;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -50,6 +51,30 @@ pub enum Command {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Run the bot over the gateway (a classic bot connection; GUILDS intent only).
+    Run {
+        /// Install the commands in this guild on connect (instant, for development) instead of
+        /// globally.
+        #[arg(long, value_name = "GUILD_ID")]
+        guild: Option<u64>,
+        /// Do not install the commands on connect.
+        #[arg(long, conflicts_with = "guild")]
+        no_register: bool,
+    },
+    /// Serve Discord's HTTP interactions endpoint at /interactions (set it as the application's
+    /// Interactions Endpoint URL, behind your reverse proxy).
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+    },
+    /// Install the slash commands (a bulk overwrite): in one guild for development, else globally.
+    Register {
+        #[arg(long, value_name = "GUILD_ID")]
+        guild: Option<u64>,
+    },
+    /// Print the application commands as JSON, exactly as `register` sends them.
+    Commands,
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +153,60 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut std::io::stdout().lock(),
             )
         }
+        Command::Commands => {
+            let list = crate::discord::commands::all();
+            writeln!(
+                std::io::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&list)?
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Register { guild } => {
+            init_logging();
+            let config = crate::config::DiscordConfig::from_env(false)?;
+            let http = crate::discord::app::rest_client(
+                &config.token,
+                config.application_id,
+                config.proxy.as_deref(),
+            );
+            let scope = guild.map_or(Scope::Global, Scope::Guild);
+            let n = runtime()?.block_on(crate::discord::gateway::register(&http, scope))?;
+            match guild {
+                Some(g) => println!("registered {n} commands in guild {g}"),
+                None => println!(
+                    "registered {n} commands globally (they can take up to an hour to appear)"
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { guild, no_register } => {
+            init_logging();
+            let config = crate::config::DiscordConfig::from_env(false)?;
+            let app = start_app(&cli.questions, &cli.db, &config)?;
+            let http = crate::discord::app::rest_client(
+                &config.token,
+                config.application_id,
+                config.proxy.as_deref(),
+            );
+            let scope = if no_register {
+                None
+            } else {
+                Some(guild.map_or(Scope::Global, Scope::Guild))
+            };
+            runtime()?.block_on(crate::discord::gateway::run(app, http, scope))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { listen } => {
+            init_logging();
+            let config = crate::config::DiscordConfig::from_env(true)?;
+            let key = config
+                .public_key
+                .expect("from_env(true) requires the public key");
+            let app = start_app(&cli.questions, &cli.db, &config)?;
+            runtime()?.block_on(crate::discord::endpoint::serve(app, key, listen))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db(DbCommand::Backup { path }) => {
             if !cli.db.exists() {
                 anyhow::bail!(
@@ -148,6 +227,39 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The bank, its grader, the store and the REST client: what both transports run on.
+fn start_app(
+    questions: &Option<PathBuf>,
+    db: &std::path::Path,
+    config: &crate::config::DiscordConfig,
+) -> anyhow::Result<crate::discord::App> {
+    let (bank, grader) = load(questions.clone())?;
+    let store = crate::store::Store::open(db)?;
+    tracing::info!(questions = bank.questions().len(), db = %db.display(), "bank and database ready");
+    let http = crate::discord::app::rest_client(
+        &config.token,
+        config.application_id,
+        config.proxy.as_deref(),
+    );
+    Ok(crate::discord::App::new(
+        bank,
+        grader,
+        store,
+        std::sync::Arc::new(crate::quiz::SystemClock),
+        std::sync::Arc::new(http),
+    ))
+}
+
+/// Structured logs on standard error; `RUST_LOG` filters them (default `info`).
+fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -4,6 +4,8 @@
 pub mod clock;
 pub mod ids;
 pub mod period;
+pub mod pick;
+pub mod schedule;
 pub mod scoring;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -297,6 +297,33 @@ impl Store {
             .await
     }
 
+    pub async fn asked_questions(&self, guild: GuildId) -> Result<Vec<String>, StoreError> {
+        self.read(move |c| queries::asked_questions(c, guild)).await
+    }
+
+    pub async fn discard_round(&self, id: RoundId) -> Result<bool, StoreError> {
+        self.write(move |c| queries::discard_round(c, id)).await
+    }
+
+    pub async fn skip_day(
+        &self,
+        guild: GuildId,
+        day: chrono::NaiveDate,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        self.write(move |c| queries::skip_day(c, guild, day, at))
+            .await
+    }
+
+    pub async fn round_on_day(
+        &self,
+        guild: GuildId,
+        day: chrono::NaiveDate,
+    ) -> Result<Option<Round>, StoreError> {
+        self.read(move |c| queries::round_on_day(c, guild, day))
+            .await
+    }
+
     /// An online backup to `dest` with SQLite's backup API, while the bot keeps running.
     pub async fn backup(&self, dest: PathBuf) -> Result<(), StoreError> {
         self.read(move |c| {

@@ -617,3 +617,62 @@ pub fn round_results(
         milestones,
     })
 }
+
+/// The question ids of the guild's posted rounds, newest first.
+pub fn asked_questions(conn: &Connection, guild: GuildId) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT question_id FROM rounds WHERE guild_id = ?1 AND state != 'skipped' ORDER BY opens_at DESC",
+    )?;
+    let ids = stmt
+        .query_map([guild.sql()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// Removes a round that was never seen (its post failed); `false` if anyone answered it.
+pub fn discard_round(conn: &Connection, id: RoundId) -> Result<bool, StoreError> {
+    let answered = conn
+        .prepare_cached("SELECT 1 FROM answers WHERE round_id = ?1")?
+        .exists([id.0])?;
+    if answered {
+        return Ok(false);
+    }
+    Ok(conn
+        .prepare_cached("DELETE FROM rounds WHERE round_id = ?1")?
+        .execute([id.0])?
+        == 1)
+}
+
+/// Marks a local day as skipped before anything was posted, so nothing will be.
+pub fn skip_day(
+    conn: &Connection,
+    guild: GuildId,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    conn.prepare_cached("INSERT INTO guilds (guild_id) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([guild.sql()])?;
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, state)
+             VALUES (?1, ?2, '', '', 'easy', 0, ?3, ?3, 'skipped') ON CONFLICT (guild_id, day) DO NOTHING",
+        )?
+        .execute(params![guild.sql(), day.format("%Y-%m-%d").to_string(), ms(at)])?;
+    Ok(n == 1)
+}
+
+/// The guild's round for a local day, if any.
+pub fn round_on_day(
+    conn: &Connection,
+    guild: GuildId,
+    day: NaiveDate,
+) -> Result<Option<Round>, StoreError> {
+    let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND day = ?2");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(
+            params![guild.sql(), day.format("%Y-%m-%d").to_string()],
+            round_row,
+        )
+        .optional()?)
+}

@@ -2,5 +2,6 @@
 
 mod bank;
 mod grade;
+mod spec;
 mod store;
 mod util;

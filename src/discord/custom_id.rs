@@ -1,0 +1,225 @@
+//! The custom_id scheme of our buttons, selects and modals: compact, versioned, parsed strictly.
+//!
+//! `1:<kind>:<fields...>`, at most 100 characters:
+//! - `1:a:<round>:<option>`   answer a daily round with an option (true/false: 0 false, 1 true)
+//! - `1:m:<round>`            the multi select of a daily round (values are option indices)
+//! - `1:t:<round>`            open the text answer modal of a daily round
+//! - `1:f:<round>`            the text answer modal of a daily round, submitted
+//! - `1:pa:<question>:<seed>:<option>`, `1:pm:…`, `1:pt:…`, `1:pf:…`  the same for practice
+//! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
+
+use crate::quiz::{Period, RoundId};
+
+/// What a control stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    Option {
+        target: Target,
+        option: usize,
+    },
+    Multi {
+        target: Target,
+    },
+    OpenModal {
+        target: Target,
+    },
+    Modal {
+        target: Target,
+    },
+    Board {
+        period: Period,
+        topic: Option<String>,
+        page: u32,
+    },
+}
+
+/// Which question a control answers: a daily round, or a practice question and its seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Round(RoundId),
+    Practice { question: String, seed: u64 },
+}
+
+const VERSION: &str = "1";
+pub const MAX_LEN: usize = 100;
+
+impl Control {
+    pub fn encode(&self) -> String {
+        let target = |t: &Target, daily: &str, practice: &str| match t {
+            Target::Round(r) => format!("{VERSION}:{daily}:{}", r.0),
+            Target::Practice { question, seed } => {
+                format!("{VERSION}:{practice}:{question}:{seed}")
+            }
+        };
+        let id = match self {
+            Control::Option { target: t, option } => format!("{}:{option}", target(t, "a", "pa")),
+            Control::Multi { target: t } => target(t, "m", "pm"),
+            Control::OpenModal { target: t } => target(t, "t", "pt"),
+            Control::Modal { target: t } => target(t, "f", "pf"),
+            Control::Board {
+                period,
+                topic,
+                page,
+            } => {
+                format!(
+                    "{VERSION}:lb:{}:{}:{page}",
+                    period.as_str(),
+                    topic.as_deref().unwrap_or("-")
+                )
+            }
+        };
+        debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
+        id
+    }
+
+    /// Parses a custom_id; anything not made by `encode` (older versions, forgeries) is `None`.
+    pub fn parse(id: &str) -> Option<Control> {
+        if id.is_empty() || id.len() > MAX_LEN {
+            return None;
+        }
+        let parts: Vec<&str> = id.split(':').collect();
+        if parts.first() != Some(&VERSION) {
+            return None;
+        }
+        let number = |s: &str| -> Option<u64> {
+            // Digits only: no signs, no spaces, no leading zeros but for 0 itself.
+            (!s.is_empty()
+                && s.len() <= 20
+                && s.bytes().all(|b| b.is_ascii_digit())
+                && (s == "0" || !s.starts_with('0')))
+            .then(|| s.parse().ok())
+            .flatten()
+        };
+        let round = |s: &str| {
+            number(s)
+                .filter(|n| *n <= i64::MAX as u64)
+                .map(|n| Target::Round(RoundId(n as i64)))
+        };
+        let practice = |q: &str, seed: &str| {
+            (crate::bank::is_kebab(q) && q.len() <= crate::bank::MAX_ID_CHARS)
+                .then(|| {
+                    number(seed).map(|seed| Target::Practice {
+                        question: q.to_string(),
+                        seed,
+                    })
+                })
+                .flatten()
+        };
+        let option = |s: &str| number(s).filter(|n| *n < 25).map(|n| n as usize);
+        match parts[1..] {
+            ["a", r, o] => Some(Control::Option {
+                target: round(r)?,
+                option: option(o)?,
+            }),
+            ["m", r] => Some(Control::Multi { target: round(r)? }),
+            ["t", r] => Some(Control::OpenModal { target: round(r)? }),
+            ["f", r] => Some(Control::Modal { target: round(r)? }),
+            ["pa", q, s, o] => Some(Control::Option {
+                target: practice(q, s)?,
+                option: option(o)?,
+            }),
+            ["pm", q, s] => Some(Control::Multi {
+                target: practice(q, s)?,
+            }),
+            ["pt", q, s] => Some(Control::OpenModal {
+                target: practice(q, s)?,
+            }),
+            ["pf", q, s] => Some(Control::Modal {
+                target: practice(q, s)?,
+            }),
+            ["lb", p, t, page] => {
+                let period = Period::parse(p)?;
+                let topic = match t {
+                    "-" => None,
+                    t if crate::bank::is_kebab(t) && t.len() <= 40 => Some(t.to_string()),
+                    _ => return None,
+                };
+                let page = number(page).filter(|p| *p < 10_000)? as u32;
+                Some(Control::Board {
+                    period,
+                    topic,
+                    page,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_round_trips() {
+        let controls = [
+            Control::Option {
+                target: Target::Round(RoundId(42)),
+                option: 3,
+            },
+            Control::Multi {
+                target: Target::Round(RoundId(1)),
+            },
+            Control::OpenModal {
+                target: Target::Round(RoundId(7)),
+            },
+            Control::Modal {
+                target: Target::Round(RoundId(7)),
+            },
+            Control::Option {
+                target: Target::Practice {
+                    question: "semver-parts".into(),
+                    seed: u64::MAX,
+                },
+                option: 0,
+            },
+            Control::Multi {
+                target: Target::Practice {
+                    question: "a".repeat(40),
+                    seed: 9,
+                },
+            },
+            Control::Board {
+                period: Period::Week,
+                topic: Some("semver".into()),
+                page: 2,
+            },
+            Control::Board {
+                period: Period::All,
+                topic: None,
+                page: 0,
+            },
+        ];
+        for c in controls {
+            let id = c.encode();
+            assert!(id.len() <= MAX_LEN, "{id}");
+            assert_eq!(Control::parse(&id), Some(c), "{id}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        for bad in [
+            "",
+            "0:a:1:1",
+            "2:a:1:1",
+            "1:a:1",
+            "1:a:x:1",
+            "1:a:1:99",
+            "1:a:-1:1",
+            "1:a:01:1",
+            "1:a:1:1:1",
+            "1:zz:1",
+            "1:pa:Not_Kebab:1:1",
+            "1:pa:q:1",
+            "1:lb:year:-:0",
+            "1:lb:all:-:x",
+            "1:a: 1:1",
+            "1:a:99999999999999999999999:1",
+            "hello",
+        ] {
+            assert_eq!(Control::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(Control::parse(&format!("1:m:{}", "1".repeat(120))), None);
+    }
+}

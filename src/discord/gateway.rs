@@ -1,0 +1,77 @@
+//! The gateway runner: a classic bot connection with the GUILDS intent only.
+
+use super::app::App;
+use super::commands;
+use super::respond::{respond, BUDGET};
+use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready};
+use serenity::async_trait;
+use tracing::{error, info};
+
+/// Where `run` installs the commands on connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Guild(u64),
+}
+
+struct Handler {
+    app: App,
+    scope: Option<Scope>,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to the gateway");
+        if let Some(scope) = self.scope {
+            match register(&ctx.http, scope).await {
+                Ok(n) => info!(commands = n, ?scope, "commands registered"),
+                Err(e) => error!(error = %e, "registering commands failed"),
+            }
+        }
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let (id, token) = match &interaction {
+            Interaction::Command(c) | Interaction::Autocomplete(c) => (c.id, c.token.clone()),
+            Interaction::Component(c) => (c.id, c.token.clone()),
+            Interaction::Modal(m) => (m.id, m.token.clone()),
+            _ => return,
+        };
+        let response = respond(&self.app, interaction, BUDGET).await;
+        if let Err(e) = ctx
+            .http
+            .create_interaction_response(id, &token, &response, vec![])
+            .await
+        {
+            error!(error = %e, "could not answer an interaction");
+        }
+    }
+}
+
+/// Installs the command list (a bulk overwrite) and returns how many there are.
+pub async fn register(http: &serenity::http::Http, scope: Scope) -> serenity::Result<usize> {
+    let list = commands::all();
+    let installed = match scope {
+        Scope::Global => http.create_global_commands(&list).await?,
+        Scope::Guild(g) => {
+            http.create_guild_commands(serenity::all::GuildId::new(g), &list)
+                .await?
+        }
+    };
+    Ok(installed.len())
+}
+
+/// Connects and handles interactions until the connection ends for good. `http` is the REST
+/// client for the connection (with the same token, and `DISCORD_PROXY` when set).
+pub async fn run(app: App, http: serenity::http::Http, scope: Option<Scope>) -> anyhow::Result<()> {
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
+        .event_handler(Handler { app, scope })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the gateway client: {e}"))?;
+    client
+        .start()
+        .await
+        .map_err(|e| anyhow::anyhow!("the gateway connection ended: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,722 @@
+//! The one handler both transports share: an interaction in, a reply out.
+
+use super::app::App;
+use super::custom_id::{Control, Target};
+use super::post;
+use super::render::{self, Msg};
+use super::text as t;
+use crate::bank::{Difficulty, Instance, Kind, Question};
+use crate::grade::{Answer, AnswerError};
+use crate::quiz::{self, GuildId, NewAnswer, Period, Practice, Recorded, RoundState, UserId};
+use crate::store::{BoardQuery, StoreError};
+use serenity::all::{
+    AutocompleteChoice, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+    CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateModal, Interaction, ModalInteraction, Permissions, ResolvedOption, ResolvedValue,
+};
+use tracing::{error, info, warn};
+
+/// What the handler answers; the transports turn it into a response, or an edit when deferred.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Pong,
+    /// A new message (ephemeral unless said otherwise).
+    Message(Msg),
+    /// Replaces the message the clicked control belongs to.
+    Update(Msg),
+    Modal(CreateModal),
+    Choices(Vec<AutocompleteChoice>),
+}
+
+impl Reply {
+    pub fn into_response(self) -> CreateInteractionResponse {
+        let message = |m: Msg| {
+            let mut r = CreateInteractionResponseMessage::new()
+                .embeds(m.embeds)
+                .components(m.components)
+                .allowed_mentions(render::no_mentions())
+                .ephemeral(m.ephemeral);
+            if let Some(c) = m.content {
+                r = r.content(c);
+            }
+            r
+        };
+        match self {
+            Reply::Pong => CreateInteractionResponse::Pong,
+            Reply::Message(m) => CreateInteractionResponse::Message(message(m)),
+            Reply::Update(m) => CreateInteractionResponse::UpdateMessage(message(m)),
+            Reply::Modal(m) => CreateInteractionResponse::Modal(m),
+            Reply::Choices(c) => CreateInteractionResponse::Autocomplete(
+                CreateAutocompleteResponse::new().set_choices(c),
+            ),
+        }
+    }
+}
+
+/// Why an interaction got no normal answer: said to the member, or logged.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("{0}")]
+    User(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<AnswerError> for Failure {
+    fn from(e: AnswerError) -> Self {
+        Failure::User(e.to_string())
+    }
+}
+
+fn user(msg: impl Into<String>) -> Failure {
+    Failure::User(msg.into())
+}
+
+/// Who is asking, and where.
+struct Ctx {
+    guild: Option<GuildId>,
+    user: UserId,
+    can_manage: bool,
+}
+
+impl Ctx {
+    fn guild(&self) -> Result<GuildId, Failure> {
+        self.guild.ok_or_else(|| user(t::NOT_IN_GUILD))
+    }
+
+    fn admin(&self) -> Result<GuildId, Failure> {
+        let g = self.guild()?;
+        if self.can_manage {
+            Ok(g)
+        } else {
+            Err(user(t::NEEDS_MANAGE_SERVER))
+        }
+    }
+}
+
+fn ctx_of(
+    guild: Option<serenity::all::GuildId>,
+    author: &serenity::all::User,
+    member: Option<&serenity::all::Member>,
+) -> Ctx {
+    // The member's permissions in the channel, as Discord computed them for this interaction.
+    let perms = member
+        .and_then(|m| m.permissions)
+        .unwrap_or(Permissions::empty());
+    Ctx {
+        guild: guild.map(|g| GuildId(g.get())),
+        user: UserId(author.id.get()),
+        can_manage: perms.contains(Permissions::MANAGE_GUILD)
+            || perms.contains(Permissions::ADMINISTRATOR),
+    }
+}
+
+/// Handles one interaction. Every failure becomes a short private message; details go to the log.
+pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
+    let (kind, result) = match interaction {
+        Interaction::Ping(_) => return Reply::Pong,
+        Interaction::Autocomplete(c) => ("autocomplete", Ok(autocomplete(app, c))),
+        Interaction::Command(c) => {
+            let ctx = ctx_of(c.guild_id, &c.user, c.member.as_deref());
+            info!(command = %c.data.name, guild = ?ctx.guild, user = %ctx.user, "command");
+            ("command", command(app, &ctx, c).await)
+        }
+        Interaction::Component(c) => {
+            let ctx = ctx_of(c.guild_id, &c.user, c.member.as_ref());
+            info!(custom_id = %c.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "component");
+            ("component", component(app, &ctx, c).await)
+        }
+        Interaction::Modal(m) => {
+            let ctx = ctx_of(m.guild_id, &m.user, m.member.as_ref());
+            info!(custom_id = %m.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "modal");
+            ("modal", modal(app, &ctx, m).await)
+        }
+        _ => ("other", Err(user(t::UNKNOWN_COMMAND))),
+    };
+    match result {
+        Ok(reply) => reply,
+        Err(Failure::User(msg)) => Reply::Message(Msg::private(msg)),
+        Err(e) => {
+            error!(kind, error = %e, "interaction failed");
+            Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG))
+        }
+    }
+}
+
+fn string_opt<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
+    opts.iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match o.value {
+            ResolvedValue::String(s) => Some(s),
+            _ => None,
+        })
+}
+
+async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, Failure> {
+    let opts = c.data.options();
+    match c.data.name.as_str() {
+        "daily" => daily(app, ctx).await,
+        "quiz" => quiz(
+            app,
+            ctx,
+            string_opt(&opts, "topic"),
+            string_opt(&opts, "difficulty"),
+        ),
+        "leaderboard" => {
+            let period = match string_opt(&opts, "period") {
+                Some(p) => Period::parse(p).ok_or_else(|| user("Choose all, month or week."))?,
+                None => Period::All,
+            };
+            let topic = string_opt(&opts, "topic")
+                .map(|t| check_topic(app, t))
+                .transpose()?;
+            leaderboard(app, ctx, period, topic, 0)
+                .await
+                .map(Reply::Message)
+        }
+        "stats" => {
+            let guild = ctx.guild()?;
+            let who = opts
+                .iter()
+                .find(|o| o.name == "member")
+                .and_then(|o| match o.value {
+                    ResolvedValue::User(u, _) => Some(UserId(u.id.get())),
+                    _ => None,
+                })
+                .unwrap_or(ctx.user);
+            let stats = app.store().member_stats(guild, who).await?;
+            Ok(Reply::Message(Msg::embed(render::stats(
+                app.bank(),
+                who.0,
+                &stats,
+            ))))
+        }
+        "config" => config(app, ctx, &opts).await,
+        "round" => round(app, ctx, &opts).await,
+        "help" => Ok(Reply::Message(Msg::embed(render::help()))),
+        other => {
+            warn!(command = other, "unknown command");
+            Err(user(t::UNKNOWN_COMMAND))
+        }
+    }
+}
+
+fn check_topic(app: &App, topic: &str) -> Result<String, Failure> {
+    if app.bank().topic(topic).is_some() {
+        Ok(topic.to_string())
+    } else {
+        let ids: Vec<&str> = app.bank().topics().iter().map(|t| t.id.as_str()).collect();
+        Err(user(t::unknown_topic(topic, &ids)))
+    }
+}
+
+async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
+    let guild = ctx.guild()?;
+    let now = app.now();
+    if let Some(round) = app
+        .store()
+        .open_round(guild)
+        .await?
+        .filter(|r| now < r.closes_at)
+    {
+        if let Some(a) = app.store().member_answer(round.id, ctx.user).await? {
+            return Ok(Reply::Message(Msg::embed(render::stored_grade_embed(
+                a.verdict, a.score, a.points,
+            ))));
+        }
+        let q = question_of(app, &round.question)?;
+        let inst = q.instance(round.seed);
+        let target = Target::Round(round.id);
+        let msg = Msg::embed(render::question_embed(app.bank(), &inst, Some(&round)))
+            .with_components(render::answer_controls(&inst, &target, false));
+        return Ok(Reply::Message(msg));
+    }
+    let settings = app.store().settings(guild).await?;
+    if !settings.enabled {
+        return Err(user(t::DISABLED));
+    }
+    let next = quiz::schedule::next_post(settings.timezone, settings.post_time, now);
+    Ok(Reply::Message(Msg::private(t::no_round_yet(
+        next.timestamp(),
+    ))))
+}
+
+fn question_of<'a>(app: &'a App, id: &str) -> Result<&'a Question, Failure> {
+    app.bank().get(id).ok_or_else(|| {
+        warn!(question = id, "a round's question is no longer in the bank");
+        user(t::ROUND_GONE)
+    })
+}
+
+fn quiz(
+    app: &App,
+    ctx: &Ctx,
+    topic: Option<&str>,
+    difficulty: Option<&str>,
+) -> Result<Reply, Failure> {
+    let topic = topic.map(|t| check_topic(app, t)).transpose()?;
+    let difficulty = difficulty
+        .map(|d| Difficulty::parse(d).ok_or_else(|| user("Choose easy, medium or hard.")))
+        .transpose()?;
+    let pool: Vec<&Question> = app
+        .bank()
+        .questions()
+        .iter()
+        .filter(|q| topic.as_ref().is_none_or(|t| &q.topic == t))
+        .filter(|q| difficulty.is_none_or(|d| q.difficulty == d))
+        .collect();
+    if pool.is_empty() {
+        return Err(user(t::NO_QUESTIONS_MATCH));
+    }
+    let seed: u64 = rand::random::<u64>() >> 1;
+    let q = pool[(seed % pool.len() as u64) as usize];
+    let inst = q.instance(seed);
+    let target = Target::Practice {
+        question: q.id.0.clone(),
+        seed,
+    };
+    let _ = ctx;
+    Ok(Reply::Message(
+        Msg::embed(render::question_embed(app.bank(), &inst, None))
+            .with_components(render::answer_controls(&inst, &target, false)),
+    ))
+}
+
+async fn leaderboard(
+    app: &App,
+    ctx: &Ctx,
+    period: Period,
+    topic: Option<String>,
+    page: u32,
+) -> Result<Msg, Failure> {
+    let guild = ctx.guild()?;
+    let settings = app.store().settings(guild).await?;
+    let q = BoardQuery {
+        guild,
+        between: period.bounds(settings.timezone, app.now()),
+        topic: topic.clone(),
+        user: ctx.user,
+        limit: render::PAGE_SIZE,
+        offset: page * render::PAGE_SIZE,
+    };
+    let board = app.store().leaderboard(q).await?;
+    Ok(render::leaderboard(
+        app.bank(),
+        &board,
+        period,
+        topic.as_deref(),
+        page,
+    ))
+}
+
+async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
+    let guild = ctx.admin()?;
+    let Some(ResolvedOption {
+        name,
+        value: ResolvedValue::SubCommand(sub),
+        ..
+    }) = opts.first()
+    else {
+        return Err(user(t::UNKNOWN_COMMAND));
+    };
+    let mut s = app.store().settings(guild).await?;
+    let done = match *name {
+        "show" => {
+            return Ok(Reply::Message(Msg::embed(render::config(&s, None))));
+        }
+        "channel" => {
+            let channel = sub.iter().find_map(|o| match &o.value {
+                ResolvedValue::Channel(c) => Some(c.id.get()),
+                ResolvedValue::Unresolved(serenity::all::Unresolved::Channel(id)) => Some(id.get()),
+                _ => None,
+            });
+            let channel = channel.ok_or_else(|| user("Pick a channel."))?;
+            s.channel = Some(quiz::ChannelId(channel));
+            format!("The daily question will be posted in <#{channel}>.")
+        }
+        "time" => {
+            let input = string_opt(sub, "time").unwrap_or_default();
+            s.post_time = parse_time(input).ok_or_else(|| user(t::bad_time(input)))?;
+            format!(
+                "The daily question will be posted at {} ({}).",
+                s.post_time.format("%H:%M"),
+                s.timezone.name()
+            )
+        }
+        "timezone" => {
+            let input = string_opt(sub, "timezone").unwrap_or_default();
+            s.timezone = input
+                .trim()
+                .parse()
+                .map_err(|_| user(t::bad_timezone(input)))?;
+            format!("Times are now in {}.", s.timezone.name())
+        }
+        "topics" => {
+            let input = string_opt(sub, "topics").unwrap_or_default();
+            s.topics = parse_topics(app, input)?;
+            if s.topics.is_empty() {
+                "Daily questions come from every topic.".to_string()
+            } else {
+                format!("Daily questions come from: {}.", s.topics.join(", "))
+            }
+        }
+        "difficulty" => {
+            let input = string_opt(sub, "difficulty").unwrap_or("any");
+            s.difficulty = if input == "any" {
+                None
+            } else {
+                Some(
+                    Difficulty::parse(input)
+                        .ok_or_else(|| user("Choose easy, medium, hard or any."))?,
+                )
+            };
+            format!(
+                "Daily questions are {}.",
+                s.difficulty
+                    .map_or("of any difficulty".to_string(), |d| d.to_string())
+            )
+        }
+        "role" => {
+            let role = sub.iter().find_map(|o| match &o.value {
+                ResolvedValue::Role(r) => Some(r.id.get()),
+                ResolvedValue::Unresolved(serenity::all::Unresolved::RoleId(id)) => Some(id.get()),
+                _ => None,
+            });
+            s.role = role.map(quiz::RoleId);
+            match role {
+                Some(r) => format!("<@&{r}> will be pinged with each question."),
+                None => "No role will be pinged.".to_string(),
+            }
+        }
+        "enable" => {
+            s.enabled = true;
+            "The daily question is on.".to_string()
+        }
+        "disable" => {
+            s.enabled = false;
+            "The daily question is off. Scores and streaks are kept.".to_string()
+        }
+        _ => return Err(user(t::UNKNOWN_COMMAND)),
+    };
+    app.store().save_settings(s.clone()).await?;
+    info!(guild = %guild, setting = *name, "settings changed");
+    Ok(Reply::Message(Msg {
+        content: Some(done),
+        embeds: vec![render::config(&s, None)],
+        components: vec![],
+        ephemeral: true,
+    }))
+}
+
+/// `HH:MM` in 24-hour time (also `H:MM`).
+pub fn parse_time(input: &str) -> Option<chrono::NaiveTime> {
+    let (h, m) = input.trim().split_once(':')?;
+    let valid = |s: &str, max: u32| {
+        (1..=2).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|v| v <= max)
+    };
+    if !valid(h, 23) || m.len() != 2 || !valid(m, 59) {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+fn parse_topics(app: &App, input: &str) -> Result<Vec<String>, Failure> {
+    let input = input.trim();
+    if input.eq_ignore_ascii_case("all") || input.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in input
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let t = check_topic(app, &t.to_lowercase())?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+async fn round(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
+    let guild = ctx.admin()?;
+    let Some(ResolvedOption { name, .. }) = opts.first() else {
+        return Err(user(t::UNKNOWN_COMMAND));
+    };
+    let text = match *name {
+        "post-now" => post::post_now(app, guild).await?,
+        "skip" => post::skip(app, guild).await?,
+        "reveal" => post::reveal_now(app, guild).await?,
+        _ => return Err(user(t::UNKNOWN_COMMAND)),
+    };
+    Ok(Reply::Message(Msg::private(text)))
+}
+
+impl From<post::PostError> for Failure {
+    fn from(e: post::PostError) -> Self {
+        match e {
+            post::PostError::User(m) => Failure::User(m),
+            post::PostError::Store(e) => Failure::Store(e),
+        }
+    }
+}
+
+fn autocomplete(app: &App, c: &CommandInteraction) -> Reply {
+    let Some(focused) = c.data.autocomplete() else {
+        return Reply::Choices(vec![]);
+    };
+    let typed = focused.value.trim().to_lowercase();
+    let choices: Vec<AutocompleteChoice> = match focused.name {
+        "topic" => app
+            .bank()
+            .topics()
+            .iter()
+            .filter(|t| t.id.contains(&typed) || t.title.to_lowercase().contains(&typed))
+            .map(|t| AutocompleteChoice::new(format!("{} ({})", t.title, t.id), t.id.clone()))
+            .collect(),
+        "topics" => {
+            // Complete the last item of a comma-separated list.
+            let (done, last) = match typed.rsplit_once(',') {
+                Some((done, last)) => (format!("{},", done.trim()), last.trim().to_string()),
+                None => (String::new(), typed.clone()),
+            };
+            let mut out = vec![AutocompleteChoice::new("all topics", "all")];
+            out.extend(
+                app.bank()
+                    .topics()
+                    .iter()
+                    .filter(|t| t.id.starts_with(&last) || t.id.contains(&last))
+                    .map(|t| {
+                        let value = format!("{done}{}", t.id);
+                        AutocompleteChoice::new(super::render::clip(&value, 100), value)
+                    }),
+            );
+            out
+        }
+        "timezone" => chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|name| name.to_lowercase().contains(&typed))
+            .take(25)
+            .map(|name| AutocompleteChoice::new(name, name))
+            .collect(),
+        _ => vec![],
+    };
+    Reply::Choices(choices.into_iter().take(25).collect())
+}
+
+/// The question a control answers, and where its answer is recorded.
+struct Resolved<'a> {
+    inst: Instance<'a>,
+    round: Option<quiz::Round>,
+}
+
+async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolved<'a>, Failure> {
+    match target {
+        Target::Practice { question, seed } => {
+            let q = app
+                .bank()
+                .get(question)
+                .ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
+            Ok(Resolved {
+                inst: q.instance(*seed),
+                round: None,
+            })
+        }
+        Target::Round(id) => {
+            let round = app
+                .store()
+                .round(*id)
+                .await?
+                .ok_or_else(|| user(t::ROUND_GONE))?;
+            if Some(round.guild) != ctx.guild {
+                warn!(round = %id, guild = ?ctx.guild, "a control of another guild's round");
+                return Err(user(t::UNKNOWN_CONTROL));
+            }
+            if round.state != RoundState::Open || app.now() >= round.closes_at {
+                return Err(user(t::ROUND_CLOSED));
+            }
+            let q = question_of(app, &round.question)?;
+            Ok(Resolved {
+                inst: q.instance(round.seed),
+                round: Some(round),
+            })
+        }
+    }
+}
+
+async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Reply, Failure> {
+    let control = Control::parse(&c.data.custom_id).ok_or_else(|| {
+        warn!(custom_id = %c.data.custom_id, "unknown custom_id");
+        user(t::UNKNOWN_CONTROL)
+    })?;
+    match control {
+        Control::Board {
+            period,
+            topic,
+            page,
+        } => {
+            let topic = topic.map(|t| check_topic(app, &t)).transpose()?;
+            Ok(Reply::Update(
+                leaderboard(app, ctx, period, topic, page).await?,
+            ))
+        }
+        Control::Option { target, option } => {
+            let r = resolve(app, ctx, &target).await?;
+            let answer = match &r.inst.question.kind {
+                Kind::Choice { options, .. } if option < options.len() => Answer::Choice(option),
+                Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
+                _ => return Err(user(t::UNKNOWN_CONTROL)),
+            };
+            answer_with(app, ctx, r, answer, describe_option(&target, option)).await
+        }
+        Control::Multi { target } => {
+            let r = resolve(app, ctx, &target).await?;
+            let ComponentInteractionDataKind::StringSelect { values } = &c.data.kind else {
+                return Err(user(t::UNKNOWN_CONTROL));
+            };
+            let n = r.inst.question.labels().len();
+            let picked: Option<Vec<usize>> = values
+                .iter()
+                .map(|v| v.parse::<usize>().ok().filter(|i| *i < n))
+                .collect();
+            let picked = picked
+                .filter(|p| !p.is_empty() && matches!(r.inst.question.kind, Kind::Multi { .. }));
+            let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
+            let text = picked
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            answer_with(app, ctx, r, Answer::Multi(picked), text).await
+        }
+        Control::OpenModal { target } => {
+            let r = resolve(app, ctx, &target).await?;
+            if let Some(round) = &r.round {
+                if app
+                    .store()
+                    .member_answer(round.id, ctx.user)
+                    .await?
+                    .is_some()
+                {
+                    return Err(user(t::ALREADY_ANSWERED));
+                }
+            }
+            Ok(Reply::Modal(render::answer_modal(&r.inst, &target)))
+        }
+        Control::Modal { .. } => Err(user(t::UNKNOWN_CONTROL)),
+    }
+}
+
+fn describe_option(_target: &Target, option: usize) -> String {
+    format!("option {option}")
+}
+
+async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Failure> {
+    let Some(Control::Modal { target }) = Control::parse(&m.data.custom_id) else {
+        warn!(custom_id = %m.data.custom_id, "unknown modal custom_id");
+        return Err(user(t::UNKNOWN_CONTROL));
+    };
+    let text = m
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            serenity::all::ActionRowComponent::InputText(input) if input.custom_id == "answer" => {
+                input.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let r = resolve(app, ctx, &target).await?;
+    let answer = match r.inst.question.kind {
+        Kind::Order { .. } => crate::grade::parse_answer(&r.inst, &text)?,
+        Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => {
+            crate::grade::parse_answer(&r.inst, &text)?;
+            Answer::Text(text.clone())
+        }
+        _ => return Err(user(t::UNKNOWN_CONTROL)),
+    };
+    answer_with(app, ctx, r, answer, text).await
+}
+
+/// Grades an answer and records it: a daily answer is confirmed only once committed.
+async fn answer_with(
+    app: &App,
+    ctx: &Ctx,
+    r: Resolved<'_>,
+    answer: Answer,
+    text: String,
+) -> Result<Reply, Failure> {
+    let grade = app.grader().grade(&r.inst, &answer)?;
+    let explanation = r.inst.explanation();
+    match r.round {
+        Some(round) => {
+            let recorded = app
+                .store()
+                .record_answer(NewAnswer {
+                    round: round.id,
+                    user: ctx.user,
+                    answer: text,
+                    score: grade.score,
+                    verdict: grade.verdict,
+                    at: app.now(),
+                })
+                .await?;
+            match recorded {
+                Recorded::Accepted { points, streak } => {
+                    info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
+                    Ok(Reply::Message(Msg::embed(render::grade_embed(
+                        &grade,
+                        Some((points, streak)),
+                        &explanation,
+                    ))))
+                }
+                Recorded::AlreadyAnswered => Err(user(t::ALREADY_ANSWERED)),
+                Recorded::Closed => Err(user(t::ROUND_CLOSED)),
+                Recorded::NoSuchRound => Err(user(t::ROUND_GONE)),
+            }
+        }
+        None => {
+            let q = r.inst.question;
+            app.store()
+                .record_practice(Practice {
+                    guild: ctx.guild,
+                    user: ctx.user,
+                    question: q.id.0.clone(),
+                    seed: r.inst.seed,
+                    answer: text,
+                    score: grade.score,
+                    verdict: grade.verdict,
+                    at: app.now(),
+                })
+                .await?;
+            Ok(Reply::Message(Msg::embed(render::grade_embed(
+                &grade,
+                None,
+                &explanation,
+            ))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn times_are_24_hour_hh_mm() {
+        assert_eq!(parse_time("09:00").unwrap().to_string(), "09:00:00");
+        assert_eq!(parse_time("9:05").unwrap().to_string(), "09:05:00");
+        assert_eq!(parse_time("23:59").unwrap().to_string(), "23:59:00");
+        for bad in [
+            "25:99", "24:00", "12:60", "12", "12:5", "-1:00", "ab:cd", "12:00pm", "",
+        ] {
+            assert!(parse_time(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Discord at the edge: command definitions, the one handler, rendering, and the two transports
+//! (the gateway runner and the HTTP interactions endpoint). No SQL and no grading rules here.
+
+pub mod app;
+pub mod commands;
+pub mod custom_id;
+pub mod endpoint;
+pub mod gateway;
+pub mod handler;
+pub mod post;
+pub mod render;
+pub mod respond;
+pub mod text;
+
+pub use app::App;
+pub use handler::{handle, Reply};

@@ -1,0 +1,421 @@
+//! Embeds and components: what a member sees. No SQL and no grading rules here.
+
+use super::custom_id::{Control, Target};
+use super::text as t;
+use crate::bank::{Bank, Instance, Kind};
+use crate::grade::{Grade, Verdict};
+use crate::quiz::{GuildSettings, Leaderboard, MemberStats, Period, Round};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInputText, CreateModal, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, InputTextStyle,
+};
+
+const BLUE: u32 = 0x3b82f6;
+const GREEN: u32 = 0x22c55e;
+const AMBER: u32 = 0xf59e0b;
+const RED: u32 = 0xef4444;
+const GREY: u32 = 0x6b7280;
+
+/// A message as the handler answers it, before it is sent as a response, an edit or a post.
+#[derive(Debug, Clone, Default)]
+pub struct Msg {
+    pub content: Option<String>,
+    pub embeds: Vec<CreateEmbed>,
+    pub components: Vec<CreateActionRow>,
+    pub ephemeral: bool,
+}
+
+impl Msg {
+    pub fn private(content: impl Into<String>) -> Msg {
+        Msg {
+            content: Some(content.into()),
+            ephemeral: true,
+            ..Msg::default()
+        }
+    }
+
+    pub fn embed(embed: CreateEmbed) -> Msg {
+        Msg {
+            embeds: vec![embed],
+            ephemeral: true,
+            ..Msg::default()
+        }
+    }
+
+    pub fn with_components(mut self, rows: Vec<CreateActionRow>) -> Msg {
+        self.components = rows;
+        self
+    }
+}
+
+/// No pings from anything we echo.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
+/// Cuts a text to `max` characters, marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn topic_title<'b>(bank: &'b Bank, topic: &'b str) -> &'b str {
+    bank.topic(topic).map_or(topic, |t| t.title.as_str())
+}
+
+/// The question as posted or shown: topic, difficulty, prompt, and (daily) the closing time.
+pub fn question_embed(bank: &Bank, inst: &Instance, round: Option<&Round>) -> CreateEmbed {
+    let q = inst.question;
+    let mut description = inst.prompt.clone();
+    if let Kind::Order { .. } = q.kind {
+        description.push_str("\n\n");
+        for (n, (_, text)) in inst.shown().enumerate() {
+            description.push_str(&format!("**{}.** {text}\n", n + 1));
+        }
+    }
+    if let Some(r) = round {
+        description.push_str(&format!("\n\nCloses <t:{}:R>.", r.closes_at.timestamp()));
+    }
+    let title = match round {
+        Some(_) => format!("Question of the day · {}", topic_title(bank, &q.topic)),
+        None => format!("Practice · {}", topic_title(bank, &q.topic)),
+    };
+    CreateEmbed::new()
+        .title(clip(&title, 256))
+        .description(clip(&description, 4096))
+        .colour(BLUE)
+        .footer(CreateEmbedFooter::new(format!(
+            "{} · {} · {}",
+            q.difficulty,
+            q.kind.name(),
+            q.id
+        )))
+}
+
+/// The controls that answer a question.
+pub fn answer_controls(inst: &Instance, target: &Target, disabled: bool) -> Vec<CreateActionRow> {
+    let q = inst.question;
+    let option = |option: usize| {
+        Control::Option {
+            target: target.clone(),
+            option,
+        }
+        .encode()
+    };
+    let open = || {
+        CreateButton::new(
+            Control::OpenModal {
+                target: target.clone(),
+            }
+            .encode(),
+        )
+        .label(t::ANSWER_BUTTON)
+        .style(ButtonStyle::Primary)
+        .disabled(disabled)
+    };
+    match &q.kind {
+        Kind::Choice { .. } => {
+            let buttons = inst
+                .shown()
+                .map(|(i, text)| {
+                    CreateButton::new(option(i))
+                        .label(clip(text, 80))
+                        .style(ButtonStyle::Secondary)
+                        .disabled(disabled)
+                })
+                .collect();
+            vec![CreateActionRow::Buttons(buttons)]
+        }
+        Kind::TrueFalse { .. } => vec![CreateActionRow::Buttons(vec![
+            CreateButton::new(option(1))
+                .label("True")
+                .style(ButtonStyle::Success)
+                .disabled(disabled),
+            CreateButton::new(option(0))
+                .label("False")
+                .style(ButtonStyle::Danger)
+                .disabled(disabled),
+        ])],
+        Kind::Multi { options, .. } => {
+            let choices = inst
+                .shown()
+                .map(|(i, text)| CreateSelectMenuOption::new(clip(text, 100), i.to_string()))
+                .collect();
+            vec![CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(
+                    Control::Multi {
+                        target: target.clone(),
+                    }
+                    .encode(),
+                    CreateSelectMenuKind::String { options: choices },
+                )
+                .placeholder(t::MULTI_PLACEHOLDER)
+                .min_values(1)
+                .max_values(options.len() as u8)
+                .disabled(disabled),
+            )]
+        }
+        Kind::Order { .. } | Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => {
+            vec![CreateActionRow::Buttons(vec![open()])]
+        }
+    }
+}
+
+/// The text box that takes a written answer (or an order as item numbers).
+pub fn answer_modal(inst: &Instance, target: &Target) -> CreateModal {
+    let (style, label, max) = match inst.question.kind {
+        Kind::FreeText(_) => (
+            InputTextStyle::Paragraph,
+            t::MODAL_LABEL_TEXT,
+            crate::grade::MAX_ANSWER_CHARS,
+        ),
+        Kind::Order { .. } => (InputTextStyle::Short, t::MODAL_LABEL_ORDER, 100),
+        _ => (InputTextStyle::Short, t::MODAL_LABEL_TEXT, 200),
+    };
+    let input = CreateInputText::new(style, label, "answer")
+        .min_length(1)
+        .max_length(max as u16)
+        .required(true);
+    CreateModal::new(
+        Control::Modal {
+            target: target.clone(),
+        }
+        .encode(),
+        t::MODAL_TITLE,
+    )
+    .components(vec![CreateActionRow::InputText(input)])
+}
+
+fn verdict_look(v: Verdict) -> (&'static str, u32) {
+    match v {
+        Verdict::Correct => ("✅ Correct", GREEN),
+        Verdict::Partial => ("🟡 Partly right", AMBER),
+        Verdict::Wrong => ("❌ Not quite", RED),
+    }
+}
+
+fn bullet_list(items: &[String]) -> String {
+    clip(
+        &items
+            .iter()
+            .map(|s| format!("• {s}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        1024,
+    )
+}
+
+/// A grade, as the member sees it right after answering. A daily grade holds back what was missed
+/// and the model answer until the reveal; practice shows everything.
+pub fn grade_embed(g: &Grade, daily: Option<(u32, u32)>, explanation: &str) -> CreateEmbed {
+    let (title, colour) = verdict_look(g.verdict);
+    let mut e = CreateEmbed::new()
+        .title(format!("{title} · {:.0}%", g.score * 100.0))
+        .colour(colour);
+    if !g.hit.is_empty() {
+        e = e.field("You made these points", bullet_list(&g.hit), false);
+    }
+    match daily {
+        Some((points, streak)) => {
+            let streak = if streak > 1 {
+                format!(" · 🔥 {streak}-day streak")
+            } else {
+                String::new()
+            };
+            e = e
+                .field("Points", format!("+{points}{streak}"), false)
+                .footer(CreateEmbedFooter::new(t::HELD_BACK));
+        }
+        None => {
+            if !g.missed.is_empty() {
+                e = e.field("Missing", bullet_list(&g.missed), false);
+            }
+            if !g.misconceptions.is_empty() {
+                e = e.field("Careful", bullet_list(&g.misconceptions), false);
+            }
+            e = e.field("Answer", clip(&g.answer, 1024), false).field(
+                "Why",
+                clip(explanation, 1024),
+                false,
+            );
+        }
+    }
+    if !g.notes.is_empty() {
+        e = e.description(clip(&g.notes.join("\n"), 4096));
+    }
+    e
+}
+
+/// A stored daily answer, shown again by `/daily`.
+pub fn stored_grade_embed(verdict: Verdict, score: f64, points: u32) -> CreateEmbed {
+    let (title, colour) = verdict_look(verdict);
+    CreateEmbed::new()
+        .title(format!(
+            "You answered today's question: {title} · {:.0}%",
+            score * 100.0
+        ))
+        .field("Points", format!("+{points}"), false)
+        .footer(CreateEmbedFooter::new(t::HELD_BACK))
+        .colour(colour)
+}
+
+pub const PAGE_SIZE: u32 = 10;
+
+pub fn leaderboard(
+    bank: &Bank,
+    board: &Leaderboard,
+    period: Period,
+    topic: Option<&str>,
+    page: u32,
+) -> Msg {
+    let scope = match period {
+        Period::All => "All time",
+        Period::Month => "This month",
+        Period::Week => "This week",
+    };
+    let title = match topic {
+        Some(t) => format!("Leaderboard · {scope} · {}", topic_title(bank, t)),
+        None => format!("Leaderboard · {scope}"),
+    };
+    let mut lines: Vec<String> = board
+        .top
+        .iter()
+        .map(|s| {
+            format!(
+                "**#{}** <@{}> · {} pts · {} answers",
+                s.rank, s.user.0, s.points, s.answers
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push("No points yet. Answer `/daily` to be the first!".into());
+    }
+    let mine = match &board.me {
+        Some(me) => format!("You: #{} of {} · {} pts", me.rank, board.members, me.points),
+        None => "You have no points here yet.".into(),
+    };
+    let pages = board.members.div_ceil(PAGE_SIZE as u64).max(1) as u32;
+    let embed = CreateEmbed::new()
+        .title(title)
+        .description(clip(&lines.join("\n"), 4096))
+        .footer(CreateEmbedFooter::new(format!(
+            "{mine} · page {} of {pages}",
+            page + 1
+        )))
+        .colour(BLUE);
+    let topic = topic.map(String::from);
+    let nav = |label: &str, to: u32, disabled: bool| {
+        CreateButton::new(
+            Control::Board {
+                period,
+                topic: topic.clone(),
+                page: to,
+            }
+            .encode(),
+        )
+        .label(label)
+        .style(ButtonStyle::Secondary)
+        .disabled(disabled)
+    };
+    let buttons = vec![
+        nav("◀ Previous", page.saturating_sub(1), page == 0),
+        nav("Next ▶", page + 1, page + 1 >= pages),
+    ];
+    Msg::embed(embed).with_components(vec![CreateActionRow::Buttons(buttons)])
+}
+
+pub fn stats(bank: &Bank, user: u64, s: &MemberStats) -> CreateEmbed {
+    let mut e = CreateEmbed::new()
+        .title("Stats")
+        .description(format!("<@{user}>"))
+        .field("Answers", s.answers.to_string(), true)
+        .field(
+            "Accuracy",
+            format!("{:.0}% correct", s.accuracy() * 100.0),
+            true,
+        )
+        .field("Points", s.points.to_string(), true)
+        .field(
+            "Streak",
+            format!("{} now · best {}", s.current_streak, s.best_streak),
+            true,
+        )
+        .field("Practice", s.practice.to_string(), true)
+        .colour(BLUE);
+    if !s.per_topic.is_empty() {
+        let lines: Vec<String> = s
+            .per_topic
+            .iter()
+            .map(|t| {
+                let pct = if t.answers == 0 {
+                    0.0
+                } else {
+                    t.correct as f64 * 100.0 / t.answers as f64
+                };
+                format!(
+                    "{}: {pct:.0}% of {}",
+                    topic_title(bank, &t.topic),
+                    t.answers
+                )
+            })
+            .collect();
+        e = e.field("Accuracy per topic", clip(&lines.join("\n"), 1024), false);
+    }
+    e
+}
+
+pub fn config(s: &GuildSettings, status: Option<&str>) -> CreateEmbed {
+    let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
+    let mut e = CreateEmbed::new()
+        .title("Daily question settings")
+        .field("Posting", if s.enabled { "on" } else { "off" }, true)
+        .field(
+            "Channel",
+            or(s.channel.map(|c| format!("<#{c}>")), "not set"),
+            true,
+        )
+        .field(
+            "Time",
+            format!("{} ({})", s.post_time.format("%H:%M"), s.timezone.name()),
+            true,
+        )
+        .field(
+            "Topics",
+            if s.topics.is_empty() {
+                "all".to_string()
+            } else {
+                s.topics.join(", ")
+            },
+            true,
+        )
+        .field(
+            "Difficulty",
+            or(s.difficulty.map(|d| d.to_string()), "any"),
+            true,
+        )
+        .field(
+            "Role to ping",
+            or(s.role.map(|r| format!("<@&{r}>")), "none"),
+            true,
+        )
+        .colour(GREY);
+    if let Some(status) = status {
+        e = e.field("Status", clip(status, 1024), false);
+    }
+    e
+}
+
+pub fn help() -> CreateEmbed {
+    CreateEmbed::new()
+        .title("interview-bot")
+        .description(t::HOW_IT_WORKS)
+        .field("Scoring", t::SCORING, false)
+        .field("Commands", t::COMMANDS_HELP, false)
+        .colour(BLUE)
+}

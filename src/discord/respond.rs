@@ -1,0 +1,87 @@
+//! Answering within Discord's 3 seconds: the handler gets a budget; past it the interaction is
+//! deferred and the reply is sent later as an edit of the original response.
+
+use super::app::App;
+use super::handler::{handle, Reply};
+use super::render::{self, Msg};
+use super::text as t;
+use serenity::all::{
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    Interaction,
+};
+use std::time::Duration;
+use tracing::{error, warn};
+
+/// Leaves half a second of Discord's three for the network.
+pub const BUDGET: Duration = Duration::from_millis(2500);
+
+fn token_of(i: &Interaction) -> Option<&str> {
+    match i {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => Some(&c.token),
+        Interaction::Component(c) => Some(&c.token),
+        Interaction::Modal(m) => Some(&m.token),
+        _ => None,
+    }
+}
+
+/// The response to send now; when the handler runs past `budget`, a deferral, with the real
+/// reply sent as an edit once it is ready.
+pub async fn respond(
+    app: &App,
+    interaction: Interaction,
+    budget: Duration,
+) -> CreateInteractionResponse {
+    // Autocomplete cannot be deferred, and a ping needs no work.
+    if matches!(
+        interaction,
+        Interaction::Autocomplete(_) | Interaction::Ping(_)
+    ) {
+        return handle(app, &interaction).await.into_response();
+    }
+    let token = token_of(&interaction).map(String::from);
+    let task_app = app.clone();
+    let mut task = tokio::spawn(async move { handle(&task_app, &interaction).await });
+    tokio::select! {
+        done = &mut task => match done {
+            Ok(reply) => reply.into_response(),
+            Err(e) => {
+                error!(error = %e, "the handler panicked");
+                Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)).into_response()
+            }
+        },
+        _ = tokio::time::sleep(budget) => {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let reply = task.await.unwrap_or_else(|_| Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)));
+                let Some(token) = token else { return };
+                finish(&app, &token, reply).await;
+            });
+            CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
+        }
+    }
+}
+
+/// Sends a late reply as an edit of the deferred response.
+async fn finish(app: &App, token: &str, reply: Reply) {
+    let msg = match reply {
+        Reply::Message(m) | Reply::Update(m) => m,
+        other => {
+            warn!(?other, "a reply that cannot follow a deferral");
+            Msg::private(t::SOMETHING_WENT_WRONG)
+        }
+    };
+    let mut edit = EditInteractionResponse::new()
+        .embeds(msg.embeds)
+        .components(msg.components)
+        .allowed_mentions(render::no_mentions());
+    if let Some(c) = msg.content {
+        edit = edit.content(c);
+    }
+    if let Err(e) = app
+        .http()
+        .edit_original_interaction_response(token, &edit, vec![])
+        .await
+    {
+        error!(error = %e, "could not send a deferred reply");
+    }
+}

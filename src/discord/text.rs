@@ -1,0 +1,93 @@
+//! Every text a member or admin reads, in one place so wording is reviewed and changed here.
+
+pub const DAILY: &str = "Today's interview question: answer it, or see your grade";
+pub const QUIZ: &str = "A private practice question, graded at once (no points)";
+pub const QUIZ_TOPIC: &str = "Only questions of this topic";
+pub const QUIZ_DIFFICULTY: &str = "Only questions of this difficulty";
+pub const LEADERBOARD: &str = "The top members of this server, and your own rank";
+pub const LEADERBOARD_PERIOD: &str = "All time, this month or this week";
+pub const LEADERBOARD_TOPIC: &str = "Only points from this topic";
+pub const STATS: &str = "Answers, accuracy, points and streaks of a member";
+pub const STATS_MEMBER: &str = "Whose stats (default: yours)";
+pub const CONFIG: &str = "Set up the daily question for this server";
+pub const CONFIG_SHOW: &str = "Show this server's settings";
+pub const CONFIG_CHANNEL: &str = "The channel where the daily question is posted";
+pub const CONFIG_TIME: &str =
+    "The time of the daily post, HH:MM (24-hour) in the server's time zone";
+pub const CONFIG_TIMEZONE: &str = "The server's time zone, e.g. Europe/London";
+pub const CONFIG_TOPICS: &str = "The topics to draw from: a comma-separated list, or `all`";
+pub const CONFIG_DIFFICULTY: &str = "The difficulty of daily questions";
+pub const CONFIG_ROLE: &str = "A role to ping with each question (leave out to stop pinging)";
+pub const CONFIG_ENABLE: &str = "Post a question every day";
+pub const CONFIG_DISABLE: &str = "Stop the daily question";
+pub const ROUND: &str = "Run today's round by hand";
+pub const ROUND_POST_NOW: &str = "Post today's question now in the configured channel";
+pub const ROUND_SKIP: &str = "Skip today: no question, and no streak is broken";
+pub const ROUND_REVEAL: &str = "Close the open round now and reveal the answer";
+pub const HELP: &str = "How the bot works, how answers are scored, and the commands";
+
+pub const ANSWER_BUTTON: &str = "Answer";
+pub const MODAL_TITLE: &str = "Your answer";
+pub const MODAL_LABEL_TEXT: &str = "Your answer";
+pub const MODAL_LABEL_ORDER: &str = "Item numbers, first to last (e.g. 3 1 2)";
+pub const MULTI_PLACEHOLDER: &str = "Select every correct option";
+
+pub const NOT_IN_GUILD: &str = "This works in a server, not in direct messages.";
+pub const NEEDS_MANAGE_SERVER: &str = "Only members with the Manage Server permission can do that.";
+pub const UNKNOWN_CONTROL: &str =
+    "That button belongs to an older message or another version of the bot. Run the command again.";
+pub const UNKNOWN_COMMAND: &str = "I don't know that command. Try `/help`.";
+pub const ROUND_CLOSED: &str = "This round is closed, so answers are no longer taken.";
+pub const ROUND_GONE: &str = "I can't find that round any more. Try `/daily`.";
+pub const ALREADY_ANSWERED: &str = "You've already answered this round; your first answer counts.";
+pub const SOMETHING_WENT_WRONG: &str =
+    "Something went wrong on my side and nothing was recorded. Please try again in a moment.";
+pub const NO_QUESTIONS_MATCH: &str = "No question matches that topic and difficulty.";
+pub const DISABLED: &str = "The daily question is switched off in this server. An admin can turn it on with `/config enable`.";
+pub const NO_CHANNEL: &str =
+    "No channel is set for the daily question. Set one with `/config channel`.";
+pub const HELD_BACK: &str =
+    "What you missed and the model answer come with the reveal, when the round closes.";
+
+pub fn no_round_yet(next: i64) -> String {
+    format!("There is no open question right now. The next one comes <t:{next}:R> (<t:{next}:f>).")
+}
+
+pub fn unknown_topic(topic: &str, topics: &[&str]) -> String {
+    format!(
+        "There is no topic `{topic}`. The topics are: {}.",
+        topics.join(", ")
+    )
+}
+
+pub fn bad_time(input: &str) -> String {
+    format!("`{input}` is not a time of day. Use 24-hour HH:MM, like `09:00` or `18:30`. Nothing was changed.")
+}
+
+pub fn bad_timezone(input: &str) -> String {
+    format!(
+        "`{input}` is not a time zone I know. Use an IANA name such as `Europe/London` or `America/New_York` (the list autocompletes). Nothing was changed."
+    )
+}
+
+pub const SCORING: &str = "\
+**Points**: a daily answer earns 10 (easy), 20 (medium) or 30 (hard) points times its score; \
+a half-right medium answer earns 10.\n\
+**Streaks**: answer on consecutive posted days without a wrong answer. From the 2nd day in a row \
+you earn +2, then +4, up to +10 a day. A wrong answer or a missed day ends the streak; a skipped \
+day does not.\n\
+**One try**: your first answer to a round counts. `/quiz` practice never earns points.";
+
+pub const HOW_IT_WORKS: &str = "\
+Every day a question is posted in this server's channel. Click an option, or **Answer** to write \
+your explanation. I grade it at once, privately: free-text answers get partial credit and the key \
+points you made. When the round closes, the reveal shows the model answer, the explanation and \
+the server's results.";
+
+pub const COMMANDS_HELP: &str = "\
+`/daily` today's question, or your grade\n\
+`/quiz [topic] [difficulty]` a private practice question\n\
+`/leaderboard [period] [topic]` the top 10 and your rank\n\
+`/stats [member]` answers, accuracy, points, streaks\n\
+`/config` and `/round` server setup (Manage Server)\n\
+`/help` this page";
