@@ -79,7 +79,9 @@ async fn interactions(State(e): State<Endpoint>, headers: HeaderMap, body: Bytes
         }
     };
     if let Interaction::Ping(_) = interaction {
+        // Exactly what Discord documents; serenity's Pong would add `"data": null`.
         info!("ping");
+        return Json(serde_json::json!({"type": 1})).into_response();
     }
     Json(respond(&e.app, interaction, e.budget).await).into_response()
 }

@@ -1,7 +1,10 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
 mod bank;
+mod discord;
+mod endpoint;
 mod grade;
+mod interactions;
 mod spec;
 mod store;
 mod util;

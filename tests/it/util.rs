@@ -43,9 +43,14 @@ pub const APP_ID: u64 = 1_100_000_000_000_000_001;
 /// A real App: the repository's bank, a fresh SQLite file in `dir`, a clock the test sets, and a
 /// REST client pointed at `rest_base` (a fake Discord on 127.0.0.1).
 pub fn test_app(dir: &Path, rest_base: &str, now: DateTime<Utc>) -> (App, ManualClock) {
-    let (bank, grader) = interview_bot::grade::load(&interview_bot::bank::BankSource::Dir(repo("questions"))).unwrap();
+    let (bank, grader) =
+        interview_bot::grade::load(&interview_bot::bank::BankSource::Dir(repo("questions")))
+            .unwrap();
     let store = interview_bot::store::Store::open(dir.join("bot.db")).unwrap();
     let clock = ManualClock::new(now);
     let http = interview_bot::discord::app::rest_client("test-token", APP_ID, Some(rest_base));
-    (App::new(bank, grader, store, Arc::new(clock.clone()), Arc::new(http)), clock)
+    (
+        App::new(bank, grader, store, Arc::new(clock.clone()), Arc::new(http)),
+        clock,
+    )
 }
