@@ -2,10 +2,12 @@
 
 use crate::bank::Bank;
 use crate::grade::Grader;
-use crate::quiz::Clock;
+use crate::quiz::{Clock, Round, RoundId};
 use crate::store::Store;
 use serenity::http::{Http, HttpBuilder};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::Mutex;
 
 #[derive(Clone)]
 pub struct App {
@@ -18,7 +20,13 @@ struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
     http: Arc<Http>,
+    /// Rounds by id, so that a burst of answers to one round reads it once. A round's question,
+    /// seed and guild never change; its state is checked again when an answer is recorded.
+    rounds: Mutex<HashMap<RoundId, Round>>,
 }
+
+/// Rounds kept in memory at most; the cache starts over beyond it.
+const ROUND_CACHE: usize = 4096;
 
 impl App {
     pub fn new(
@@ -35,6 +43,7 @@ impl App {
                 store,
                 clock,
                 http,
+                rounds: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -53,6 +62,27 @@ impl App {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.now()
+    }
+
+    /// A round, from memory or the database.
+    pub async fn round(&self, id: RoundId) -> Result<Option<Round>, crate::store::StoreError> {
+        if let Some(r) = self.inner.rounds.lock().expect("not poisoned").get(&id) {
+            return Ok(Some(r.clone()));
+        }
+        let round = self.inner.store.round(id).await?;
+        if let Some(r) = &round {
+            let mut cache = self.inner.rounds.lock().expect("not poisoned");
+            if cache.len() >= ROUND_CACHE {
+                cache.clear();
+            }
+            cache.insert(id, r.clone());
+        }
+        Ok(round)
+    }
+
+    /// Drops a round from memory after its state changed.
+    pub fn forget_round(&self, id: RoundId) {
+        self.inner.rounds.lock().expect("not poisoned").remove(&id);
     }
 
     /// REST with the bot token (through `DISCORD_PROXY` when set).

@@ -155,6 +155,7 @@ pub async fn disable_controls(app: &App, round: &Round) {
 pub async fn skip(app: &App, guild: GuildId) -> Result<String, PostError> {
     if let Some(open) = app.store().open_round(guild).await? {
         if app.store().end_round(open.id, RoundState::Skipped).await? {
+            app.forget_round(open.id);
             disable_controls(app, &open).await;
             info!(guild = %guild, round = %open.id, "round skipped");
             return Ok(

@@ -5,10 +5,12 @@ use super::app::App;
 use super::handler::{handle, Reply};
 use super::render::{self, Msg};
 use super::text as t;
+use futures_util::FutureExt;
 use serenity::all::{
     CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
     Interaction,
 };
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tracing::{error, warn};
 
@@ -40,19 +42,23 @@ pub async fn respond(
     }
     let token = token_of(&interaction).map(String::from);
     let task_app = app.clone();
-    let mut task = tokio::spawn(async move { handle(&task_app, &interaction).await });
+    // The handler runs in this task; only when it outlives the budget is it moved to its own,
+    // so the common case costs no extra task. A panic becomes an apology, not a dropped request.
+    let mut work = Box::pin(
+        AssertUnwindSafe(async move { handle(&task_app, &interaction).await }).catch_unwind(),
+    );
     tokio::select! {
-        done = &mut task => match done {
+        done = &mut work => match done {
             Ok(reply) => reply.into_response(),
-            Err(e) => {
-                error!(error = %e, "the handler panicked");
+            Err(_) => {
+                error!("the handler panicked");
                 Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)).into_response()
             }
         },
         _ = tokio::time::sleep(budget) => {
             let app = app.clone();
             tokio::spawn(async move {
-                let reply = task.await.unwrap_or_else(|_| Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)));
+                let reply = work.await.unwrap_or_else(|_| Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)));
                 let Some(token) = token else { return };
                 finish(&app, &token, reply).await;
             });

@@ -468,9 +468,8 @@ impl Lexicon {
 
     /// The term of one word: by stem and synonyms, else as a typo of a known word, preferring
     /// the words of `prefer` (the question's own) over the rest of the bank's.
-    fn lookup(&self, word: &str, prefer: Option<&HashSet<Term>>) -> Option<Term> {
-        let s = stem(word);
-        if let Some(&t) = self.terms.get(&s) {
+    fn lookup(&self, word: &str, s: &str, prefer: Option<&HashSet<Term>>) -> Option<Term> {
+        if let Some(&t) = self.terms.get(s) {
             return Some(t);
         }
         let n = word.chars().count();
@@ -480,7 +479,7 @@ impl Lexicon {
         let limit = if n >= 9 { 2 } else { 1 };
         // Ranked by: outside the preferred words, then edit distance.
         let mut best: Option<((bool, usize), Term)> = None;
-        for form in [word, s.as_str()] {
+        for form in [word, s] {
             for variant in deletions(form).chain(std::iter::once(form.to_string())) {
                 for (known, term) in self.fuzzy.get(&variant).into_iter().flatten() {
                     let d = strsim::damerau_levenshtein(form, known);
@@ -494,15 +493,12 @@ impl Lexicon {
         best.map(|(_, t)| t)
     }
 
-    fn phrase_at(&self, words: &[&str]) -> Option<(usize, Term)> {
-        let max = self.longest_phrase.min(words.len());
-        for len in (2..=max).rev() {
-            let stems: Vec<String> = words[..len].iter().map(|w| stem(w)).collect();
-            if let Some(&t) = self.phrases.get(&stems) {
-                return Some((len, t));
-            }
-        }
-        None
+    /// The longest synonym phrase starting at `stems[0]`, as (its length in words, its term).
+    fn phrase_at(&self, stems: &[String]) -> Option<(usize, Term)> {
+        let max = self.longest_phrase.min(stems.len());
+        (2..=max)
+            .rev()
+            .find_map(|len| self.phrases.get(&stems[..len]).map(|&t| (len, t)))
     }
 
     /// Splits a text into content tokens with their sentence, clause and negation.
@@ -563,11 +559,13 @@ impl Lexicon {
                     _ => unreachable!("a run holds words only"),
                 })
                 .collect();
+            // Each word is stemmed once: phrases and look-ups share the stems.
+            let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
             let mut i = 0;
             while i < words.len() {
                 in_sentence = true;
                 let reach = |n: Option<(u32, u32)>| n.is_some_and(|(at, reach)| pos - at < reach);
-                if let Some((len, term)) = self.phrase_at(&words[i..]) {
+                if let Some((len, term)) = self.phrase_at(&stems[i..]) {
                     let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
                     let negated = reach(negation_at) && !own_negation;
                     analysis.tokens.push(Token {
@@ -602,9 +600,9 @@ impl Lexicon {
                     analysis.function_words += 1;
                 } else {
                     let modifier = was_modifier;
-                    let term = self.lookup(w, prefer).unwrap_or_else(|| {
+                    let term = self.lookup(w, &stems[i], prefer).unwrap_or_else(|| {
                         let next = UNKNOWN + unknown.len() as Term;
-                        *unknown.entry(stem(w)).or_insert(next)
+                        *unknown.entry(stems[i].clone()).or_insert(next)
                     });
                     analysis.tokens.push(Token {
                         term,

@@ -3,6 +3,8 @@
 mod bank;
 mod discord;
 mod endpoint;
+mod fake_discord;
+mod gateway;
 mod grade;
 mod interactions;
 mod spec;

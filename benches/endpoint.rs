@@ -1,0 +1,216 @@
+//! The signed HTTP answer path under load: many members answering one round through the real
+//! endpoint (verify, parse, grade, record, respond), beside a bare endpoint that only verifies
+//! and answers PING, in one run.
+//!
+//!     cargo bench --bench endpoint
+//!
+//! Targets on a 2-core machine: at least 2,000 free-text answers per second with p99 at most
+//! 50 ms, and at least half the bare endpoint's throughput. The load generator shares the
+//! machine with the server, so both figures include its cost.
+
+use axum::routing::post;
+use axum::Router;
+use chrono::{Duration, Utc};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use interview_bot::bank::{BankSource, Kind};
+use interview_bot::discord::App;
+use interview_bot::quiz::{ChannelId, GuildId, ManualClock, NewRound};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Instant;
+
+const GUILD: u64 = 900_000_000_000_000_001;
+const APP_ID: u64 = 1_100_000_000_000_000_001;
+const ANSWERS: usize = 20_000;
+const IN_FLIGHT: usize = 64;
+
+/// CPU time used by this process so far (user + system), from /proc, in milliseconds.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) * 10.0
+}
+
+fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[((xs.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn sign(key: &SigningKey, body: &[u8]) -> (String, String) {
+    let ts = "1781092800".to_string();
+    let mut msg = ts.as_bytes().to_vec();
+    msg.extend_from_slice(body);
+    (hex::encode(key.sign(&msg).to_bytes()), ts)
+}
+
+fn modal_submit(round: i64, user: u64, answer: &str) -> serde_json::Value {
+    json!({
+        "id": (1_300_000_000_000_000_000u64 + user).to_string(),
+        "application_id": APP_ID.to_string(),
+        "type": 5,
+        "data": {"custom_id": format!("1:f:{round}"), "components": [{"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": answer}]}]},
+        "guild_id": GUILD.to_string(),
+        "channel_id": "900000000000000002",
+        "member": {"user": {"id": user.to_string(), "username": format!("m{user}"), "discriminator": "0", "global_name": null, "avatar": null},
+                   "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0, "permissions": "0"},
+        "token": format!("token-{user}"), "version": 1, "app_permissions": "0", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 26214400
+    })
+}
+
+/// Sends every body (pre-signed) with `IN_FLIGHT` at once; returns (requests/s, latencies in ms).
+async fn load(url: &str, bodies: Vec<(Vec<u8>, String, String)>) -> (f64, Vec<f64>) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(IN_FLIGHT)
+        .build()
+        .unwrap();
+    let queue = Arc::new(std::sync::Mutex::new(bodies));
+    let n = queue.lock().unwrap().len();
+    let t = Instant::now();
+    let workers: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| {
+            let (client, queue, url) = (client.clone(), queue.clone(), url.to_string());
+            tokio::spawn(async move {
+                let mut lat = Vec::new();
+                loop {
+                    let Some((body, sig, ts)) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let t = Instant::now();
+                    let res = client
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .header("x-signature-ed25519", sig)
+                        .header("x-signature-timestamp", ts)
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), 200);
+                    let _ = res.bytes().await.unwrap();
+                    lat.push(t.elapsed().as_secs_f64() * 1e3);
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut all = Vec::with_capacity(n);
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    (n as f64 / t.elapsed().as_secs_f64(), all)
+}
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/interactions", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    url
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let (bank, grader) = interview_bot::grade::load(&BankSource::Dir(concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into())).unwrap();
+        let store = interview_bot::store::Store::open(dir.path().join("bench.db")).unwrap();
+        let now = Utc::now();
+        let q = bank.get("process-vs-thread").unwrap().clone();
+        assert!(matches!(q.kind, Kind::FreeText(_)));
+        let round = store
+            .create_round(NewRound {
+                guild: GuildId(GUILD),
+                day: now.date_naive(),
+                question: q.id.0.clone(),
+                topic: q.topic.clone(),
+                difficulty: q.difficulty,
+                seed: 1,
+                opens_at: now - Duration::hours(1),
+                closes_at: now + Duration::hours(23),
+                channel: Some(ChannelId(1)),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let http = interview_bot::discord::app::rest_client("bench", APP_ID, Some("http://127.0.0.1:9"));
+        let app = App::new(bank, grader, store.clone(), Arc::new(ManualClock::new(now)), Arc::new(http));
+        let url = serve(interview_bot::discord::endpoint::router(app, key.verifying_key().to_bytes()).unwrap()).await;
+
+        // A bare endpoint: verify the signature, answer PING.
+        let vk: VerifyingKey = key.verifying_key();
+        let bare = Router::new().route(
+            "/interactions",
+            post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                let sig = hex::decode(headers["x-signature-ed25519"].to_str().unwrap()).unwrap();
+                let mut msg = headers["x-signature-timestamp"].as_bytes().to_vec();
+                msg.extend_from_slice(&body);
+                vk.verify_strict(&msg, &ed25519_dalek::Signature::from_slice(&sig).unwrap()).unwrap();
+                axum::Json(json!({"type": 1}))
+            }),
+        );
+        let bare_url = serve(bare).await;
+
+        let answers = [
+            "A process has its own memory space; threads inside one process share that memory, so they are cheaper to create and switch.",
+            "threads share memory, processes dont",
+            "Processes are isolated from each other while threads are the units of execution inside a process and share its heap.",
+            "no idea",
+        ];
+        let bodies: Vec<(Vec<u8>, String, String)> = (0..ANSWERS)
+            .map(|i| {
+                let body = serde_json::to_vec(&modal_submit(round.id.0, 10_000 + i as u64, answers[i % answers.len()])).unwrap();
+                let (sig, ts) = sign(&key, &body);
+                (body, sig, ts)
+            })
+            .collect();
+        let pings: Vec<(Vec<u8>, String, String)> = (0..ANSWERS)
+            .map(|i| {
+                let body = serde_json::to_vec(&json!({"id": i.to_string(), "application_id": APP_ID.to_string(), "type": 1, "token": "t", "version": 1})).unwrap();
+                let (sig, ts) = sign(&key, &body);
+                (body, sig, ts)
+            })
+            .collect();
+
+        let c0 = cpu_ms();
+        let (bare_rps, bare_lat) = load(&bare_url, pings).await;
+        let c1 = cpu_ms();
+        let (rps, lat) = load(&url, bodies).await;
+        let c2 = cpu_ms();
+        println!(
+            "CPU per request, load generator included: bare {:.0} µs, answer {:.0} µs",
+            (c1 - c0) * 1e3 / ANSWERS as f64,
+            (c2 - c1) * 1e3 / ANSWERS as f64
+        );
+        let recorded = store.round_results(round.id, 1).await.unwrap().answers;
+        assert_eq!(recorded as usize, ANSWERS, "every answer was recorded");
+        println!(
+            "bare endpoint (verify + PING): {bare_rps:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
+            percentile(bare_lat.clone(), 0.5),
+            percentile(bare_lat, 0.99)
+        );
+        println!(
+            "answer path (verify, parse, grade, record, respond): {rps:.0}/s, p50 {:.2} ms, p99 {:.2} ms, {recorded} answers recorded",
+            percentile(lat.clone(), 0.5),
+            percentile(lat.clone(), 0.99)
+        );
+        println!(
+            "answers_per_s={rps:.0} answer_p50_ms={:.2} answer_p99_ms={:.2} bare_per_s={bare_rps:.0} ratio={:.2}",
+            percentile(lat.clone(), 0.5),
+            percentile(lat, 0.99),
+            rps / bare_rps
+        );
+        store.close();
+    });
+}
