@@ -14,6 +14,9 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tracing::{error, warn};
 
+/// The handler's reply, or its panic.
+type Work = std::pin::Pin<Box<dyn std::future::Future<Output = std::thread::Result<Reply>> + Send>>;
+
 /// Leaves half a second of Discord's three for the network.
 pub const BUDGET: Duration = Duration::from_millis(2500);
 
@@ -47,7 +50,27 @@ pub async fn respond(
     let mut work = Box::pin(
         AssertUnwindSafe(async move { handle(&task_app, &interaction).await }).catch_unwind(),
     );
+    let defer = |work: Work| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let reply = work
+                .await
+                .unwrap_or_else(|_| Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)));
+            let Some(token) = token else { return };
+            finish(&app, &token, reply).await;
+        });
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
+    };
+    // A budget of zero defers everything (all replies then arrive as edits).
+    if budget.is_zero() {
+        return defer(work);
+    }
+    let late = tokio::time::sleep(budget);
+    tokio::pin!(late);
     tokio::select! {
+        // Once the budget is spent, defer, even if the reply would be ready a moment later.
+        biased;
+        _ = &mut late => defer(work),
         done = &mut work => match done {
             Ok(reply) => reply.into_response(),
             Err(_) => {
@@ -55,15 +78,6 @@ pub async fn respond(
                 Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)).into_response()
             }
         },
-        _ = tokio::time::sleep(budget) => {
-            let app = app.clone();
-            tokio::spawn(async move {
-                let reply = work.await.unwrap_or_else(|_| Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG)));
-                let Some(token) = token else { return };
-                finish(&app, &token, reply).await;
-            });
-            CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
-        }
     }
 }
 

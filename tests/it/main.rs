@@ -7,6 +7,7 @@ mod fake_discord;
 mod gateway;
 mod grade;
 mod interactions;
+mod rounds;
 mod spec;
 mod store;
 mod util;
