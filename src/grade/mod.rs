@@ -69,6 +69,10 @@ pub struct Grade {
     pub answer: String,
     /// Notes on the grade ("reads as a list of keywords").
     pub notes: Vec<String>,
+    /// For free text: how close the answer comes to the model answer (0 to 1), a second signal
+    /// beside the rubric for reviewers and tools; it does not change the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
 }
 
 struct Compiled {
@@ -181,6 +185,7 @@ impl Grader {
             misconceptions: vec![],
             answer: String::new(),
             notes: vec![],
+            similarity: None,
         };
         match (&q.kind, answer) {
             (
@@ -269,6 +274,8 @@ impl Grader {
             .expect("a free-text question has a compiled rubric");
         let a = self.lexicon.analyse_preferring(text, Some(&c.vocabulary));
         let m = rubric::mark(rubric, &a);
+        let similarity = reference::features(&self.idf, &c.prompt, &c.reference, &a);
+        g.similarity = Some(round3(self.weights.score(&similarity)));
         let mut score = m.score;
         g.hit = m
             .hit
