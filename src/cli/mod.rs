@@ -194,7 +194,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Some(guild.map_or(Scope::Global, Scope::Guild))
             };
-            runtime()?.block_on(crate::discord::gateway::run(app, http, scope))?;
+            runtime()?.block_on(async move {
+                tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
+                crate::discord::gateway::run(app, http, scope).await
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { listen } => {
@@ -204,7 +207,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .public_key
                 .expect("from_env(true) requires the public key");
             let app = start_app(&cli.questions, &cli.db, &config)?;
-            runtime()?.block_on(crate::discord::endpoint::serve(app, key, listen))?;
+            runtime()?.block_on(async move {
+                tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
+                crate::discord::endpoint::serve(app, key, listen).await
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(DbCommand::Backup { path }) => {
@@ -261,6 +267,9 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// How often the daily clock looks for due posts and reveals.
+const CLOCK_POLL: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()

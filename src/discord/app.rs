@@ -6,6 +6,7 @@ use crate::quiz::{Clock, Round, RoundId};
 use crate::store::Store;
 use serenity::http::{Http, HttpBuilder};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::sync::Mutex;
 
@@ -23,6 +24,8 @@ struct Inner {
     /// Rounds by id, so that a burst of answers to one round reads it once. A round's question,
     /// seed and guild never change; its state is checked again when an answer is recorded.
     rounds: Mutex<HashMap<RoundId, Round>>,
+    /// The first wait before retrying Discord after a 429 or 5xx, in milliseconds.
+    retry_ms: AtomicU64,
 }
 
 /// Rounds kept in memory at most; the cache starts over beyond it.
@@ -44,6 +47,7 @@ impl App {
                 clock,
                 http,
                 rounds: Mutex::new(HashMap::new()),
+                retry_ms: AtomicU64::new(500),
             }),
         }
     }
@@ -78,6 +82,17 @@ impl App {
             cache.insert(id, r.clone());
         }
         Ok(round)
+    }
+
+    pub fn retry_delay(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.inner.retry_ms.load(Ordering::Relaxed))
+    }
+
+    /// The first wait before retrying Discord (doubling each time); tests set it to zero.
+    pub fn set_retry_delay(&self, d: std::time::Duration) {
+        self.inner
+            .retry_ms
+            .store(d.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Drops a round from memory after its state changed.

@@ -119,6 +119,26 @@ pub fn all() -> Vec<CreateCommand> {
                         t::CONFIG_ROLE,
                     )),
                 )
+                .add_option(
+                    sub("days", t::CONFIG_DAYS).add_sub_option(
+                        CreateCommandOption::new(CommandOptionType::String, "days", t::CONFIG_DAYS)
+                            .add_string_choice("every day", "daily")
+                            .add_string_choice("weekdays (Monday to Friday)", "weekdays")
+                            .required(true),
+                    ),
+                )
+                .add_option(
+                    sub("length", t::CONFIG_LENGTH).add_sub_option(
+                        CreateCommandOption::new(
+                            CommandOptionType::Integer,
+                            "hours",
+                            t::CONFIG_LENGTH_HOURS,
+                        )
+                        .min_int_value(0)
+                        .max_int_value(168)
+                        .required(true),
+                    ),
+                )
                 .add_option(sub("enable", t::CONFIG_ENABLE))
                 .add_option(sub("disable", t::CONFIG_DISABLE)),
         )),

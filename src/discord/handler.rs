@@ -58,6 +58,9 @@ impl Reply {
 enum Failure {
     #[error("{0}")]
     User(String),
+    /// A finished reply instead of the usual one (a closed round shows its reveal).
+    #[error("a prepared reply")]
+    Reply(Box<Reply>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -136,6 +139,7 @@ pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
     match result {
         Ok(reply) => reply,
         Err(Failure::User(msg)) => Reply::Message(Msg::private(msg)),
+        Err(Failure::Reply(r)) => *r,
         Err(e) => {
             error!(kind, error = %e, "interaction failed");
             Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG))
@@ -322,7 +326,41 @@ async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Rep
     let mut s = app.store().settings(guild).await?;
     let done = match *name {
         "show" => {
-            return Ok(Reply::Message(Msg::embed(render::config(&s, None))));
+            let status = app.store().status(guild).await?;
+            let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
+            return Ok(Reply::Message(Msg::embed(render::config(
+                &s,
+                status.as_deref(),
+                next,
+            ))));
+        }
+        "days" => {
+            let input = string_opt(sub, "days").unwrap_or("daily");
+            s.days =
+                crate::quiz::Days::parse(input).ok_or_else(|| user("Choose daily or weekdays."))?;
+            format!(
+                "Questions are posted {}.",
+                if s.days == crate::quiz::Days::Daily {
+                    "every day"
+                } else {
+                    "Monday to Friday"
+                }
+            )
+        }
+        "length" => {
+            let hours = sub.iter().find_map(|o| match o.value {
+                ResolvedValue::Integer(h) => Some(h),
+                _ => None,
+            });
+            s.round_minutes = match hours {
+                None | Some(0) => None,
+                Some(h) if (1..=168).contains(&h) => Some(h as u32 * 60),
+                Some(_) => return Err(user("A round lasts 1 to 168 hours, or 0 for until the next post. Nothing was changed.")),
+            };
+            match s.round_minutes {
+                Some(m) => format!("Rounds stay open {} hours.", m / 60),
+                None => "Rounds stay open until the next post.".to_string(),
+            }
         }
         "channel" => {
             let channel = sub.iter().find_map(|o| match &o.value {
@@ -398,11 +436,14 @@ async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Rep
         }
         _ => return Err(user(t::UNKNOWN_COMMAND)),
     };
-    app.store().save_settings(s.clone()).await?;
+    let next = crate::quiz::schedule::next_due(&s, app.now());
+    app.store().save_settings(s.clone(), next).await?;
     info!(guild = %guild, setting = *name, "settings changed");
+    let status = app.store().status(guild).await?;
+    let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
     Ok(Reply::Message(Msg {
         content: Some(done),
-        embeds: vec![render::config(&s, None)],
+        embeds: vec![embed],
         components: vec![],
         ephemeral: true,
     }))
@@ -537,7 +578,7 @@ async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolve
                 return Err(user(t::UNKNOWN_CONTROL));
             }
             if round.state != RoundState::Open || app.now() >= round.closes_at {
-                return Err(user(t::ROUND_CLOSED));
+                return Err(closed(app, &round).await);
             }
             let q = question_of(app, &round.question)?;
             Ok(Resolved {
@@ -546,6 +587,27 @@ async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolve
             })
         }
     }
+}
+
+/// A closed round: say so, and show its reveal.
+async fn closed(app: &App, round: &quiz::Round) -> Failure {
+    let (Some(q), Ok(results)) = (
+        app.bank().get(&round.question),
+        app.store().round_results(round.id, 5).await,
+    ) else {
+        return user(t::ROUND_CLOSED);
+    };
+    if round.state == RoundState::Skipped {
+        return user(t::ROUND_CLOSED);
+    }
+    let inst = q.instance(round.seed);
+    let msg = Msg {
+        content: Some(t::ROUND_CLOSED.into()),
+        embeds: vec![render::reveal_embed(app.bank(), &inst, &results)],
+        components: vec![],
+        ephemeral: true,
+    };
+    Failure::Reply(Box::new(Reply::Message(msg)))
 }
 
 async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Reply, Failure> {

@@ -10,6 +10,7 @@ pub mod handler;
 pub mod post;
 pub mod render;
 pub mod respond;
+pub mod scheduler;
 pub mod text;
 
 pub use app::App;

@@ -265,6 +265,80 @@ pub fn stored_grade_embed(verdict: Verdict, score: f64, points: u32) -> CreateEm
         .colour(colour)
 }
 
+/// The right answer of an instance, as the reveal states it.
+pub fn right_answer(inst: &Instance) -> String {
+    let q = inst.question;
+    match &q.kind {
+        Kind::Choice { options, answer } => options[*answer].clone(),
+        Kind::Multi { options, answers } => answers
+            .iter()
+            .map(|&i| options[i].as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        Kind::TrueFalse { answer } => if *answer { "True" } else { "False" }.to_string(),
+        Kind::Order { items } => items.join(" → "),
+        Kind::Short { answer, .. } => answer.clone(),
+        Kind::Generated(_) => inst
+            .generated
+            .as_ref()
+            .map(|g| g.answer.clone())
+            .unwrap_or_default(),
+        Kind::FreeText(r) => r.model_answer.clone(),
+    }
+}
+
+/// The reveal: the answer, why, and how the server did.
+pub fn reveal_embed(
+    bank: &Bank,
+    inst: &Instance,
+    results: &crate::quiz::RoundResults,
+) -> CreateEmbed {
+    let q = inst.question;
+    let label = if matches!(q.kind, Kind::FreeText(_)) {
+        "Model answer"
+    } else {
+        "Answer"
+    };
+    let mut e = CreateEmbed::new()
+        .title(clip(
+            &format!("The answer · {}", topic_title(bank, &q.topic)),
+            256,
+        ))
+        .field(label, clip(&right_answer(inst), 1024), false)
+        .field("Why", clip(&inst.explanation(), 1024), false)
+        .field(
+            "This round",
+            format!(
+                "{} answers · {:.0}% correct",
+                results.answers,
+                results.share_correct() * 100.0
+            ),
+            false,
+        )
+        .colour(GREEN);
+    if !results.top.is_empty() {
+        let lines: Vec<String> = results
+            .top
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("{}. <@{}> · {:.0}%", i + 1, a.user.0, a.score * 100.0))
+            .collect();
+        e = e.field("Top answers", clip(&lines.join("\n"), 1024), false);
+    }
+    if !results.milestones.is_empty() {
+        let lines: Vec<String> = results
+            .milestones
+            .iter()
+            .map(|(u, n)| format!("🔥 <@{}> reached a {n}-day streak", u.0))
+            .collect();
+        e = e.field("Streaks", clip(&lines.join("\n"), 1024), false);
+    }
+    e.footer(CreateEmbedFooter::new(format!(
+        "{} · {}",
+        q.difficulty, q.id
+    )))
+}
+
 pub const PAGE_SIZE: u32 = 10;
 
 pub fn leaderboard(
@@ -370,7 +444,7 @@ pub fn stats(bank: &Bank, user: u64, s: &MemberStats) -> CreateEmbed {
     e
 }
 
-pub fn config(s: &GuildSettings, status: Option<&str>) -> CreateEmbed {
+pub fn config(s: &GuildSettings, status: Option<&str>, next_post: Option<i64>) -> CreateEmbed {
     let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
     let mut e = CreateEmbed::new()
         .title("Daily question settings")
@@ -402,6 +476,22 @@ pub fn config(s: &GuildSettings, status: Option<&str>) -> CreateEmbed {
         .field(
             "Role to ping",
             or(s.role.map(|r| format!("<@&{r}>")), "none"),
+            true,
+        )
+        .field("Days", s.days.as_str(), true)
+        .field(
+            "Round length",
+            s.round_minutes
+                .map_or("until the next post".to_string(), |m| {
+                    format!("{} hours", m / 60)
+                }),
+            true,
+        )
+        .field(
+            "Next post",
+            next_post.map_or("none scheduled".to_string(), |t| {
+                format!("<t:{t}:f> (<t:{t}:R>)")
+            }),
             true,
         )
         .colour(GREY);

@@ -18,6 +18,9 @@ pub const CONFIG_TIMEZONE: &str = "The server's time zone, e.g. Europe/London";
 pub const CONFIG_TOPICS: &str = "The topics to draw from: a comma-separated list, or `all`";
 pub const CONFIG_DIFFICULTY: &str = "The difficulty of daily questions";
 pub const CONFIG_ROLE: &str = "A role to ping with each question (leave out to stop pinging)";
+pub const CONFIG_DAYS: &str = "Which days have a question";
+pub const CONFIG_LENGTH: &str = "How long each round stays open";
+pub const CONFIG_LENGTH_HOURS: &str = "Hours (1-168), or 0 for until the next post";
 pub const CONFIG_ENABLE: &str = "Post a question every day";
 pub const CONFIG_DISABLE: &str = "Stop the daily question";
 pub const ROUND: &str = "Run today's round by hand";
@@ -89,5 +92,6 @@ pub const COMMANDS_HELP: &str = "\
 `/quiz [topic] [difficulty]` a private practice question\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks\n\
-`/config` and `/round` server setup (Manage Server)\n\
+`/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\
+`/round` post now, skip today, reveal now (Manage Server)\n\
 `/help` this page";

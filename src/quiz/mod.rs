@@ -29,6 +29,34 @@ pub struct GuildSettings {
     pub difficulty: Option<Difficulty>,
     pub role: Option<RoleId>,
     pub enabled: bool,
+    pub days: Days,
+    /// How long a round stays open; `None` until the next post (at least an hour either way).
+    pub round_minutes: Option<u32>,
+}
+
+/// Which days have a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Days {
+    Daily,
+    /// Monday to Friday, in the guild's time zone.
+    Weekdays,
+}
+
+impl Days {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Days::Daily => "daily",
+            Days::Weekdays => "weekdays",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Days> {
+        match s {
+            "daily" => Some(Days::Daily),
+            "weekdays" => Some(Days::Weekdays),
+            _ => None,
+        }
+    }
 }
 
 impl GuildSettings {
@@ -43,6 +71,8 @@ impl GuildSettings {
             difficulty: None,
             role: None,
             enabled: true,
+            days: Days::Daily,
+            round_minutes: None,
         }
     }
 }

@@ -220,8 +220,102 @@ impl Store {
         .await
     }
 
-    pub async fn save_settings(&self, s: GuildSettings) -> Result<(), StoreError> {
-        self.write(move |c| queries::save_settings(c, &s)).await
+    /// Saves a guild's settings and when its next post is due (`None`: nothing scheduled).
+    pub async fn save_settings(
+        &self,
+        s: GuildSettings,
+        next_post_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| queries::save_settings(c, &s, next_post_at))
+            .await
+    }
+
+    pub async fn due_guilds(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<(GuildId, chrono::DateTime<chrono::Utc>)>, StoreError> {
+        self.read(move |c| queries::due_guilds(c, now, limit)).await
+    }
+
+    pub async fn reschedule(
+        &self,
+        guild: GuildId,
+        was: Option<chrono::DateTime<chrono::Utc>>,
+        next: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, StoreError> {
+        self.write(move |c| queries::reschedule(c, guild, was, next))
+            .await
+    }
+
+    /// Sets a guild's next post whatever it was (after a post by hand).
+    pub async fn reschedule_any(
+        &self,
+        guild: GuildId,
+        next: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| {
+            c.prepare_cached("UPDATE guilds SET next_post_at = ?2 WHERE guild_id = ?1")?
+                .execute(rusqlite::params![guild.sql(), next.map(queries::ms)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_status(
+        &self,
+        guild: GuildId,
+        status: Option<String>,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| queries::set_status(c, guild, status.as_deref()))
+            .await
+    }
+
+    pub async fn status(&self, guild: GuildId) -> Result<Option<String>, StoreError> {
+        self.read(move |c| queries::status(c, guild)).await
+    }
+
+    pub async fn due_reveals(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<RoundId>, StoreError> {
+        self.read(move |c| queries::due_reveals(c, now, limit))
+            .await
+    }
+
+    pub async fn unrevealed(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<RoundId>, StoreError> {
+        self.read(move |c| queries::unrevealed(c, now, limit)).await
+    }
+
+    pub async fn unposted(&self, limit: u32) -> Result<Vec<RoundId>, StoreError> {
+        self.read(move |c| queries::unposted(c, limit)).await
+    }
+
+    pub async fn claim_round(
+        &self,
+        id: RoundId,
+        now: chrono::DateTime<chrono::Utc>,
+        stale: chrono::Duration,
+    ) -> Result<bool, StoreError> {
+        self.write(move |c| queries::claim_round(c, id, now, stale))
+            .await
+    }
+
+    pub async fn release_claim(&self, id: RoundId) -> Result<(), StoreError> {
+        self.write(move |c| queries::release_claim(c, id)).await
+    }
+
+    pub async fn mark_revealed(
+        &self,
+        id: RoundId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(move |c| queries::mark_revealed(c, id, at)).await
     }
 
     pub async fn create_round(&self, r: NewRound) -> Result<Option<Round>, StoreError> {

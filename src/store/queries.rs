@@ -4,6 +4,7 @@ use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
 use crate::quiz::scoring::{self, Streak};
+use crate::quiz::Days;
 use crate::quiz::*;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -27,46 +28,49 @@ fn verdict(s: &str) -> Verdict {
 
 pub fn settings(conn: &Connection, guild: GuildId) -> Result<Option<GuildSettings>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT channel_id, post_time, timezone, topics, difficulty, role_id, enabled FROM guilds WHERE guild_id = ?1",
+        "SELECT channel_id, post_time, timezone, topics, difficulty, role_id, enabled, days, round_minutes
+         FROM guilds WHERE guild_id = ?1",
     )?;
-    let row = stmt
+    let default = GuildSettings::new(guild);
+    Ok(stmt
         .query_row([guild.sql()], |r| {
-            Ok((
-                r.get::<_, Option<i64>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, bool>(6)?,
-            ))
+            Ok(GuildSettings {
+                guild,
+                channel: r.get::<_, Option<i64>>(0)?.map(ChannelId::from_sql),
+                post_time: NaiveTime::parse_from_str(&r.get::<_, String>(1)?, "%H:%M")
+                    .unwrap_or(default.post_time),
+                timezone: r.get::<_, String>(2)?.parse().unwrap_or(chrono_tz::UTC),
+                topics: r
+                    .get::<_, String>(3)?
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect(),
+                difficulty: r
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .and_then(Difficulty::parse),
+                role: r.get::<_, Option<i64>>(5)?.map(RoleId::from_sql),
+                enabled: r.get(6)?,
+                days: Days::parse(&r.get::<_, String>(7)?).unwrap_or(Days::Daily),
+                round_minutes: r.get(8)?,
+            })
         })
-        .optional()?;
-    Ok(row.map(
-        |(channel, time, tz, topics, diff, role, enabled)| GuildSettings {
-            guild,
-            channel: channel.map(ChannelId::from_sql),
-            post_time: NaiveTime::parse_from_str(&time, "%H:%M")
-                .unwrap_or(GuildSettings::new(guild).post_time),
-            timezone: tz.parse().unwrap_or(chrono_tz::UTC),
-            topics: topics
-                .split(',')
-                .filter(|t| !t.is_empty())
-                .map(String::from)
-                .collect(),
-            difficulty: diff.as_deref().and_then(Difficulty::parse),
-            role: role.map(RoleId::from_sql),
-            enabled,
-        },
-    ))
+        .optional()?)
 }
 
-pub fn save_settings(conn: &Connection, s: &GuildSettings) -> Result<(), StoreError> {
+/// Saves a guild's settings with its next due post (`None`: nothing scheduled).
+pub fn save_settings(
+    conn: &Connection,
+    s: &GuildSettings,
+    next_post_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO guilds (guild_id, channel_id, post_time, timezone, topics, difficulty, role_id, enabled)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO guilds (guild_id, channel_id, post_time, timezone, topics, difficulty, role_id, enabled, days, round_minutes, next_post_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = ?2, post_time = ?3, timezone = ?4,
-             topics = ?5, difficulty = ?6, role_id = ?7, enabled = ?8",
+             topics = ?5, difficulty = ?6, role_id = ?7, enabled = ?8, days = ?9, round_minutes = ?10,
+             next_post_at = ?11",
     )?
     .execute(params![
         s.guild.sql(),
@@ -77,7 +81,123 @@ pub fn save_settings(conn: &Connection, s: &GuildSettings) -> Result<(), StoreEr
         s.difficulty.map(Difficulty::as_str),
         s.role.map(RoleId::sql),
         s.enabled,
+        s.days.as_str(),
+        s.round_minutes,
+        next_post_at.map(ms),
     ])?;
+    Ok(())
+}
+
+/// Guilds whose next post is due at `now`, with when it was due.
+pub fn due_guilds(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<(GuildId, DateTime<Utc>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT guild_id, next_post_at FROM guilds WHERE next_post_at IS NOT NULL AND next_post_at <= ?1
+         ORDER BY next_post_at LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![ms(now), limit], |r| {
+        Ok((GuildId::from_sql(r.get(0)?), from_ms(r.get(1)?)))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Moves a guild's next post, unless another scheduler already moved it past `was`.
+pub fn reschedule(
+    conn: &Connection,
+    guild: GuildId,
+    was: Option<DateTime<Utc>>,
+    next: Option<DateTime<Utc>>,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE guilds SET next_post_at = ?2 WHERE guild_id = ?1 AND next_post_at IS ?3",
+        )?
+        .execute(params![guild.sql(), next.map(ms), was.map(ms)])?;
+    Ok(n == 1)
+}
+
+pub fn set_status(
+    conn: &Connection,
+    guild: GuildId,
+    status: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE guilds SET status = ?2 WHERE guild_id = ?1")?
+        .execute(params![guild.sql(), status])?;
+    Ok(())
+}
+
+pub fn status(conn: &Connection, guild: GuildId) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT status FROM guilds WHERE guild_id = ?1")?
+        .query_row([guild.sql()], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Open rounds whose closing time has come.
+pub fn due_reveals(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<RoundId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id FROM rounds INDEXED BY rounds_open_by_close WHERE state = 'open' AND closes_at <= ?1 ORDER BY closes_at LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![ms(now), limit], |r| Ok(RoundId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Closed rounds whose reveal has not gone out (a reveal interrupted by a restart).
+pub fn unrevealed(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<RoundId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id FROM rounds INDEXED BY rounds_unrevealed WHERE state = 'closed' AND revealed_at IS NULL
+         AND closes_at <= ?1 ORDER BY closes_at LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![ms(now), limit], |r| Ok(RoundId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Open rounds created but never posted (their scheduler stopped between the two).
+pub fn unposted(conn: &Connection, limit: u32) -> Result<Vec<RoundId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id FROM rounds INDEXED BY rounds_unposted WHERE state = 'open' AND message_id IS NULL ORDER BY opens_at LIMIT ?1",
+    )?;
+    let rows = stmt.query_map(params![limit], |r| Ok(RoundId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Claims a round for posting or revealing: `true` for exactly one caller until the claim goes
+/// stale (its holder stopped).
+pub fn claim_round(
+    conn: &Connection,
+    id: RoundId,
+    now: DateTime<Utc>,
+    stale: chrono::Duration,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached("UPDATE rounds SET claimed_at = ?2 WHERE round_id = ?1 AND (claimed_at IS NULL OR claimed_at < ?3)")?
+        .execute(params![id.0, ms(now), ms(now - stale)])?;
+    Ok(n == 1)
+}
+
+pub fn release_claim(conn: &Connection, id: RoundId) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE rounds SET claimed_at = NULL WHERE round_id = ?1")?
+        .execute([id.0])?;
+    Ok(())
+}
+
+pub fn mark_revealed(conn: &Connection, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE rounds SET revealed_at = ?2, claimed_at = NULL WHERE round_id = ?1",
+    )?
+    .execute(params![id.0, ms(at)])?;
     Ok(())
 }
 
@@ -109,8 +229,8 @@ pub fn create_round(conn: &Connection, r: &NewRound) -> Result<Option<Round>, St
         .execute([r.guild.sql()])?;
     let inserted = conn
         .prepare_cached(
-            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open') ON CONFLICT (guild_id, day) DO NOTHING",
+            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7) ON CONFLICT (guild_id, day) DO NOTHING",
         )?
         .execute(params![
             r.guild.sql(),
@@ -165,8 +285,10 @@ pub fn set_round_message(
     channel: ChannelId,
     message: MessageId,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE rounds SET channel_id = ?2, message_id = ?3 WHERE round_id = ?1")?
-        .execute(params![id.0, channel.sql(), message.sql()])?;
+    conn.prepare_cached(
+        "UPDATE rounds SET channel_id = ?2, message_id = ?3, claimed_at = NULL WHERE round_id = ?1",
+    )?
+    .execute(params![id.0, channel.sql(), message.sql()])?;
     Ok(())
 }
 

@@ -49,7 +49,7 @@ async fn configure(app: &interview_bot::discord::App, role: Option<u64>) {
     let mut s = app.store().settings(GuildId(GUILD)).await.unwrap();
     s.channel = Some(interview_bot::quiz::ChannelId(CHANNEL));
     s.role = role.map(RoleId);
-    app.store().save_settings(s).await.unwrap();
+    app.store().save_settings(s, None).await.unwrap();
 }
 
 #[test]

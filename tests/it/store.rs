@@ -497,7 +497,7 @@ fn settings_round_trip_and_default() {
         s.role = Some(RoleId(5));
         s.enabled = false;
         s.post_time = chrono::NaiveTime::from_hms_opt(18, 30, 0).unwrap();
-        store.save_settings(s.clone()).await.unwrap();
+        store.save_settings(s.clone(), None).await.unwrap();
         assert_eq!(store.settings(G).await.unwrap(), s);
     });
 }

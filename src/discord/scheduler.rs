@@ -1,0 +1,203 @@
+//! The daily clock: a background task that posts each guild's question at its local time, closes
+//! and reveals rounds on time, and catches up once after downtime. It runs in both modes.
+//!
+//! Exactly once, across restarts and instances: the schedule lives in the database. A day's
+//! round is created under UNIQUE(guild, day), so of two schedulers racing only one creates it,
+//! and only its creator posts it; a round created but never posted (its scheduler stopped) is
+//! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way.
+
+use super::app::App;
+use super::post::{self, PostError, STALE_CLAIM};
+use crate::quiz::schedule::{local_day, next_due_after_day};
+use crate::quiz::{GuildId, RoundId};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tracing::{error, info, warn};
+
+/// At most this many guilds are posted or revealed at once, so one slow guild holds up no other.
+const IN_FLIGHT: usize = 16;
+/// How much work one pass takes on; the next pass takes the rest.
+const BATCH: u32 = 1000;
+/// One guild's post or reveal may take this long before it is given up for this pass.
+const PER_GUILD: Duration = Duration::from_secs(60);
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub posted: usize,
+    pub revealed: usize,
+    /// Due posts whose local day had passed (the bot was down): not posted late.
+    pub missed: usize,
+    pub failed: usize,
+}
+
+enum Outcome {
+    Posted,
+    Revealed,
+    Missed,
+    Failed,
+    Nothing,
+}
+
+/// One pass of the clock at the App's current time.
+pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
+    let now = app.now();
+    let mut report = PassReport::default();
+    let mut tasks: JoinSet<Outcome> = JoinSet::new();
+    let run =
+        |tasks: &mut JoinSet<Outcome>,
+         fut: std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>| {
+            tasks.spawn(async move {
+                tokio::time::timeout(PER_GUILD, fut)
+                    .await
+                    .unwrap_or(Outcome::Failed)
+            });
+        };
+    let collect = |o: Outcome, r: &mut PassReport| match o {
+        Outcome::Posted => r.posted += 1,
+        Outcome::Revealed => r.revealed += 1,
+        Outcome::Missed => r.missed += 1,
+        Outcome::Failed => r.failed += 1,
+        Outcome::Nothing => {}
+    };
+    // Reveals first: a round usually closes as the next one opens.
+    let mut reveals = app.store().due_reveals(now, BATCH).await?;
+    reveals.extend(app.store().unrevealed(now, BATCH).await?);
+    for id in reveals {
+        let app = app.clone();
+        run(
+            &mut tasks,
+            Box::pin(async move { reveal_one(&app, id).await }),
+        );
+        while tasks.len() >= IN_FLIGHT {
+            if let Some(Ok(o)) = tasks.join_next().await {
+                collect(o, &mut report);
+            }
+        }
+    }
+    for id in app.store().unposted(BATCH).await? {
+        let app = app.clone();
+        run(
+            &mut tasks,
+            Box::pin(async move { repost(&app, id, now).await }),
+        );
+        while tasks.len() >= IN_FLIGHT {
+            if let Some(Ok(o)) = tasks.join_next().await {
+                collect(o, &mut report);
+            }
+        }
+    }
+    for (guild, due) in app.store().due_guilds(now, BATCH).await? {
+        let app = app.clone();
+        run(
+            &mut tasks,
+            Box::pin(async move { post_due(&app, guild, due, now).await }),
+        );
+        while tasks.len() >= IN_FLIGHT {
+            if let Some(Ok(o)) = tasks.join_next().await {
+                collect(o, &mut report);
+            }
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(o) = done {
+            collect(o, &mut report);
+        }
+    }
+    if report != PassReport::default() {
+        info!(
+            posted = report.posted,
+            revealed = report.revealed,
+            missed = report.missed,
+            failed = report.failed,
+            "clock pass"
+        );
+    }
+    Ok(report)
+}
+
+fn log_store(e: &StoreError) -> Outcome {
+    error!(error = %e, "the clock could not reach the database");
+    Outcome::Failed
+}
+
+async fn reveal_one(app: &App, id: RoundId) -> Outcome {
+    match post::reveal(app, id).await {
+        Ok(true) => Outcome::Revealed,
+        Ok(false) => Outcome::Nothing,
+        Err(PostError::Store(e)) => log_store(&e),
+        Err(PostError::User(m)) => {
+            warn!(round = %id, problem = m, "reveal failed");
+            Outcome::Failed
+        }
+    }
+}
+
+/// A round whose creator stopped before posting it.
+async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
+    let claimed = match app.store().claim_round(id, now, STALE_CLAIM).await {
+        Ok(c) => c,
+        Err(e) => return log_store(&e),
+    };
+    if !claimed {
+        return Outcome::Nothing;
+    }
+    let round = match app.store().round(id).await {
+        Ok(Some(r)) if r.message.is_none() => r,
+        Ok(_) => return Outcome::Nothing,
+        Err(e) => return log_store(&e),
+    };
+    let settings = match app.store().settings(round.guild).await {
+        Ok(s) => s,
+        Err(e) => return log_store(&e),
+    };
+    match post::send_round(app, &round, &settings).await {
+        Ok(_) => Outcome::Posted,
+        Err(_) => Outcome::Failed,
+    }
+}
+
+/// A guild's due post: made once if its local day is still today, then the next one scheduled.
+async fn post_due(app: &App, guild: GuildId, due: DateTime<Utc>, now: DateTime<Utc>) -> Outcome {
+    let settings = match app.store().settings(guild).await {
+        Ok(s) => s,
+        Err(e) => return log_store(&e),
+    };
+    let day = local_day(settings.timezone, due);
+    let outcome = if day != local_day(settings.timezone, now) {
+        warn!(guild = %guild, %day, "the post of a past day was missed while the bot was down");
+        Outcome::Missed
+    } else {
+        match post::post_day(app, &settings, day, now).await {
+            Ok(Some(_)) => Outcome::Posted,
+            Ok(None) => Outcome::Nothing,
+            Err(PostError::Store(e)) => return log_store(&e),
+            Err(PostError::User(m)) => {
+                warn!(guild = %guild, problem = m, "the daily post failed");
+                Outcome::Failed
+            }
+        }
+    };
+    // Moved only from the value this pass saw: a racing scheduler or a settings change wins.
+    if let Err(e) = app
+        .store()
+        .reschedule(guild, Some(due), next_due_after_day(&settings, day))
+        .await
+    {
+        return log_store(&e);
+    }
+    outcome
+}
+
+/// Runs the clock until the process stops: a pass, then a wait until the next thing is due (at
+/// most `poll`, so settings changes are picked up).
+pub async fn run(app: App, poll: Duration) {
+    loop {
+        if let Err(e) = pass(&app).await {
+            error!(error = %e, "a clock pass failed");
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
