@@ -35,6 +35,8 @@ pub struct PassReport {
 
 enum Outcome {
     Posted,
+    /// Posted today after passing over days missed while the bot was down.
+    PostedAfterMissed,
     Revealed,
     Missed,
     Failed,
@@ -57,6 +59,10 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         };
     let collect = |o: Outcome, r: &mut PassReport| match o {
         Outcome::Posted => r.posted += 1,
+        Outcome::PostedAfterMissed => {
+            r.posted += 1;
+            r.missed += 1;
+        }
         Outcome::Revealed => r.revealed += 1,
         Outcome::Missed => r.missed += 1,
         Outcome::Failed => r.failed += 1,
@@ -159,18 +165,28 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
     }
 }
 
-/// A guild's due post: made once if its local day is still today, then the next one scheduled.
-async fn post_due(app: &App, guild: GuildId, due: DateTime<Utc>, now: DateTime<Utc>) -> Outcome {
+/// A guild's due post: made once if its local day is still today (days that passed while the
+/// bot was down are not posted late), then the next one scheduled.
+async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<Utc>) -> Outcome {
     let settings = match app.store().settings(guild).await {
         Ok(s) => s,
         Err(e) => return log_store(&e),
     };
-    let day = local_day(settings.timezone, due);
-    let outcome = if day != local_day(settings.timezone, now) {
+    let today = local_day(settings.timezone, now);
+    let (mut due, mut day, mut missed) = (was, local_day(settings.timezone, was), false);
+    while day < today {
         warn!(guild = %guild, %day, "the post of a past day was missed while the bot was down");
-        Outcome::Missed
-    } else {
-        match post::post_day(app, &settings, day, now).await {
+        missed = true;
+        match next_due_after_day(&settings, day) {
+            Some(next) => {
+                due = next;
+                day = local_day(settings.timezone, next);
+            }
+            None => break,
+        }
+    }
+    let (outcome, next) = if day == today && due <= now {
+        let outcome = match post::post_day(app, &settings, day, now).await {
             Ok(Some(_)) => Outcome::Posted,
             Ok(None) => Outcome::Nothing,
             Err(PostError::Store(e)) => return log_store(&e),
@@ -178,17 +194,26 @@ async fn post_due(app: &App, guild: GuildId, due: DateTime<Utc>, now: DateTime<U
                 warn!(guild = %guild, problem = m, "the daily post failed");
                 Outcome::Failed
             }
-        }
+        };
+        (outcome, next_due_after_day(&settings, day))
+    } else {
+        (
+            if missed {
+                Outcome::Missed
+            } else {
+                Outcome::Nothing
+            },
+            Some(due),
+        )
     };
     // Moved only from the value this pass saw: a racing scheduler or a settings change wins.
-    if let Err(e) = app
-        .store()
-        .reschedule(guild, Some(due), next_due_after_day(&settings, day))
-        .await
-    {
+    if let Err(e) = app.store().reschedule(guild, Some(was), next).await {
         return log_store(&e);
     }
-    outcome
+    match (missed, outcome) {
+        (true, Outcome::Posted) => Outcome::PostedAfterMissed,
+        (_, o) => o,
+    }
 }
 
 /// Runs the clock until the process stops: a pass, then a wait until the next thing is due (at

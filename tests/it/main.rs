@@ -8,6 +8,7 @@ mod gateway;
 mod grade;
 mod interactions;
 mod rounds;
+mod schedule;
 mod spec;
 mod store;
 mod util;
