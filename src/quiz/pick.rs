@@ -54,3 +54,63 @@ pub fn pick<'b>(
         | u64::from(rng.below(u32::MAX as usize) as u32);
     Some((q, seed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{BankSource, Difficulty};
+    use crate::quiz::GuildId;
+    use std::collections::HashSet;
+
+    fn bank() -> Bank {
+        Bank::load(&BankSource::Dir(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into(),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn nothing_repeats_until_every_eligible_question_was_asked_and_topics_rotate() {
+        let bank = bank();
+        let mut s = GuildSettings::new(GuildId(1));
+        s.topics = vec!["semver".into(), "transformers".into()];
+        s.difficulty = Some(Difficulty::Easy);
+        let pool: HashSet<String> = eligible(&bank, &s).iter().map(|q| q.id.0.clone()).collect();
+        assert!(pool.len() > 5);
+        let mut rng = SeededRng::new(9);
+        let mut history: Vec<String> = Vec::new();
+        for _ in 0..pool.len() {
+            let (q, _) = pick(&bank, &s, &history, &mut rng).unwrap();
+            assert!(pool.contains(&q.id.0), "filters respected");
+            assert!(
+                !history.contains(&q.id.0),
+                "{} repeated before the pool ran out",
+                q.id
+            );
+            history.insert(0, q.id.0.clone());
+        }
+        let topics: Vec<&str> = history
+            .iter()
+            .map(|id| bank.get(id).unwrap().topic.as_str())
+            .collect();
+        let same_in_a_row = topics.windows(2).filter(|w| w[0] == w[1]).count();
+        assert!(
+            same_in_a_row <= 2,
+            "topics rotate while both have questions left: {topics:?}"
+        );
+        let (again, _) = pick(&bank, &s, &history, &mut rng).unwrap();
+        assert!(pool.contains(&again.id.0), "a new cycle starts");
+    }
+
+    #[test]
+    fn generated_questions_get_a_new_seed_each_time() {
+        let bank = bank();
+        let mut s = GuildSettings::new(GuildId(1));
+        s.topics = vec!["semver".into()];
+        let mut rng = SeededRng::new(3);
+        let seeds: HashSet<u64> = (0..20)
+            .map(|_| pick(&bank, &s, &[], &mut rng).unwrap().1)
+            .collect();
+        assert_eq!(seeds.len(), 20);
+    }
+}

@@ -231,3 +231,58 @@ fn slow_work_is_deferred_and_finished_by_editing_the_original_response() {
         spec::validate("followup-edit", &[edit.body]);
     });
 }
+
+#[test]
+fn an_answer_after_the_close_is_told_so_and_shown_the_reveal() {
+    runtime().block_on(async {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let (app, _) = test_app(
+            dir.path(),
+            &fake.base,
+            "2026-06-10T12:00:00Z".parse().unwrap(),
+        );
+        configure(&app, None).await;
+        say(&app, round_cmd("post-now")).await;
+        let round = app
+            .store()
+            .open_round(GuildId(GUILD))
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, text) = say(&app, round_cmd("reveal")).await;
+        assert!(text.contains("The reveal is posted"), "{text}");
+        let reveal = fake
+            .wait_for("POST", &format!("/channels/{CHANNEL}/messages"), WAIT)
+            .await;
+        let reveal = fake
+            .requests_to("POST", &format!("/channels/{CHANNEL}/messages"))
+            .pop()
+            .unwrap_or(reveal);
+        assert_eq!(
+            reveal.body["message_reference"]["message_id"],
+            round.message.unwrap().0.to_string(),
+            "a reply to the question"
+        );
+        let q = app.bank().get(&round.question).unwrap();
+        let control = match q.kind {
+            interview_bot::bank::Kind::Choice { .. }
+            | interview_bot::bank::Kind::TrueFalse { .. } => format!("1:a:{}:0", round.id.0),
+            interview_bot::bank::Kind::Multi { .. } => format!("1:m:{}", round.id.0),
+            _ => format!("1:t:{}", round.id.0),
+        };
+        let (body, text) = say(&app, ix::button(&control, 77)).await;
+        assert!(
+            text.contains("round is closed") && text.contains("The answer"),
+            "{text}"
+        );
+        assert!(app
+            .store()
+            .member_answer(round.id, interview_bot::quiz::UserId(77))
+            .await
+            .unwrap()
+            .is_none());
+        spec::validate("message", &[reveal.body]);
+        spec::validate("callback", &[body]);
+    });
+}
