@@ -17,6 +17,14 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_bank.rs"));
 }
 
+/// A topic id the bank does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no topic `{topic}` in the bank; the topics are: {}", known.join(", "))]
+pub struct UnknownTopic {
+    pub topic: String,
+    pub known: Vec<String>,
+}
+
 /// The file of shared synonym groups; every other `*.toml` file is a topic.
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
@@ -157,6 +165,28 @@ impl Bank {
 
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// The questions of a topic and a difficulty, either left open with `None`.
+    pub fn select(
+        &self,
+        topic: Option<&str>,
+        difficulty: Option<Difficulty>,
+    ) -> Result<Vec<&Question>, UnknownTopic> {
+        if let Some(t) = topic {
+            if self.topic(t).is_none() {
+                return Err(UnknownTopic {
+                    topic: t.to_string(),
+                    known: self.topics.iter().map(|t| t.id.clone()).collect(),
+                });
+            }
+        }
+        Ok(self
+            .questions
+            .iter()
+            .filter(|q| topic.is_none_or(|t| q.topic == t))
+            .filter(|q| difficulty.is_none_or(|d| q.difficulty == d))
+            .collect())
     }
 }
 

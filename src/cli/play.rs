@@ -47,21 +47,7 @@ pub fn run(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    if let Some(t) = &args.topic {
-        if bank.topic(t).is_none() {
-            let ids: Vec<&str> = bank.topics().iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!(
-                "no topic `{t}` in the bank; the topics are: {}",
-                ids.join(", ")
-            );
-        }
-    }
-    let pool: Vec<&Question> = bank
-        .questions()
-        .iter()
-        .filter(|q| args.topic.as_ref().is_none_or(|t| &q.topic == t))
-        .filter(|q| args.difficulty.is_none_or(|d| q.difficulty == d))
-        .collect();
+    let pool: Vec<&Question> = bank.select(args.topic.as_deref(), args.difficulty)?;
     if pool.is_empty() {
         anyhow::bail!("no question matches that topic and difficulty");
     }

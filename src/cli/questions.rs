@@ -87,20 +87,7 @@ struct ListedQuestion<'a> {
 }
 
 pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
-    if let Some(t) = &args.topic {
-        if bank.topic(t).is_none() {
-            let ids: Vec<&str> = bank.topics().iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!(
-                "no topic `{t}` in the bank; the topics are: {}",
-                ids.join(", ")
-            );
-        }
-    }
-    let chosen: Vec<&Question> = bank
-        .questions()
-        .iter()
-        .filter(|q| args.topic.as_ref().is_none_or(|t| &q.topic == t))
-        .collect();
+    let chosen: Vec<&Question> = bank.select(args.topic.as_deref(), None)?;
     if args.json {
         let listed: Vec<ListedQuestion> = chosen
             .iter()

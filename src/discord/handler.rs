@@ -262,13 +262,15 @@ fn quiz(
     let difficulty = difficulty
         .map(|d| Difficulty::parse(d).ok_or_else(|| user("Choose easy, medium or hard.")))
         .transpose()?;
-    let pool: Vec<&Question> = app
+    let pool = app
         .bank()
-        .questions()
-        .iter()
-        .filter(|q| topic.as_ref().is_none_or(|t| &q.topic == t))
-        .filter(|q| difficulty.is_none_or(|d| q.difficulty == d))
-        .collect();
+        .select(topic.as_deref(), difficulty)
+        .map_err(|e| {
+            user(t::unknown_topic(
+                &e.topic,
+                &e.known.iter().map(String::as_str).collect::<Vec<_>>(),
+            ))
+        })?;
     if pool.is_empty() {
         return Err(user(t::NO_QUESTIONS_MATCH));
     }

@@ -43,75 +43,77 @@ enum Outcome {
     Nothing,
 }
 
+type Job = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
+
+/// Runs jobs with at most `IN_FLIGHT` at once, each within `PER_GUILD`, tallying what they did.
+#[derive(Default)]
+struct Tally {
+    tasks: JoinSet<Outcome>,
+    report: PassReport,
+}
+
+impl Tally {
+    async fn add(&mut self, job: Job) {
+        self.tasks.spawn(async move {
+            tokio::time::timeout(PER_GUILD, job)
+                .await
+                .unwrap_or(Outcome::Failed)
+        });
+        while self.tasks.len() >= IN_FLIGHT {
+            self.collect_one().await;
+        }
+    }
+
+    async fn collect_one(&mut self) -> bool {
+        let Some(done) = self.tasks.join_next().await else {
+            return false;
+        };
+        let r = &mut self.report;
+        match done.unwrap_or(Outcome::Failed) {
+            Outcome::Posted => r.posted += 1,
+            Outcome::PostedAfterMissed => {
+                r.posted += 1;
+                r.missed += 1;
+            }
+            Outcome::Revealed => r.revealed += 1,
+            Outcome::Missed => r.missed += 1,
+            Outcome::Failed => r.failed += 1,
+            Outcome::Nothing => {}
+        }
+        true
+    }
+
+    async fn finish(mut self) -> PassReport {
+        while self.collect_one().await {}
+        self.report
+    }
+}
+
 /// One pass of the clock at the App's current time.
 pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
     let now = app.now();
-    let mut report = PassReport::default();
-    let mut tasks: JoinSet<Outcome> = JoinSet::new();
-    let run =
-        |tasks: &mut JoinSet<Outcome>,
-         fut: std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>| {
-            tasks.spawn(async move {
-                tokio::time::timeout(PER_GUILD, fut)
-                    .await
-                    .unwrap_or(Outcome::Failed)
-            });
-        };
-    let collect = |o: Outcome, r: &mut PassReport| match o {
-        Outcome::Posted => r.posted += 1,
-        Outcome::PostedAfterMissed => {
-            r.posted += 1;
-            r.missed += 1;
-        }
-        Outcome::Revealed => r.revealed += 1,
-        Outcome::Missed => r.missed += 1,
-        Outcome::Failed => r.failed += 1,
-        Outcome::Nothing => {}
-    };
+    let mut work = Tally::default();
     // Reveals first: a round usually closes as the next one opens.
     let mut reveals = app.store().due_reveals(now, BATCH).await?;
     reveals.extend(app.store().unrevealed(now, BATCH).await?);
     for id in reveals {
         let app = app.clone();
-        run(
-            &mut tasks,
-            Box::pin(async move { reveal_one(&app, id).await }),
-        );
-        while tasks.len() >= IN_FLIGHT {
-            if let Some(Ok(o)) = tasks.join_next().await {
-                collect(o, &mut report);
-            }
-        }
+        work.add(Box::pin(async move { reveal_one(&app, id).await }))
+            .await;
     }
     for id in app.store().unposted(BATCH).await? {
         let app = app.clone();
-        run(
-            &mut tasks,
-            Box::pin(async move { repost(&app, id, now).await }),
-        );
-        while tasks.len() >= IN_FLIGHT {
-            if let Some(Ok(o)) = tasks.join_next().await {
-                collect(o, &mut report);
-            }
-        }
+        work.add(Box::pin(async move { repost(&app, id, now).await }))
+            .await;
     }
     for (guild, due) in app.store().due_guilds(now, BATCH).await? {
         let app = app.clone();
-        run(
-            &mut tasks,
-            Box::pin(async move { post_due(&app, guild, due, now).await }),
-        );
-        while tasks.len() >= IN_FLIGHT {
-            if let Some(Ok(o)) = tasks.join_next().await {
-                collect(o, &mut report);
-            }
-        }
+        work.add(Box::pin(
+            async move { post_due(&app, guild, due, now).await },
+        ))
+        .await;
     }
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(o) = done {
-            collect(o, &mut report);
-        }
-    }
+    let report = work.finish().await;
     if report != PassReport::default() {
         info!(
             posted = report.posted,

@@ -157,14 +157,37 @@ impl Grader {
         &self.lexicon
     }
 
-    /// Phrasings of a question that use only the prompt's words (so could never earn anything).
-    pub fn prompt_only_phrasings(&self, q: &Question) -> Vec<(String, usize)> {
-        let Some(c) = self.compiled.get(&q.id.0) else {
+    /// What is wrong with a question's phrasings, as `(where, phrasing, why)`: phrasings whose
+    /// every word is in the prompt (they could never earn anything) or that repeat one word.
+    pub fn lint(&self, q: &Question) -> Vec<(String, String, String)> {
+        let (Some(c), Kind::FreeText(raw)) = (self.compiled.get(&q.id.0), &q.kind) else {
             return vec![];
         };
-        let Some(r) = &c.rubric else { return vec![] };
+        let Some(compiled) = &c.rubric else {
+            return vec![];
+        };
         let prompt: HashSet<Term> = c.prompt.tokens.iter().map(|t| t.term).collect();
-        rubric::prompt_only_phrasings(r, &prompt)
+        let raw_groups = raw
+            .points
+            .iter()
+            .map(|p| &p.phrasings)
+            .chain(raw.misconceptions.iter().map(|m| &m.phrasings));
+        let mut out = Vec::new();
+        for ((what, compiled), raw) in compiled.phrasing_groups().zip(raw_groups) {
+            for (p, text) in compiled.iter().zip(raw) {
+                if !p.terms.is_empty() && p.terms.iter().all(|t| prompt.contains(t)) {
+                    let why = "uses only words of the prompt, so it can never earn anything: add the word that carries the point";
+                    out.push((what.clone(), text.clone(), why.to_string()));
+                } else if let Some(why) = rubric::shrinks(&self.lexicon, text) {
+                    out.push((
+                        what.clone(),
+                        text.clone(),
+                        format!("{why}: write the words that carry the point"),
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// Grades a typed answer: a number for an option, `true`/`false`, numbers for an order, or
@@ -335,61 +358,26 @@ impl Grader {
     }
 }
 
-/// Loads a bank and builds its grader; rubric phrasings that could never earn anything (every
-/// word is already in the prompt) are errors too, named like the loader's.
+/// Loads a bank and builds its grader; phrasings that could never work (see `Grader::lint`) are
+/// errors too, named like the loader's.
 pub fn load(source: &crate::bank::BankSource) -> Result<(Bank, Grader), crate::bank::BankErrors> {
     let bank = Bank::load(source)?;
     let grader = Grader::new(&bank);
-    let mut errors = Vec::new();
-    for q in bank.questions() {
-        let Kind::FreeText(r) = &q.kind else { continue };
-        for (what, j) in grader.prompt_only_phrasings(q) {
-            let phrasing = match what.strip_prefix("key point ") {
-                Some(n) => &r.points[n.parse::<usize>().unwrap_or(1) - 1].phrasings[j],
-                None => {
-                    let n: usize = what
-                        .trim_start_matches("misconception ")
-                        .parse()
-                        .unwrap_or(1);
-                    &r.misconceptions[n - 1].phrasings[j]
-                }
-            };
-            errors.push(crate::bank::BankError {
-                file: q.file.clone(),
-                line: Some(q.line),
-                id: Some(q.id.0.clone()),
-                message: format!(
-                    "{what}: the phrasing `{phrasing}` uses only words of the prompt, so it can never earn anything: add the word that carries the point"
-                ),
-            });
-        }
-    }
-    for q in bank.questions() {
-        let Kind::FreeText(r) = &q.kind else { continue };
-        let groups = r
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (format!("key point {}", i + 1), &p.phrasings))
-            .chain(
-                r.misconceptions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (format!("misconception {}", i + 1), &m.phrasings)),
-            );
-        for (what, phrasings) in groups {
-            for p in phrasings {
-                if let Some(why) = rubric::shrinks(&grader.lexicon, p) {
-                    errors.push(crate::bank::BankError {
-                        file: q.file.clone(),
-                        line: Some(q.line),
-                        id: Some(q.id.0.clone()),
-                        message: format!("{what}: the phrasing `{p}` {why}: write the words that carry the point"),
-                    });
-                }
-            }
-        }
-    }
+    let errors: Vec<crate::bank::BankError> = bank
+        .questions()
+        .iter()
+        .flat_map(|q| {
+            grader
+                .lint(q)
+                .into_iter()
+                .map(move |(what, phrasing, why)| crate::bank::BankError {
+                    file: q.file.clone(),
+                    line: Some(q.line),
+                    id: Some(q.id.0.clone()),
+                    message: format!("{what}: the phrasing `{phrasing}` {why}"),
+                })
+        })
+        .collect();
     if errors.is_empty() {
         Ok((bank, grader))
     } else {

@@ -362,29 +362,19 @@ pub fn shrinks(lex: &Lexicon, text: &str) -> Option<String> {
     repeated.then(|| format!("repeats one word, so it is just `{}`", content[0]))
 }
 
-/// Phrasings whose every word is already in the prompt: they could never earn anything.
-pub fn prompt_only_phrasings(
-    r: &CompiledRubric,
-    prompt_terms: &HashSet<Term>,
-) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let groups = r
-        .points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (format!("key point {}", i + 1), &p.phrasings))
-        .chain(
-            r.misconceptions
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (format!("misconception {}", i + 1), &w.phrasings)),
-        );
-    for (what, phrasings) in groups {
-        for (j, p) in phrasings.iter().enumerate() {
-            if !p.terms.is_empty() && p.terms.iter().all(|t| prompt_terms.contains(t)) {
-                out.push((what.clone(), j));
-            }
-        }
+impl CompiledRubric {
+    /// Each key point's and misconception's phrasings, labelled for messages to authors.
+    pub fn phrasing_groups(&self) -> impl Iterator<Item = (String, &[Phrasing])> {
+        let points = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("key point {}", i + 1), p.phrasings.as_slice()));
+        let wrong = self
+            .misconceptions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (format!("misconception {}", i + 1), m.phrasings.as_slice()));
+        points.chain(wrong)
     }
-    out
 }
