@@ -162,7 +162,6 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "daily" => daily(app, ctx).await,
         "quiz" => quiz(
             app,
-            ctx,
             string_opt(&opts, "topic"),
             string_opt(&opts, "difficulty"),
         ),
@@ -252,36 +251,26 @@ fn question_of<'a>(app: &'a App, id: &str) -> Result<&'a Question, Failure> {
     })
 }
 
-fn quiz(
-    app: &App,
-    ctx: &Ctx,
-    topic: Option<&str>,
-    difficulty: Option<&str>,
-) -> Result<Reply, Failure> {
-    let topic = topic.map(|t| check_topic(app, t)).transpose()?;
+fn quiz(app: &App, topic: Option<&str>, difficulty: Option<&str>) -> Result<Reply, Failure> {
     let difficulty = difficulty
         .map(|d| Difficulty::parse(d).ok_or_else(|| user("Choose easy, medium or hard.")))
         .transpose()?;
-    let pool = app
-        .bank()
-        .select(topic.as_deref(), difficulty)
-        .map_err(|e| {
-            user(t::unknown_topic(
-                &e.topic,
-                &e.known.iter().map(String::as_str).collect::<Vec<_>>(),
-            ))
-        })?;
+    let pool = app.bank().select(topic, difficulty).map_err(|e| {
+        user(t::unknown_topic(
+            &e.topic,
+            &e.known.iter().map(String::as_str).collect::<Vec<_>>(),
+        ))
+    })?;
     if pool.is_empty() {
         return Err(user(t::NO_QUESTIONS_MATCH));
     }
-    let seed: u64 = rand::random::<u64>() >> 1;
+    let seed: u64 = rand::random();
     let q = pool[(seed % pool.len() as u64) as usize];
     let inst = q.instance(seed);
     let target = Target::Practice {
         question: q.id.0.clone(),
         seed,
     };
-    let _ = ctx;
     Ok(Reply::Message(
         Msg::embed(render::question_embed(app.bank(), &inst, None))
             .with_components(render::answer_controls(&inst, &target, false)),
@@ -630,12 +619,17 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::Option { target, option } => {
             let r = resolve(app, ctx, &target).await?;
-            let answer = match &r.inst.question.kind {
-                Kind::Choice { options, .. } if option < options.len() => Answer::Choice(option),
-                Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
+            // The answer is stored as the member saw it: the option's text.
+            let (answer, text) = match &r.inst.question.kind {
+                Kind::Choice { options, .. } if option < options.len() => {
+                    (Answer::Choice(option), options[option].clone())
+                }
+                Kind::TrueFalse { .. } if option <= 1 => {
+                    (Answer::TrueFalse(option == 1), (option == 1).to_string())
+                }
                 _ => return Err(user(t::UNKNOWN_CONTROL)),
             };
-            answer_with(app, ctx, r, answer, describe_option(&target, option)).await
+            answer_with(app, ctx, r, answer, text).await
         }
         Control::Multi { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -650,11 +644,12 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             let picked = picked
                 .filter(|p| !p.is_empty() && matches!(r.inst.question.kind, Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
+            let labels = r.inst.question.labels();
             let text = picked
                 .iter()
-                .map(|i| i.to_string())
+                .map(|&i| labels[i].as_str())
                 .collect::<Vec<_>>()
-                .join(",");
+                .join("; ");
             answer_with(app, ctx, r, Answer::Multi(picked), text).await
         }
         Control::OpenModal { target } => {
@@ -673,10 +668,6 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::Modal { .. } => Err(user(t::UNKNOWN_CONTROL)),
     }
-}
-
-fn describe_option(_target: &Target, option: usize) -> String {
-    format!("option {option}")
 }
 
 async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Failure> {
