@@ -120,10 +120,11 @@ fn main() {
     } else {
         // Undo the previous run's new round and its answers.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
+        let last_built = GUILDS as i64 * 1000 + DAYS - 1;
+        conn.execute_batch(&format!(
             "DELETE FROM totals WHERE user_id >= 900000000; DELETE FROM streaks WHERE user_id >= 900000000;
-             DELETE FROM answers WHERE user_id >= 900000000; DELETE FROM rounds WHERE round_id > 100999;",
-        )
+             DELETE FROM answers WHERE user_id >= 900000000; DELETE FROM rounds WHERE round_id > {last_built};"
+        ))
         .unwrap();
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
