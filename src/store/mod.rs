@@ -330,10 +330,6 @@ impl Store {
         self.read(move |c| queries::open_round(c, guild)).await
     }
 
-    pub async fn latest_round(&self, guild: GuildId) -> Result<Option<Round>, StoreError> {
-        self.read(move |c| queries::latest_round(c, guild)).await
-    }
-
     pub async fn set_round_message(
         &self,
         id: RoundId,

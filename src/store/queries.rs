@@ -268,17 +268,6 @@ pub fn open_round(conn: &Connection, guild: GuildId) -> Result<Option<Round>, St
         .optional()?)
 }
 
-/// The guild's latest round of any state.
-pub fn latest_round(conn: &Connection, guild: GuildId) -> Result<Option<Round>, StoreError> {
-    let sql = format!(
-        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 ORDER BY opens_at DESC LIMIT 1"
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([guild.sql()], round_row)
-        .optional()?)
-}
-
 pub fn set_round_message(
     conn: &Connection,
     id: RoundId,

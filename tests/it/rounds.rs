@@ -45,6 +45,18 @@ fn round_cmd(sub: &str) -> Value {
     )
 }
 
+/// A fake Discord and an App on a fresh database pointed at it, at noon UTC on 10 June.
+async fn start() -> (FakeDiscord, interview_bot::discord::App, tempfile::TempDir) {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = test_app(
+        dir.path(),
+        &fake.base,
+        "2026-06-10T12:00:00Z".parse().unwrap(),
+    );
+    (fake, app, dir)
+}
+
 async fn configure(app: &interview_bot::discord::App, role: Option<u64>) {
     let mut s = app.store().settings(GuildId(GUILD)).await.unwrap();
     s.channel = Some(interview_bot::quiz::ChannelId(CHANNEL));
@@ -55,13 +67,7 @@ async fn configure(app: &interview_bot::discord::App, role: Option<u64>) {
 #[test]
 fn post_now_posts_once_with_the_role_pinged_and_reveal_disables_the_controls() {
     runtime().block_on(async {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(
-            dir.path(),
-            &fake.base,
-            "2026-06-10T12:00:00Z".parse().unwrap(),
-        );
+        let (fake, app, _dir) = start().await;
         let (_, text) = say(&app, round_cmd("post-now")).await;
         assert!(text.contains("No channel is set"), "{text}");
 
@@ -136,13 +142,7 @@ fn post_now_posts_once_with_the_role_pinged_and_reveal_disables_the_controls() {
 #[test]
 fn a_failed_post_is_explained_and_leaves_the_day_free() {
     runtime().block_on(async {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(
-            dir.path(),
-            &fake.base,
-            "2026-06-10T12:00:00Z".parse().unwrap(),
-        );
+        let (fake, app, _dir) = start().await;
         configure(&app, None).await;
         fake.fail_channel(CHANNEL, 403);
         let (_, text) = say(&app, round_cmd("post-now")).await;
@@ -170,13 +170,7 @@ fn a_failed_post_is_explained_and_leaves_the_day_free() {
 #[test]
 fn skip_stops_the_open_round_or_the_day() {
     runtime().block_on(async {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(
-            dir.path(),
-            &fake.base,
-            "2026-06-10T12:00:00Z".parse().unwrap(),
-        );
+        let (fake, app, _dir) = start().await;
         configure(&app, None).await;
         let (_, text) = say(&app, round_cmd("skip")).await;
         assert!(text.contains("is skipped"), "{text}");
@@ -211,13 +205,7 @@ fn skip_stops_the_open_round_or_the_day() {
 #[test]
 fn slow_work_is_deferred_and_finished_by_editing_the_original_response() {
     runtime().block_on(async {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(
-            dir.path(),
-            &fake.base,
-            "2026-06-10T12:00:00Z".parse().unwrap(),
-        );
+        let (fake, app, _dir) = start().await;
         let i: Interaction = serde_json::from_value(ix::command("help", json!([]), 5, 0)).unwrap();
         // A budget of nothing: the reply must come as a deferral, then an edit.
         let now = interview_bot::discord::respond::respond(&app, i, Duration::ZERO).await;
@@ -235,13 +223,7 @@ fn slow_work_is_deferred_and_finished_by_editing_the_original_response() {
 #[test]
 fn an_answer_after_the_close_is_told_so_and_shown_the_reveal() {
     runtime().block_on(async {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(
-            dir.path(),
-            &fake.base,
-            "2026-06-10T12:00:00Z".parse().unwrap(),
-        );
+        let (fake, app, _dir) = start().await;
         configure(&app, None).await;
         say(&app, round_cmd("post-now")).await;
         let round = app
