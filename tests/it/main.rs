@@ -1,6 +1,7 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
 mod bank;
+mod config;
 mod discord;
 mod endpoint;
 mod fake_discord;
