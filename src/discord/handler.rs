@@ -216,12 +216,12 @@ fn check_topic(app: &App, topic: &str) -> Result<String, Failure> {
 async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
     let guild = ctx.guild()?;
     let now = app.now();
-    if let Some(round) = app
-        .store()
-        .open_round(guild)
-        .await?
-        .filter(|r| now < r.closes_at)
-    {
+    let open = app.store().open_round(guild).await?;
+    // Past its closing time but not yet revealed by the clock: closed all the same.
+    if let Some(round) = open.as_ref().filter(|r| now >= r.closes_at) {
+        return Err(closed(app, round).await);
+    }
+    if let Some(round) = open {
         if let Some(a) = app.store().member_answer(round.id, ctx.user).await? {
             return Ok(Reply::Message(Msg::embed(render::stored_grade_embed(
                 a.verdict, a.score, a.points,

@@ -340,8 +340,8 @@ pub async fn reveal_now(app: &App, guild: GuildId) -> Result<String, PostError> 
     }
     let results = app.store().round_results(open.id, 3).await?;
     Ok(format!(
-        "Closed the round: {} answers, {:.0}% correct. The reveal is posted.",
-        results.answers,
+        "Closed the round: {}, {:.0}% correct. The reveal is posted.",
+        render::count(results.answers, "answer"),
         results.share_correct() * 100.0
     ))
 }

@@ -54,6 +54,15 @@ pub fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 
+/// "1 answer", "3 answers".
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Cuts a text to `max` characters, marking the cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -309,8 +318,8 @@ pub fn reveal_embed(
         .field(
             "This round",
             format!(
-                "{} answers · {:.0}% correct",
-                results.answers,
+                "{} · {:.0}% correct",
+                count(results.answers, "answer"),
                 results.share_correct() * 100.0
             ),
             false,
@@ -362,8 +371,11 @@ pub fn leaderboard(
         .iter()
         .map(|s| {
             format!(
-                "**#{}** <@{}> · {} pts · {} answers",
-                s.rank, s.user.0, s.points, s.answers
+                "**#{}** <@{}> · {} pts · {}",
+                s.rank,
+                s.user.0,
+                s.points,
+                count(s.answers, "answer")
             )
         })
         .collect();

@@ -30,6 +30,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// Collects every response body of a test and validates them together at the end.
 struct Session {
     app: App,
+    clock: interview_bot::quiz::ManualClock,
     bodies: Vec<Value>,
     _dir: tempfile::TempDir,
 }
@@ -38,9 +39,10 @@ impl Session {
     fn new() -> Session {
         let dir = tempfile::tempdir().unwrap();
         // No REST is reached in these tests; the base is a closed local port.
-        let (app, _clock) = test_app(dir.path(), "http://127.0.0.1:9", now());
+        let (app, clock) = test_app(dir.path(), "http://127.0.0.1:9", now());
         Session {
             app,
+            clock,
             bodies: vec![],
             _dir: dir,
         }
@@ -532,5 +534,33 @@ fn concurrent_clicks_record_one_answer() {
                 .answers,
             1
         );
+    });
+}
+
+#[test]
+fn daily_after_the_closing_time_shows_the_reveal() {
+    runtime().block_on(async {
+        let mut s = Session::new();
+        let round = s.open_round(GUILD, "semver-parts").await;
+        s.send(ix::modal(
+            &format!("1:f:{}", round.id.0),
+            "MAJOR for breaking changes, MINOR for new compatible features, PATCH for bug fixes",
+            ADA,
+        ))
+        .await;
+        s.clock.set(round.closes_at);
+        let (body, text) = s.read(ix::command("daily", json!([]), BOB, 0)).await;
+        assert!(is_private(&body));
+        assert!(
+            text.contains("round is closed")
+                && text.contains("Model answer")
+                && text.contains("1 answer ·"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("<@{ADA}>")),
+            "the top answers: {text}"
+        );
+        s.check_spec();
     });
 }
