@@ -470,6 +470,15 @@ fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
     (grouped, args)
 }
 
+/// A (user, points, answers) row of a board's grouped query.
+fn board_row(r: &Row) -> rusqlite::Result<(UserId, u64, u64)> {
+    Ok((
+        UserId::from_sql(r.get(0)?),
+        r.get::<_, i64>(1)? as u64,
+        r.get::<_, i64>(2)? as u64,
+    ))
+}
+
 /// Ranks by competition ranking: a member's rank is one more than the members with more points.
 /// The all-time board reads the running totals through their index; a period or topic board
 /// aggregates its answers once and ranks them here.
@@ -480,13 +489,7 @@ pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, Sto
     }
     let mut rows: Vec<(UserId, u64, u64)> = conn
         .prepare_cached(&grouped)?
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok((
-                UserId::from_sql(r.get(0)?),
-                r.get::<_, i64>(1)? as u64,
-                r.get::<_, i64>(2)? as u64,
-            ))
-        })?
+        .query_map(rusqlite::params_from_iter(args.iter()), board_row)?
         .collect::<Result<_, _>>()?;
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut ranked = Vec::with_capacity(rows.len());
@@ -528,13 +531,7 @@ fn totals_board(
     );
     let rows: Vec<(UserId, u64, u64)> = conn
         .prepare_cached(&top_sql)?
-        .query_map(with(None), |r| {
-            Ok((
-                UserId::from_sql(r.get(0)?),
-                r.get::<_, i64>(1)? as u64,
-                r.get::<_, i64>(2)? as u64,
-            ))
-        })?
+        .query_map(with(None), board_row)?
         .collect::<Result<_, _>>()?;
     let above_sql = format!("SELECT COUNT(*) FROM ({grouped}) WHERE points > ?");
     let rank_of = |points: u64| -> Result<u32, StoreError> {
