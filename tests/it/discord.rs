@@ -68,6 +68,17 @@ impl Session {
         (body, text)
     }
 
+    /// The bank's first question of a kind.
+    fn first(&self, kind: impl Fn(&Kind) -> bool) -> interview_bot::bank::Question {
+        self.app
+            .bank()
+            .questions()
+            .iter()
+            .find(|q| kind(&q.kind))
+            .expect("the bank has one")
+            .clone()
+    }
+
     fn check_spec(&self) {
         spec::validate("callback", &self.bodies);
     }
@@ -175,14 +186,7 @@ fn daily_without_a_round_says_when_the_next_one_comes() {
 fn a_member_plays_a_choice_round_once() {
     runtime().block_on(async {
         let mut s = Session::new();
-        let q = s
-            .app
-            .bank()
-            .questions()
-            .iter()
-            .find(|q| matches!(q.kind, Kind::Choice { .. }))
-            .unwrap()
-            .clone();
+        let q = s.first(|k| matches!(k, Kind::Choice { .. }));
         let round = s.open_round(GUILD, &q.id.0).await;
         let (body, text) = s.read(ix::command("daily", json!([]), ADA, 0)).await;
         assert!(
@@ -260,14 +264,7 @@ fn a_written_answer_goes_through_a_modal_and_keeps_the_model_answer_for_the_reve
 fn multi_and_order_rounds_are_answered_by_select_and_by_modal() {
     runtime().block_on(async {
         let mut s = Session::new();
-        let multi = s
-            .app
-            .bank()
-            .questions()
-            .iter()
-            .find(|q| matches!(q.kind, Kind::Multi { .. }))
-            .unwrap()
-            .clone();
+        let multi = s.first(|k| matches!(k, Kind::Multi { .. }));
         let round = s.open_round(GUILD, &multi.id.0).await;
         let (body, _) = s.read(ix::command("daily", json!([]), ADA, 0)).await;
         let select = &body["data"]["components"][0]["components"][0];
@@ -290,14 +287,7 @@ fn multi_and_order_rounds_are_answered_by_select_and_by_modal() {
         );
 
         // An order question in another guild, answered with item numbers as shown.
-        let order = s
-            .app
-            .bank()
-            .questions()
-            .iter()
-            .find(|q| matches!(q.kind, Kind::Order { .. }))
-            .unwrap()
-            .clone();
+        let order = s.first(|k| matches!(k, Kind::Order { .. }));
         let other = s.open_round(GUILD + 1, &order.id.0).await;
         let inst = order.instance(other.seed);
         let right: Vec<String> = (0..inst.order.len())
@@ -342,7 +332,7 @@ fn practice_is_private_fully_explained_and_earns_no_points() {
 fn the_leaderboard_shows_the_top_and_my_rank_and_pages() {
     runtime().block_on(async {
         let mut s = Session::new();
-        let q = s.app.bank().questions().iter().find(|q| matches!(q.kind, Kind::TrueFalse { .. })).unwrap().clone();
+        let q = s.first(|k| matches!(k, Kind::TrueFalse { .. }));
         let round = s.open_round(GUILD, &q.id.0).await;
         let Kind::TrueFalse { answer } = q.kind else { unreachable!() };
         for member in 1..=12u64 {
@@ -436,14 +426,7 @@ fn stale_forged_and_closed_controls_record_nothing() {
             );
         }
         // A round of another guild, clicked from this one.
-        let q = s
-            .app
-            .bank()
-            .questions()
-            .iter()
-            .find(|q| matches!(q.kind, Kind::TrueFalse { .. }))
-            .unwrap()
-            .clone();
+        let q = s.first(|k| matches!(k, Kind::TrueFalse { .. }));
         let elsewhere = s.open_round(GUILD + 5, &q.id.0).await;
         let (_, text) = s
             .read(ix::button(&format!("1:a:{}:1", elsewhere.id.0), ADA))
@@ -482,14 +465,7 @@ fn stale_forged_and_closed_controls_record_nothing() {
 fn concurrent_clicks_record_one_answer() {
     runtime().block_on(async {
         let s = Session::new();
-        let q = s
-            .app
-            .bank()
-            .questions()
-            .iter()
-            .find(|q| matches!(q.kind, Kind::TrueFalse { .. }))
-            .unwrap()
-            .clone();
+        let q = s.first(|k| matches!(k, Kind::TrueFalse { .. }));
         let round = s.open_round(GUILD, &q.id.0).await;
         let tasks: Vec<_> = (0..8)
             .map(|i| {
