@@ -559,11 +559,9 @@ async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolve
             })
         }
         Target::Round(id) => {
-            let round = app
-                .store()
-                .round(*id)
-                .await?
-                .ok_or_else(|| user(t::ROUND_GONE))?;
+            // From memory: a burst of answers reads the round once. A state changed elsewhere
+            // is caught when the answer is recorded.
+            let round = app.round(*id).await?.ok_or_else(|| user(t::ROUND_GONE))?;
             if Some(round.guild) != ctx.guild {
                 warn!(round = %id, guild = ?ctx.guild, "a control of another guild's round");
                 return Err(user(t::UNKNOWN_CONTROL));
@@ -732,7 +730,14 @@ async fn answer_with(
                     ))))
                 }
                 Recorded::AlreadyAnswered => Err(user(t::ALREADY_ANSWERED)),
-                Recorded::Closed => Err(user(t::ROUND_CLOSED)),
+                Recorded::Closed => {
+                    // Closed by another process since it was cached: show the reveal as usual.
+                    app.forget_round(round.id);
+                    match app.round(round.id).await? {
+                        Some(fresh) => Err(closed(app, &fresh).await),
+                        None => Err(user(t::ROUND_GONE)),
+                    }
+                }
                 Recorded::NoSuchRound => Err(user(t::ROUND_GONE)),
             }
         }

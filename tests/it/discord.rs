@@ -461,6 +461,43 @@ fn stale_forged_and_closed_controls_record_nothing() {
     });
 }
 
+/// Answers read a round from memory; a round closed by another process (several `serve`
+/// replicas share one database) must still refuse the next answer, and show the reveal.
+#[test]
+fn a_round_closed_elsewhere_refuses_answers_and_shows_the_reveal() {
+    runtime().block_on(async {
+        let mut s = Session::new();
+        let q = s.first(|k| matches!(k, Kind::TrueFalse { .. }));
+        let round = s.open_round(GUILD, &q.id.0).await;
+        let (_, text) = s
+            .read(ix::button(&format!("1:a:{}:1", round.id.0), BOB))
+            .await;
+        assert!(text.contains("Points"), "Bob's answer is recorded: {text}");
+        // Another process closes it; this one still has it in memory as open.
+        s.app
+            .store()
+            .end_round(round.id, interview_bot::quiz::RoundState::Closed)
+            .await
+            .unwrap();
+        let (body, text) = s
+            .read(ix::button(&format!("1:a:{}:1", round.id.0), ADA))
+            .await;
+        assert!(is_private(&body));
+        assert!(
+            text.contains("round is closed") && text.contains("The answer"),
+            "{text}"
+        );
+        assert!(s
+            .app
+            .store()
+            .member_answer(round.id, UserId(ADA))
+            .await
+            .unwrap()
+            .is_none());
+        s.check_spec();
+    });
+}
+
 #[test]
 fn concurrent_clicks_record_one_answer() {
     runtime().block_on(async {
