@@ -3,8 +3,9 @@
 //! One writer thread owns the only write connection. It takes the write requests that are
 //! waiting, runs each in its own savepoint inside one transaction, commits, and only then answers
 //! them: a member is told "recorded" after the commit, and many concurrent answers share one
-//! commit (and one sync to disk). Reads run on a small pool of read connections under
-//! `spawn_blocking`; WAL lets them read while the writer writes.
+//! commit. Reads run on a small pool of read connections under `spawn_blocking`; WAL lets them
+//! read while the writer writes. A third thread checkpoints the WAL into the database file (the
+//! only step that syncs to disk), so no commit waits for one.
 
 mod migrate;
 pub mod queries;
@@ -115,6 +116,9 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed transaction
     // survives the process being killed at any moment, though not a power cut.
     conn.pragma_update(None, "synchronous", "normal")?;
+    // Each request's savepoint copies the pages it changes to a sub-journal: in memory, not a
+    // temporary file.
+    conn.pragma_update(None, "temp_store", "memory")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -134,10 +138,14 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let mut conn = open_conn(&path, OpenFlags::default())?;
         migrate(&mut conn)?;
+        // Checkpoints copy the WAL into the database and sync it: on their own thread, so that
+        // a commit (and the members waiting for it) never waits for one.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Checkpointer::start(open_conn(&path, OpenFlags::default())?);
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, checkpointer))
             .expect("the writer thread starts");
         Ok(Store {
             inner: Arc::new(Inner {
@@ -439,7 +447,7 @@ impl Drop for Inner {
 
 /// The writer: batches the waiting jobs into one transaction, each in a savepoint so one job's
 /// failure undoes only its own writes, then commits and answers them all.
-fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Checkpointer) {
     let mut last_batch = 0usize;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -489,22 +497,90 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
             let (ok, reply) = job.run(&tx);
             // A request that failed has its own writes undone; the others are kept.
             let end = if ok {
-                "RELEASE job"
+                tx.prepare_cached("RELEASE job")
+                    .and_then(|mut s| s.execute([]))
             } else {
-                "ROLLBACK TO job; RELEASE job"
+                tx.execute_batch("ROLLBACK TO job; RELEASE job").map(|_| 0)
             };
-            if let Err(e) = tx.execute_batch(end) {
+            if let Err(e) = end {
                 reply(Some(&e.to_string()));
                 continue;
             }
             replies.push(reply);
         }
         match tx.commit() {
-            Ok(()) => replies.into_iter().for_each(|r| r(None)),
+            Ok(()) => {
+                replies.into_iter().for_each(|r| r(None));
+                checkpointer.nudge();
+            }
             Err(e) => {
                 let why = e.to_string();
                 replies.into_iter().for_each(|r| r(Some(&why)));
             }
+        }
+    }
+    // The checkpointer first: closing the write connection last lets SQLite fold the WAL in.
+    drop(checkpointer);
+    drop(conn);
+}
+
+/// How often at most the WAL is checkpointed while writes keep coming.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// A thread that checkpoints the WAL after commits, at most once per `CHECKPOINT_INTERVAL`.
+/// A passive checkpoint never blocks the writer; it stops when the writer does.
+struct Checkpointer {
+    nudge: Option<mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(conn: Connection) -> Checkpointer {
+        let (tx, rx) = mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                let mut asked = rx.recv().is_ok();
+                while asked {
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
+                    }
+                    // Commits meanwhile share the next checkpoint instead of each asking for one.
+                    asked = false;
+                    let until = std::time::Instant::now() + CHECKPOINT_INTERVAL;
+                    loop {
+                        let left = until.saturating_duration_since(std::time::Instant::now());
+                        match rx.recv_timeout(left) {
+                            Ok(()) => asked = true,
+                            Err(mpsc::RecvTimeoutError::Timeout) => break,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                        }
+                    }
+                    if !asked {
+                        asked = rx.recv().is_ok();
+                    }
+                }
+            })
+            .expect("the checkpoint thread starts");
+        Checkpointer {
+            nudge: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Asks for a checkpoint soon; costs nothing when one is already asked for.
+    fn nudge(&self) {
+        if let Some(tx) = &self.nudge {
+            let _ = tx.try_send(());
+        }
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.nudge.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }

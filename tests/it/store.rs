@@ -502,6 +502,42 @@ fn settings_round_trip_and_default() {
     });
 }
 
+/// Commits go to the WAL; the database file itself catches up in the background, while the bot
+/// keeps running, so the WAL does not grow for ever and a copy of the file alone is current.
+#[test]
+fn the_database_file_catches_up_with_the_wal_while_running() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
+        let at = r.opens_at + Duration::minutes(1);
+        for user in 0..300 {
+            answer(&store, &r, 10 + user, 1.0, Verdict::Correct, at).await;
+        }
+        // `immutable` reads the file as it is, without its WAL.
+        let url = format!("file:{}?immutable=1", dir.path().join("bot.db").display());
+        let in_file = || {
+            let conn = rusqlite::Connection::open_with_flags(
+                &url,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+            )
+            .unwrap();
+            conn.query_row("SELECT count(*) FROM answers", [], |r| r.get::<_, i64>(0))
+                .unwrap_or(0)
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while in_file() < 300 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the file still has {} of 300 answers after 10 s",
+                in_file()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        store.close();
+    });
+}
+
 #[test]
 fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
