@@ -7,6 +7,9 @@
 //! Targets on a 2-core machine: at least 2,000 free-text answers per second with p99 at most
 //! 50 ms, and at least half the bare endpoint's throughput. The load generator shares the
 //! machine with the server, so both figures include its cost.
+//!
+//! `ENDPOINT_BENCH_ANSWERS_ONLY=1` all but skips the PING runs, for profiling the answer path
+//! (e.g. under `perf record`); its ratio is then meaningless.
 
 use axum::routing::post;
 use axum::Router;
@@ -175,7 +178,7 @@ fn main() {
                 (body, sig, ts)
             })
             .collect();
-        let pings: Vec<(Vec<u8>, String, String)> = (0..ANSWERS)
+        let mut pings: Vec<(Vec<u8>, String, String)> = (0..ANSWERS)
             .map(|i| {
                 let body = serde_json::to_vec(&json!({"id": (i + 1).to_string(), "application_id": APP_ID.to_string(), "type": 1, "token": "t", "version": 1})).unwrap();
                 let (sig, ts) = sign(&key, &body);
@@ -184,6 +187,10 @@ fn main() {
             .collect();
 
         // For reference: our own endpoint answering the same PINGs (verify, parse, answer).
+        if std::env::var_os("ENDPOINT_BENCH_ANSWERS_ONLY").is_some() {
+            // For profiling the answer path: the PING runs shrink to almost nothing.
+            pings.truncate(IN_FLIGHT);
+        }
         let (own_ping_rps, _) = load(&url, pings.clone()).await;
         let c0 = cpu_ms();
         let (bare_rps, bare_lat) = load(&bare_url, pings).await;
