@@ -9,3 +9,6 @@ pub mod discord;
 pub mod grade;
 pub mod quiz;
 pub mod store;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
