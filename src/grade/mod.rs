@@ -13,8 +13,8 @@ pub mod verdict;
 use crate::bank::{Bank, Instance, Kind, Normaliser, Question};
 use reference::{Features, Idf, Weights};
 use rubric::CompiledRubric;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 use text::{Analysis, Lexicon, Term};
 pub use verdict::Verdict;
 
@@ -77,8 +77,7 @@ pub struct Grade {
 
 struct Compiled {
     rubric: Option<CompiledRubric>,
-    prompt: Analysis,
-    reference: Analysis,
+    reference: reference::Reference,
     /// The terms of the question's own texts: typos resolve to these first.
     vocabulary: HashSet<Term>,
 }
@@ -97,7 +96,7 @@ pub const KEYWORD_LIST_FUNCTION_SHARE: f64 = 0.12;
 impl Grader {
     pub fn new(bank: &Bank) -> Grader {
         let mut lexicon = Lexicon::new(bank.synonyms());
-        let mut rubrics = HashMap::new();
+        let mut rubrics = HashMap::default();
         for q in bank.questions() {
             if let Kind::FreeText(r) = &q.kind {
                 rubrics.insert(q.id.0.clone(), rubric::compile(&mut lexicon, r));
@@ -111,7 +110,7 @@ impl Grader {
                 texts.push(r.model_answer.as_str());
             }
         }
-        let mut compiled = HashMap::new();
+        let mut analysed = Vec::new();
         for q in bank.questions() {
             let reference = match &q.kind {
                 Kind::FreeText(r) => lexicon.analyse(&r.model_answer),
@@ -133,18 +132,22 @@ impl Grader {
                     .chain(r.misconceptions.iter().flat_map(|m| &m.phrasings));
                 vocabulary.extend(phrasings.flat_map(|p| p.terms.iter().copied()));
             }
-            compiled.insert(
-                q.id.0.clone(),
-                Compiled {
-                    rubric,
-                    prompt,
-                    reference,
-                    vocabulary,
-                },
-            );
+            analysed.push((q.id.0.clone(), rubric, prompt, reference, vocabulary));
         }
         let docs: Vec<Analysis> = texts.iter().map(|t| lexicon.analyse(t)).collect();
         let idf = Idf::from_documents(&docs);
+        let compiled = analysed
+            .into_iter()
+            .map(|(id, rubric, prompt, reference, vocabulary)| {
+                let reference = reference::Reference::new(&idf, &prompt, &reference);
+                let c = Compiled {
+                    rubric,
+                    reference,
+                    vocabulary,
+                };
+                (id, c)
+            })
+            .collect();
         Grader {
             lexicon,
             compiled,
@@ -166,7 +169,7 @@ impl Grader {
         let Some(compiled) = &c.rubric else {
             return vec![];
         };
-        let prompt: HashSet<Term> = c.prompt.tokens.iter().map(|t| t.term).collect();
+        let prompt = c.reference.prompt_terms();
         let raw_groups = raw
             .points
             .iter()
@@ -297,7 +300,7 @@ impl Grader {
             .expect("a free-text question has a compiled rubric");
         let a = self.lexicon.analyse_preferring(text, Some(&c.vocabulary));
         let m = rubric::mark(rubric, &a);
-        let similarity = reference::features(&self.idf, &c.prompt, &c.reference, &a);
+        let similarity = c.reference.features(&self.idf, &a);
         g.similarity = Some(round3(self.weights.score(&similarity)));
         let mut score = m.score;
         g.hit = m
@@ -343,12 +346,7 @@ impl Grader {
     pub fn reference_features(&self, q: &Question, text: &str) -> Option<Features> {
         let c = self.compiled.get(&q.id.0)?;
         c.rubric.as_ref()?;
-        Some(reference::features(
-            &self.idf,
-            &c.prompt,
-            &c.reference,
-            &self.lexicon.analyse(text),
-        ))
+        Some(c.reference.features(&self.idf, &self.lexicon.analyse(text)))
     }
 
     /// The reference similarity of an answer to a free-text question's model answer, 0 to 1.

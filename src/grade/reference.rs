@@ -8,7 +8,7 @@
 //! the tuning part of a public data set of graded short answers (`examples/asag.rs`).
 
 use super::text::{Analysis, Term};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Inverse document frequency of terms, from a corpus of texts.
 #[derive(Debug, Clone, Default)]
@@ -19,7 +19,7 @@ pub struct Idf {
 
 impl Idf {
     pub fn from_documents<'a>(docs: impl IntoIterator<Item = &'a Analysis>) -> Idf {
-        let mut df: HashMap<Term, usize> = HashMap::new();
+        let mut df: HashMap<Term, usize> = HashMap::default();
         let mut n = 0usize;
         for d in docs {
             n += 1;
@@ -84,34 +84,8 @@ impl Features {
     }
 }
 
-fn bigram_recall(reference: &Analysis, answer: &Analysis, skip: &HashSet<Term>) -> f64 {
-    let r: Vec<Term> = reference.tokens.iter().map(|t| t.term).collect();
-    let pairs: Vec<(Term, Term)> = r
-        .windows(2)
-        .filter(|w| w[0] != w[1] && !(skip.contains(&w[0]) && skip.contains(&w[1])))
-        .map(|w| (w[0], w[1]))
-        .collect();
-    if pairs.is_empty() {
-        return 0.0;
-    }
-    let mut at: HashMap<Term, Vec<u32>> = HashMap::new();
-    for t in &answer.tokens {
-        at.entry(t.term).or_default().push(t.pos);
-    }
-    let found = pairs
-        .iter()
-        .filter(|(x, y)| {
-            let (Some(px), Some(py)) = (at.get(x), at.get(y)) else {
-                return false;
-            };
-            px.iter().any(|a| py.iter().any(|b| a.abs_diff(*b) <= 2))
-        })
-        .count();
-    found as f64 / pairs.len() as f64
-}
-
 fn counts(a: &Analysis, skip: &HashSet<Term>) -> HashMap<Term, f64> {
-    let mut m = HashMap::new();
+    let mut m = HashMap::default();
     for t in &a.tokens {
         if !skip.contains(&t.term) {
             *m.entry(t.term).or_insert(0.0) += 1.0;
@@ -120,54 +94,136 @@ fn counts(a: &Analysis, skip: &HashSet<Term>) -> HashMap<Term, f64> {
     m
 }
 
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
+/// The side of the comparison that belongs to the question (its prompt and model answer),
+/// worked out once per question rather than once per answer.
+#[derive(Debug, Clone, Default)]
+pub struct Reference {
+    /// The prompt's terms: left out of the cosine, recall and precision.
+    prompt: HashSet<Term>,
+    counts: HashMap<Term, f64>,
+    counts_all: HashMap<Term, f64>,
+    weight: f64,
+    weight_all: f64,
+    norm: f64,
+    /// Adjacent pairs of the model answer's terms, for `bigram_recall`.
+    pairs: Vec<(Term, Term)>,
+    len: f64,
+}
+
+fn weight(idf: &Idf, m: &HashMap<Term, f64>) -> f64 {
+    m.keys().map(|t| idf.of(*t)).sum()
+}
+
+fn norm(idf: &Idf, m: &HashMap<Term, f64>) -> f64 {
+    m.iter()
+        .map(|(t, c)| (c * idf.of(*t)).powi(2))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// The idf weight of the terms of `x` that `y` has too.
+fn shared(idf: &Idf, x: &HashMap<Term, f64>, y: &HashMap<Term, f64>) -> f64 {
+    x.keys()
+        .filter(|t| y.contains_key(t))
+        .map(|t| idf.of(*t))
+        .sum()
+}
+
+impl Reference {
+    pub fn new(idf: &Idf, question: &Analysis, reference: &Analysis) -> Reference {
+        let prompt: HashSet<Term> = question.tokens.iter().map(|t| t.term).collect();
+        let counts = counts(reference, &prompt);
+        let counts_all = counts_all(reference);
+        let r: Vec<Term> = reference.tokens.iter().map(|t| t.term).collect();
+        let pairs = r
+            .windows(2)
+            .filter(|w| w[0] != w[1] && !(prompt.contains(&w[0]) && prompt.contains(&w[1])))
+            .map(|w| (w[0], w[1]))
+            .collect();
+        Reference {
+            weight: weight(idf, &counts),
+            weight_all: weight(idf, &counts_all),
+            norm: norm(idf, &counts),
+            len: reference.tokens.len().max(1) as f64,
+            prompt,
+            counts,
+            counts_all,
+            pairs,
+        }
+    }
+
+    /// The terms of the question's prompt.
+    pub fn prompt_terms(&self) -> &HashSet<Term> {
+        &self.prompt
+    }
+
+    /// Share of the model answer's adjacent word pairs that stand close together in the answer.
+    fn bigram_recall(&self, answer: &Analysis) -> f64 {
+        if self.pairs.is_empty() {
+            return 0.0;
+        }
+        let mut at: HashMap<Term, Vec<u32>> = HashMap::default();
+        for t in &answer.tokens {
+            at.entry(t.term).or_default().push(t.pos);
+        }
+        let found = self
+            .pairs
+            .iter()
+            .filter(|(x, y)| {
+                let (Some(px), Some(py)) = (at.get(x), at.get(y)) else {
+                    return false;
+                };
+                px.iter().any(|a| py.iter().any(|b| a.abs_diff(*b) <= 2))
+            })
+            .count();
+        found as f64 / self.pairs.len() as f64
+    }
+
+    pub fn features(&self, idf: &Idf, answer: &Analysis) -> Features {
+        let a = counts(answer, &self.prompt);
+        let a_all = counts_all(answer);
+        let dot: f64 = a
+            .iter()
+            .filter_map(|(t, ca)| self.counts.get(t).map(|cr| ca * cr * idf.of(*t).powi(2)))
+            .sum();
+        let cosine = ratio(dot, norm(idf, &a) * self.norm);
+        let len_a = answer.tokens.len() as f64;
+        let recall = ratio(shared(idf, &self.counts, &a), self.weight);
+        let precision = ratio(shared(idf, &a, &self.counts), weight(idf, &a));
+        Features {
+            cosine,
+            recall,
+            bigram_recall: self.bigram_recall(answer),
+            recall_sqrt: recall.sqrt(),
+            log_length: (1.0 + len_a).ln(),
+            precision,
+            length: (len_a / self.len).min(1.5),
+            recall_all: ratio(shared(idf, &self.counts_all, &a_all), self.weight_all),
+        }
+    }
+}
+
+fn counts_all(a: &Analysis) -> HashMap<Term, f64> {
+    counts(a, &HashSet::default())
+}
+
+/// The features of one answer against one model answer (for one-off comparisons; a grader keeps
+/// a [`Reference`] per question).
 pub fn features(
     idf: &Idf,
     question: &Analysis,
     reference: &Analysis,
     answer: &Analysis,
 ) -> Features {
-    let q: HashSet<Term> = question.tokens.iter().map(|t| t.term).collect();
-    let none = HashSet::new();
-    let r = counts(reference, &q);
-    let a = counts(answer, &q);
-    let r_all = counts(reference, &none);
-    let a_all = counts(answer, &none);
-
-    let weight = |m: &HashMap<Term, f64>| -> f64 { m.keys().map(|t| idf.of(*t)).sum() };
-    let shared = |x: &HashMap<Term, f64>, y: &HashMap<Term, f64>| -> f64 {
-        x.keys()
-            .filter(|t| y.contains_key(t))
-            .map(|t| idf.of(*t))
-            .sum()
-    };
-    let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-
-    let dot: f64 = a
-        .iter()
-        .filter_map(|(t, ca)| r.get(t).map(|cr| ca * cr * idf.of(*t).powi(2)))
-        .sum();
-    let norm = |m: &HashMap<Term, f64>| {
-        m.iter()
-            .map(|(t, c)| (c * idf.of(*t)).powi(2))
-            .sum::<f64>()
-            .sqrt()
-    };
-    let cosine = ratio(dot, norm(&a) * norm(&r));
-
-    let len_a = answer.tokens.len() as f64;
-    let len_r = reference.tokens.len().max(1) as f64;
-    let recall = ratio(shared(&r, &a), weight(&r));
-    let precision = ratio(shared(&a, &r), weight(&a));
-    Features {
-        cosine,
-        recall,
-        bigram_recall: bigram_recall(reference, answer, &q),
-        recall_sqrt: recall.sqrt(),
-        log_length: (1.0 + len_a).ln(),
-        precision,
-        length: (len_a / len_r).min(1.5),
-        recall_all: ratio(shared(&r_all, &a_all), weight(&r_all)),
-    }
+    Reference::new(idf, question, reference).features(idf, answer)
 }
 
 /// A linear model over the features, predicting a grade on a 0-5 scale.

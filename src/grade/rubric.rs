@@ -3,7 +3,7 @@
 
 use super::text::{is_negation, pieces, Analysis, Lexicon, Piece, Term, Token};
 use crate::bank::Rubric;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A phrasing compiled to terms.
 #[derive(Debug, Clone)]
@@ -116,7 +116,8 @@ pub struct Occurrences(HashMap<Term, Vec<usize>>);
 
 impl Occurrences {
     pub fn of(a: &Analysis) -> Occurrences {
-        let mut map: HashMap<Term, Vec<usize>> = HashMap::with_capacity(a.tokens.len());
+        let mut map: HashMap<Term, Vec<usize>> =
+            HashMap::with_capacity_and_hasher(a.tokens.len(), Default::default());
         for (i, t) in a.tokens.iter().enumerate() {
             map.entry(t.term).or_default().push(i);
         }

@@ -6,7 +6,7 @@
 //! negations are kept as flags because they flip the meaning of what follows.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -220,6 +220,16 @@ pub fn is_negation(w: &str) -> bool {
 
 /// Case and accents folded (NFKD, marks dropped), typographic quotes made plain.
 pub fn fold(s: &str) -> String {
+    // Most answers are plain ASCII, which NFKD leaves as it is.
+    if s.is_ascii() {
+        return s
+            .bytes()
+            .map(|b| match b {
+                b'`' => '\'',
+                b => b.to_ascii_lowercase() as char,
+            })
+            .collect();
+    }
     s.nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| match c {
@@ -348,6 +358,9 @@ pub struct Lexicon {
     names: Vec<String>,
     /// Single-deletion variants of known words of five letters or more → (word, term).
     fuzzy: HashMap<String, Vec<(String, Term)>>,
+    /// The stems of the words of every learned text: answers mostly use the bank's words, and a
+    /// look-up costs far less than the stemmer.
+    stems: HashMap<String, String>,
 }
 
 /// One content word of a text.
@@ -440,6 +453,9 @@ impl Lexicon {
     /// answers match them, typos included. Returns the text's analysis.
     pub fn learn(&mut self, text: &str) -> Analysis {
         for w in words_of(text) {
+            if !self.stems.contains_key(&w) {
+                self.stems.insert(w.clone(), stem(&w));
+            }
             if is_stop_word(&w) || is_negation(&w) {
                 continue;
             }
@@ -509,7 +525,7 @@ impl Lexicon {
     /// As `analyse`, resolving typos to the words of `prefer` where they fit.
     pub fn analyse_preferring(&self, text: &str, prefer: Option<&HashSet<Term>>) -> Analysis {
         let mut analysis = Analysis::default();
-        let mut unknown: HashMap<String, Term> = HashMap::new();
+        let mut unknown: HashMap<String, Term> = HashMap::default();
         let (mut sentence, mut clause, mut pos) = (0u32, 0u32, 0u32);
         // Where the last negation stood (in content words) and how many words it reaches.
         let mut negation_at: Option<(u32, u32)> = None;
@@ -560,7 +576,10 @@ impl Lexicon {
                 })
                 .collect();
             // Each word is stemmed once: phrases and look-ups share the stems.
-            let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+            let stems: Vec<String> = words
+                .iter()
+                .map(|w| self.stems.get(*w).cloned().unwrap_or_else(|| stem(w)))
+                .collect();
             let mut i = 0;
             while i < words.len() {
                 in_sentence = true;
@@ -653,6 +672,9 @@ mod tests {
     #[test]
     fn folds_case_accents_and_quotes() {
         assert_eq!(fold("Thréads DON\u{2019}T"), "threads don't");
+        // The plain-ASCII path folds the same way.
+        assert_eq!(fold("Threads DON`T"), "threads don't");
+        assert_eq!(fold("Threads DON`T"), fold("Threads DON\u{2019}T"));
     }
 
     #[test]
