@@ -527,58 +527,85 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Chec
 /// How often at most the WAL is checkpointed while writes keep coming.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
 
+#[derive(Default)]
+struct CheckpointState {
+    /// A commit happened since the last checkpoint began.
+    asked: bool,
+    /// The thread is waiting for a commit (not resting between checkpoints).
+    idle: bool,
+    stop: bool,
+}
+
 /// A thread that checkpoints the WAL after commits, at most once per `CHECKPOINT_INTERVAL`.
-/// A passive checkpoint never blocks the writer; it stops when the writer does.
+/// A passive checkpoint never blocks the writer. A commit wakes the thread only when it is
+/// idle: under load, commits just leave a note, which costs no system call.
 struct Checkpointer {
-    nudge: Option<mpsc::SyncSender<()>>,
+    shared: Arc<(Mutex<CheckpointState>, std::sync::Condvar)>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Checkpointer {
     fn start(conn: Connection) -> Checkpointer {
-        let (tx, rx) = mpsc::sync_channel::<()>(1);
+        let shared = Arc::new((
+            Mutex::new(CheckpointState::default()),
+            std::sync::Condvar::new(),
+        ));
+        let theirs = shared.clone();
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                let mut asked = rx.recv().is_ok();
-                while asked {
+                let (state, wake) = &*theirs;
+                loop {
+                    {
+                        let mut s = state.lock().expect("not poisoned");
+                        s.idle = true;
+                        let mut s = wake
+                            .wait_while(s, |s| !s.asked && !s.stop)
+                            .expect("not poisoned");
+                        s.idle = false;
+                        if s.stop {
+                            return;
+                        }
+                        s.asked = false;
+                    }
                     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                         tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
                     }
-                    // Commits meanwhile share the next checkpoint instead of each asking for one.
-                    asked = false;
-                    let until = std::time::Instant::now() + CHECKPOINT_INTERVAL;
-                    loop {
-                        let left = until.saturating_duration_since(std::time::Instant::now());
-                        match rx.recv_timeout(left) {
-                            Ok(()) => asked = true,
-                            Err(mpsc::RecvTimeoutError::Timeout) => break,
-                            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                        }
-                    }
-                    if !asked {
-                        asked = rx.recv().is_ok();
+                    // Rest, so that commits meanwhile share the next checkpoint.
+                    let s = state.lock().expect("not poisoned");
+                    let (s, _) = wake
+                        .wait_timeout_while(s, CHECKPOINT_INTERVAL, |s| !s.stop)
+                        .expect("not poisoned");
+                    if s.stop {
+                        return;
                     }
                 }
             })
             .expect("the checkpoint thread starts");
         Checkpointer {
-            nudge: Some(tx),
+            shared,
             thread: Some(thread),
         }
     }
 
-    /// Asks for a checkpoint soon; costs nothing when one is already asked for.
+    /// Asks for a checkpoint soon.
     fn nudge(&self) {
-        if let Some(tx) = &self.nudge {
-            let _ = tx.try_send(());
+        let (state, wake) = &*self.shared;
+        let mut s = state.lock().expect("not poisoned");
+        if !s.asked {
+            s.asked = true;
+            if s.idle {
+                wake.notify_one();
+            }
         }
     }
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.nudge.take();
+        let (state, wake) = &*self.shared;
+        state.lock().expect("not poisoned").stop = true;
+        wake.notify_one();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
