@@ -1,9 +1,9 @@
 //! SQLite: opening, migrations, and every query, reached from async code without blocking it.
 //!
 //! One writer thread owns the only write connection. It takes the write requests that are
-//! waiting, runs each in its own savepoint inside one transaction, commits, and only then answers
-//! them: a member is told "recorded" after the commit, and many concurrent answers share one
-//! commit. Reads run on a small pool of read connections under `spawn_blocking`; WAL lets them
+//! waiting, runs them in one transaction (each in its own savepoint only if one fails), commits,
+//! and only then answers them: a member is told "recorded" after the commit, and many concurrent
+//! answers share one commit. Reads run on a small pool of read connections under `spawn_blocking`; WAL lets them
 //! read while the writer writes. A third thread checkpoints the WAL into the database file (the
 //! only step that syncs to disk), so no commit waits for one.
 
@@ -52,45 +52,41 @@ const READERS: usize = 4;
 /// How long the writer waits for company before committing, when writes are arriving together.
 const LINGER: Duration = Duration::from_micros(500);
 
-/// Answers a request once its transaction is committed (`None`) or failed (`Some(why)`).
-type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
-
 /// A write request: run in the writer's transaction, answered after the commit.
 trait WriteJob: Send {
-    /// Runs the request; returns whether it succeeded and how to answer it once committed.
-    fn run(self: Box<Self>, conn: &Connection) -> (bool, Answer);
-    /// Answers the request without running it.
-    fn fail(self: Box<Self>, why: &str);
+    /// Runs the request and keeps its outcome; returns whether it succeeded. After a rollback
+    /// it may run again, and the new outcome replaces the old.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Answers with the kept outcome, or with `commit_error` when its writes were not committed.
+    fn answer(self: Box<Self>, commit_error: Option<&str>);
 }
 
 struct Request<T, F> {
     f: F,
+    outcome: Option<Result<T, StoreError>>,
     reply: oneshot::Sender<Result<T, StoreError>>,
 }
 
 impl<T, F> WriteJob for Request<T, F>
 where
     T: Send + 'static,
-    F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
+    F: Fn(&Connection) -> Result<T, StoreError> + Send,
 {
-    fn run(self: Box<Self>, conn: &Connection) -> (bool, Answer) {
-        let Request { f, reply } = *self;
-        let result = f(conn);
-        let ok = result.is_ok();
-        let answer = move |commit_error: Option<&str>| {
-            let outcome = match commit_error {
-                Some(why) if ok => Err(StoreError::NotCommitted(why.to_string())),
-                _ => result,
-            };
-            let _ = reply.send(outcome);
-        };
-        (ok, Box::new(answer))
+    fn run(&mut self, conn: &Connection) -> bool {
+        let outcome = (self.f)(conn);
+        let ok = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ok
     }
 
-    fn fail(self: Box<Self>, why: &str) {
-        let _ = self
-            .reply
-            .send(Err(StoreError::NotCommitted(why.to_string())));
+    fn answer(self: Box<Self>, commit_error: Option<&str>) {
+        let outcome = match (self.outcome, commit_error) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(v)), None) => Ok(v),
+            (_, Some(why)) => Err(StoreError::NotCommitted(why.to_string())),
+            (None, None) => Err(StoreError::NotCommitted("the request was not run".into())),
+        };
+        let _ = self.reply.send(outcome);
     }
 }
 
@@ -165,10 +161,14 @@ impl Store {
     pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(Request { f, reply: tx });
+        let job: Job = Box::new(Request {
+            f,
+            outcome: None,
+            reply: tx,
+        });
         let sender = self
             .inner
             .writer
@@ -445,8 +445,7 @@ impl Drop for Inner {
     }
 }
 
-/// The writer: batches the waiting jobs into one transaction, each in a savepoint so one job's
-/// failure undoes only its own writes, then commits and answers them all.
+/// The writer: batches the waiting requests into one transaction, commits, and answers them all.
 fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Checkpointer) {
     let mut last_batch = 0usize;
     while let Ok(first) = rx.recv() {
@@ -476,52 +475,69 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Chec
             }
         }
         last_batch = jobs.len();
-        let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-            Ok(tx) => tx,
-            Err(e) => {
-                let why = e.to_string();
-                jobs.into_iter().for_each(|j| j.fail(&why));
-                continue;
-            }
-        };
-        let mut replies = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            // Prepared once: a savepoint per request must not cost a parse per request.
-            let savepoint = tx
-                .prepare_cached("SAVEPOINT job")
-                .and_then(|mut s| s.execute([]));
-            if let Err(e) = savepoint {
-                job.fail(&e.to_string());
-                continue;
-            }
-            let (ok, reply) = job.run(&tx);
-            // A request that failed has its own writes undone; the others are kept.
-            let end = if ok {
-                tx.prepare_cached("RELEASE job")
-                    .and_then(|mut s| s.execute([]))
-            } else {
-                tx.execute_batch("ROLLBACK TO job; RELEASE job").map(|_| 0)
-            };
-            if let Err(e) = end {
-                reply(Some(&e.to_string()));
-                continue;
-            }
-            replies.push(reply);
+        let committed = run_batch(&mut conn, &mut jobs);
+        if committed.is_ok() {
+            checkpointer.nudge();
         }
-        match tx.commit() {
-            Ok(()) => {
-                replies.into_iter().for_each(|r| r(None));
-                checkpointer.nudge();
-            }
-            Err(e) => {
-                let why = e.to_string();
-                replies.into_iter().for_each(|r| r(Some(&why)));
-            }
-        }
+        let why = committed.err();
+        jobs.into_iter().for_each(|j| j.answer(why.as_deref()));
     }
     // The checkpointer first: closing the write connection last lets SQLite fold the WAL in.
     drop(checkpointer);
     drop(conn);
+}
+
+/// Runs a batch in one transaction and commits it; `Err` says why nothing was committed.
+///
+/// Nearly every batch succeeds whole, so it first runs without savepoints, which would copy
+/// every page each request touches. If a request fails, its writes may be half done: the
+/// transaction is rolled back and the batch runs again with each request in its own savepoint,
+/// so the failure undoes only its own writes.
+fn run_batch(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), String> {
+    let begin = |conn: &mut Connection| {
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| e.to_string())
+    };
+    begin(conn)?;
+    if jobs.iter_mut().all(|j| j.run(conn)) {
+        return commit(conn);
+    }
+    conn.execute_batch("ROLLBACK").map_err(|e| e.to_string())?;
+    begin(conn)?;
+    for job in jobs.iter_mut() {
+        let savepoint = conn
+            .prepare_cached("SAVEPOINT job")
+            .and_then(|mut s| s.execute([]));
+        if let Err(e) = savepoint {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.to_string());
+        }
+        let end = if job.run(conn) {
+            conn.prepare_cached("RELEASE job")
+                .and_then(|mut s| s.execute([]))
+        } else {
+            conn.execute_batch("ROLLBACK TO job; RELEASE job")
+                .map(|_| 0)
+        };
+        if let Err(e) = end {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.to_string());
+        }
+    }
+    commit(conn)
+}
+
+fn commit(conn: &Connection) -> Result<(), String> {
+    conn.prepare_cached("COMMIT")
+        .and_then(|mut s| s.execute([]))
+        .map(|_| ())
+        .map_err(|e| {
+            // A failed COMMIT can leave the transaction open; end it so the next batch starts clean.
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            e.to_string()
+        })
 }
 
 /// How often at most the WAL is checkpointed while writes keep coming.

@@ -538,6 +538,49 @@ fn the_database_file_catches_up_with_the_wal_while_running() {
     });
 }
 
+/// Writes that arrive together share a transaction; one that fails must undo only its own
+/// changes, and the others must still be committed and confirmed.
+#[test]
+fn a_failing_write_undoes_only_its_own_changes() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let tasks: Vec<_> = (0..60i64)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .write(move |c| {
+                            c.execute("INSERT INTO guilds (guild_id) VALUES (?1)", [i])?;
+                            if i % 3 == 0 {
+                                // Fails after writing.
+                                return Err(interview_bot::store::StoreError::NotCommitted(
+                                    "refused by the test".into(),
+                                ));
+                            }
+                            Ok(i)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for (i, result) in futures_join(tasks).await.into_iter().enumerate() {
+            assert_eq!(result.is_ok(), i % 3 != 0, "write {i}: {result:?}");
+        }
+        let kept: Vec<i64> = store
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT guild_id FROM guilds ORDER BY guild_id")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<Vec<i64>, _>>()?)
+            })
+            .await
+            .unwrap();
+        let expected: Vec<i64> = (0..60).filter(|i| i % 3 != 0).collect();
+        assert_eq!(kept, expected);
+        store.close();
+    });
+}
+
 #[test]
 fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
