@@ -79,6 +79,25 @@ impl Session {
             .clone()
     }
 
+    /// Whether the member has an answer recorded for the round.
+    async fn has_answered(&self, round: interview_bot::quiz::RoundId, user: u64) -> bool {
+        self.app
+            .store()
+            .member_answer(round, UserId(user))
+            .await
+            .unwrap()
+            .is_some()
+    }
+
+    /// Closes a round in the database, as the clock (or another process) would.
+    async fn close(&self, round: interview_bot::quiz::RoundId) {
+        self.app
+            .store()
+            .end_round(round, interview_bot::quiz::RoundState::Closed)
+            .await
+            .unwrap();
+    }
+
     fn check_spec(&self) {
         spec::validate("callback", &self.bodies);
     }
@@ -432,31 +451,15 @@ fn stale_forged_and_closed_controls_record_nothing() {
             .read(ix::button(&format!("1:a:{}:1", elsewhere.id.0), ADA))
             .await;
         assert!(text.contains("older message"), "{text}");
-        assert!(s
-            .app
-            .store()
-            .member_answer(elsewhere.id, UserId(ADA))
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!s.has_answered(elsewhere.id, ADA).await);
         // A closed round.
         let here = s.open_round(GUILD, &q.id.0).await;
-        s.app
-            .store()
-            .end_round(here.id, interview_bot::quiz::RoundState::Closed)
-            .await
-            .unwrap();
+        s.close(here.id).await;
         let (_, text) = s
             .read(ix::button(&format!("1:a:{}:1", here.id.0), ADA))
             .await;
         assert!(text.contains("round is closed"), "{text}");
-        assert!(s
-            .app
-            .store()
-            .member_answer(here.id, UserId(ADA))
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!s.has_answered(here.id, ADA).await);
         s.check_spec();
     });
 }
@@ -474,11 +477,7 @@ fn a_round_closed_elsewhere_refuses_answers_and_shows_the_reveal() {
             .await;
         assert!(text.contains("Points"), "Bob's answer is recorded: {text}");
         // Another process closes it; this one still has it in memory as open.
-        s.app
-            .store()
-            .end_round(round.id, interview_bot::quiz::RoundState::Closed)
-            .await
-            .unwrap();
+        s.close(round.id).await;
         let (body, text) = s
             .read(ix::button(&format!("1:a:{}:1", round.id.0), ADA))
             .await;
@@ -487,13 +486,7 @@ fn a_round_closed_elsewhere_refuses_answers_and_shows_the_reveal() {
             text.contains("round is closed") && text.contains("The answer"),
             "{text}"
         );
-        assert!(s
-            .app
-            .store()
-            .member_answer(round.id, UserId(ADA))
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!s.has_answered(round.id, ADA).await);
         s.check_spec();
     });
 }
