@@ -9,7 +9,8 @@
 //! machine with the server, so both figures include its cost.
 //!
 //! `ENDPOINT_BENCH_ANSWERS_ONLY=1` all but skips the PING runs, for profiling the answer path
-//! (e.g. under `perf record`); its ratio is then meaningless.
+//! (e.g. under `perf record`); its ratio is then meaningless. `ENDPOINT_BENCH_IN_FLIGHT=N`
+//! changes how many requests are in flight at once (64), for both endpoints.
 
 use axum::routing::post;
 use axum::Router;
@@ -25,7 +26,16 @@ use std::time::Instant;
 const GUILD: u64 = 900_000_000_000_000_001;
 const APP_ID: u64 = 1_100_000_000_000_000_001;
 const ANSWERS: usize = 20_000;
+/// Requests in flight at once, unless `ENDPOINT_BENCH_IN_FLIGHT` says otherwise.
 const IN_FLIGHT: usize = 64;
+
+fn in_flight() -> usize {
+    std::env::var("ENDPOINT_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(IN_FLIGHT)
+}
 
 /// CPU time used by this process so far (user + system), from /proc, in milliseconds.
 fn cpu_ms() -> f64 {
@@ -69,16 +79,16 @@ fn modal_submit(round: i64, user: u64, answer: &str) -> serde_json::Value {
     })
 }
 
-/// Sends every body (pre-signed) with `IN_FLIGHT` at once; returns (requests/s, latencies in ms).
+/// Sends every body (pre-signed) with `in_flight()` at once; returns (requests/s, latencies in ms).
 async fn load(url: &str, bodies: Vec<(Vec<u8>, String, String)>) -> (f64, Vec<f64>) {
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(IN_FLIGHT)
+        .pool_max_idle_per_host(in_flight())
         .build()
         .unwrap();
     let queue = Arc::new(std::sync::Mutex::new(bodies));
     let n = queue.lock().unwrap().len();
     let t = Instant::now();
-    let workers: Vec<_> = (0..IN_FLIGHT)
+    let workers: Vec<_> = (0..in_flight())
         .map(|_| {
             let (client, queue, url) = (client.clone(), queue.clone(), url.to_string());
             tokio::spawn(async move {
@@ -189,7 +199,7 @@ fn main() {
         // For reference: our own endpoint answering the same PINGs (verify, parse, answer).
         if std::env::var_os("ENDPOINT_BENCH_ANSWERS_ONLY").is_some() {
             // For profiling the answer path: the PING runs shrink to almost nothing.
-            pings.truncate(IN_FLIGHT);
+            pings.truncate(in_flight());
         }
         let (own_ping_rps, _) = load(&url, pings.clone()).await;
         let c0 = cpu_ms();
@@ -197,6 +207,7 @@ fn main() {
         let c1 = cpu_ms();
         let (rps, lat) = load(&url, bodies).await;
         let c2 = cpu_ms();
+        println!("{} requests in flight", in_flight());
         println!(
             "CPU per request, load generator included: bare {:.0} µs, answer {:.0} µs",
             (c1 - c0) * 1e3 / ANSWERS as f64,
