@@ -82,6 +82,44 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// The endpoint parses each kind of interaction straight into its type; the result must be
+/// what serenity's own `Interaction` makes of the same JSON, and bad bodies must still fail.
+#[test]
+fn the_endpoint_parses_every_kind_as_serenity_does() {
+    let bodies = [
+        ix::ping(),
+        ix::command("daily", json!([]), 42, 0),
+        ix::command_in_dm("daily", 42),
+        ix::autocomplete(
+            "quiz",
+            json!([{"name": "topic", "type": 3, "value": "sem", "focused": true}]),
+            42,
+        ),
+        ix::button("1:a:7:1", 42),
+        ix::select("1:m:7", &["0", "2"], 42),
+        ix::modal("1:f:7", "Threads share memory.", 42),
+    ];
+    for body in bodies {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let ours = interview_bot::discord::endpoint::parse(&bytes).expect("parses");
+        let serenity: serenity::all::Interaction = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            serde_json::to_value(&ours).unwrap(),
+            serde_json::to_value(&serenity).unwrap(),
+            "{body}"
+        );
+    }
+    for bad in [
+        &b"{}"[..],
+        b"{\"type\": 5}",
+        b"{\"type\": \"5\"}",
+        b"[]",
+        b"not json",
+    ] {
+        assert!(interview_bot::discord::endpoint::parse(bad).is_err());
+    }
+}
+
 #[test]
 fn a_signed_ping_gets_a_pong() {
     runtime().block_on(async {
