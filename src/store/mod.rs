@@ -3,9 +3,9 @@
 //! One writer thread owns the only write connection. It takes the write requests that are
 //! waiting, runs them in one transaction (each in its own savepoint only if one fails), commits,
 //! and only then answers them: a member is told "recorded" after the commit, and many concurrent
-//! answers share one commit. Reads run on a small pool of read connections under `spawn_blocking`; WAL lets them
-//! read while the writer writes. A third thread checkpoints the WAL into the database file (the
-//! only step that syncs to disk), so no commit waits for one.
+//! answers share one commit. Reads run on a small pool of read connections under
+//! `spawn_blocking`; WAL lets them read while the writer writes. A third thread checkpoints the
+//! WAL into the database file (the only step that syncs to disk), so no commit waits for one.
 
 mod migrate;
 pub mod queries;
@@ -115,8 +115,8 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed transaction
     // survives the process being killed at any moment, though not a power cut.
     conn.pragma_update(None, "synchronous", "normal")?;
-    // Each request's savepoint copies the pages it changes to a sub-journal: in memory, not a
-    // temporary file.
+    // A savepoint (the writer's retry after a failed request) copies the pages it changes to a
+    // sub-journal: in memory, not a temporary file.
     conn.pragma_update(None, "temp_store", "memory")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
@@ -485,6 +485,10 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Chec
 /// transaction is rolled back and the batch runs again with each request in its own savepoint,
 /// so the failure undoes only its own writes.
 fn run_batch(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), String> {
+    if !conn.is_autocommit() {
+        // Left open by a rollback that failed: start clean rather than fail every batch after.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
     let begin = |conn: &mut Connection| {
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| e.to_string())
