@@ -4,9 +4,10 @@
 //!     cargo bench --bench store
 //!
 //! Measures recording answers from many concurrent members to one round (sustained answers per
-//! second, p99 latency) and the leaderboard queries (all time, week, topic) and a member's rank
-//! (p99 of each). Targets on a 2-core machine: 5,000 answers/s with p99 <= 20 ms; every board
-//! and a rank <= 5 ms p99.
+//! second, p99 latency), the leaderboard queries (all time, week, topic) and a member's rank
+//! (p99 of each), and for reference a member's `/stats` (p99) and the results of the round just
+//! answered (median). Targets on a 2-core machine: 5,000 answers/s with p99 <= 20 ms; every
+//! board and a rank <= 5 ms p99.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use interview_bot::bank::seeded::SeededRng;
@@ -233,9 +234,31 @@ fn main() {
         }
         let rank_p99 = percentile(times.clone(), 0.99);
         println!("rank: p50 {:.2} ms, p99 {rank_p99:.2} ms", percentile(times, 0.5));
+        // /stats: a member's totals, streak and accuracy per topic.
+        let mut times = Vec::new();
+        for _ in 0..400 {
+            let g = 1 + rng.below(GUILDS as usize) as u64;
+            let user = UserId(g * 1_000_000 + rng.below(MEMBERS_PER_GUILD as usize) as u64);
+            let t = Instant::now();
+            let stats = store.member_stats(GuildId(g), user).await.unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            assert!(!stats.per_topic.is_empty());
+        }
+        let stats_p99 = percentile(times.clone(), 0.99);
+        println!("member stats: p50 {:.2} ms, p99 {stats_p99:.2} ms", percentile(times, 0.5));
+        // A reveal's results for the round the 20,000 members just answered.
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            let results = store.round_results(round.id, 5).await.unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            assert_eq!(results.answers, answerers);
+        }
+        let results_p50 = percentile(times, 0.5);
+        println!("round results of {answerers} answers: median {results_p50:.2} ms");
         let board_p99 = boards.into_iter().fold(0.0, f64::max);
         println!(
-            "answers_per_s={answers_per_s:.0} answer_p99_ms={answer_p99:.2} leaderboard_p99_ms={board_p99:.2} rank_p99_ms={rank_p99:.2}"
+            "answers_per_s={answers_per_s:.0} answer_p99_ms={answer_p99:.2} leaderboard_p99_ms={board_p99:.2} rank_p99_ms={rank_p99:.2} stats_p99_ms={stats_p99:.2} round_results_ms={results_p50:.1}"
         );
         store.close();
     });

@@ -14,6 +14,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_schedule.sql",
         include_str!("../../migrations/0002_schedule.sql"),
     ),
+    (
+        "0003_lighter_answers.sql",
+        include_str!("../../migrations/0003_lighter_answers.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

@@ -625,9 +625,13 @@ pub fn member_stats(
         })
         .optional()?
         .unwrap_or((0, 0, 0));
+    // One seek per topic the guild has been asked (a handful), through the topic board's index.
     let mut stmt = conn.prepare_cached(
-        "SELECT topic, COUNT(*), SUM(verdict = 'correct'), SUM(verdict = 'partial') FROM answers
-         WHERE guild_id = ?1 AND user_id = ?2 GROUP BY topic ORDER BY topic",
+        "SELECT t.topic, COUNT(*), SUM(a.verdict = 'correct'), SUM(a.verdict = 'partial')
+         FROM (SELECT DISTINCT topic FROM rounds WHERE guild_id = ?1) AS t
+         JOIN answers AS a INDEXED BY answers_by_topic
+           ON a.guild_id = ?1 AND a.topic = t.topic AND a.user_id = ?2
+         GROUP BY t.topic ORDER BY t.topic",
     )?;
     let mut partial = 0;
     let mut per_topic = Vec::new();
@@ -708,8 +712,12 @@ pub fn round_results(
             })
         })?
         .collect::<Result<_, _>>()?;
+    // The members whose streak this round extended: those who answered it.
     let mut stmt = conn.prepare_cached(
-        "SELECT user_id, current FROM streaks WHERE last_round_id = ?1 ORDER BY current DESC, user_id",
+        "SELECT s.user_id, s.current FROM answers AS a
+         JOIN streaks AS s ON s.guild_id = a.guild_id AND s.user_id = a.user_id
+         WHERE a.round_id = ?1 AND s.last_round_id = ?1
+         ORDER BY s.current DESC, s.user_id",
     )?;
     let milestones = stmt
         .query_map([round.0], |r| {

@@ -420,6 +420,46 @@ fn the_week_board_starts_on_monday_in_the_guild_time_zone() {
     });
 }
 
+/// `/stats` gives accuracy per topic: only this member's answers, only in this guild, every
+/// topic they answered, in order.
+#[test]
+fn stats_per_topic_count_only_the_members_answers_in_the_guild() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let other = GuildId(2002);
+        let days = ["2026-05-04", "2026-05-05", "2026-05-06", "2026-05-07"];
+        let topics = ["transformers", "semver", "transformers", "ai-learning"];
+        for (day, topic) in days.iter().zip(topics) {
+            let r = round_on(&store, G, day, Difficulty::Easy, topic).await;
+            let at = r.opens_at + Duration::minutes(5);
+            if topic != "ai-learning" {
+                let verdict = if *day == "2026-05-06" {
+                    Verdict::Wrong
+                } else {
+                    Verdict::Correct
+                };
+                answer(&store, &r, 1, 1.0, verdict, at).await;
+            }
+            answer(&store, &r, 2, 1.0, Verdict::Correct, at).await;
+            let elsewhere =
+                round_on(&store, other, day, Difficulty::Easy, "data-engineering").await;
+            answer(&store, &elsewhere, 1, 1.0, Verdict::Correct, at).await;
+        }
+        let stats = store.member_stats(G, UserId(1)).await.unwrap();
+        let topic = |topic: &str, answers, correct| TopicAccuracy {
+            topic: topic.into(),
+            answers,
+            correct,
+        };
+        assert_eq!(
+            stats.per_topic,
+            vec![topic("semver", 1, 1), topic("transformers", 2, 1)]
+        );
+        assert_eq!((stats.answers, stats.correct), (3, 2));
+    });
+}
+
 #[test]
 fn round_results_order_by_score_then_time_and_note_streak_milestones() {
     let dir = tempfile::tempdir().unwrap();
