@@ -43,7 +43,31 @@ struct RawQuestion {
     model_answer: Option<String>,
     subjects: Option<Vec<String>>,
     template: Option<Template>,
+    examples: Option<RawExamples>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExamples {
+    #[serde(default)]
+    correct: Vec<Spanned<String>>,
+    #[serde(default)]
+    partial: Vec<Spanned<String>>,
+    #[serde(default)]
+    wrong: Vec<Spanned<String>>,
+}
+
+/// The fewest examples a question carries, by kind and verdict.
+pub const MIN_FREE_TEXT_EXAMPLES: [(Expect, usize); 3] = [
+    (Expect::Correct, 6),
+    (Expect::Partial, 2),
+    (Expect::Wrong, 4),
+];
+pub const MIN_SHORT_EXAMPLES: [(Expect, usize); 3] = [
+    (Expect::Correct, 4),
+    (Expect::Partial, 0),
+    (Expect::Wrong, 3),
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +84,7 @@ struct RawPoint {
 struct RawMisconception {
     text: String,
     penalty: Option<f64>,
+    subject: Option<String>,
     #[serde(default)]
     phrasings: Vec<String>,
 }
@@ -67,7 +92,12 @@ struct RawMisconception {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSynonyms {
+    #[serde(default)]
     groups: Vec<Vec<String>>,
+    #[serde(default)]
+    spellings: Vec<Vec<String>>,
+    #[serde(default)]
+    standalone: Vec<String>,
 }
 
 /// The line (1-based) of a byte offset.
@@ -134,15 +164,30 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
     let questions = raw
         .question
         .into_iter()
-        .filter_map(|q| {
+        .filter_map(|mut q| {
             let line = line_of(src, q.id.span().start);
+            let examples = q.examples.take().map(|e| {
+                [
+                    (Expect::Correct, e.correct),
+                    (Expect::Partial, e.partial),
+                    (Expect::Wrong, e.wrong),
+                ]
+                .into_iter()
+                .flat_map(|(expect, list)| list.into_iter().map(move |a| (expect, a)))
+                .map(|(expect, a)| Example {
+                    line: line_of(src, a.span().start),
+                    answer: a.into_inner(),
+                    expect,
+                })
+                .collect::<Vec<_>>()
+            });
             let mut v = Validator {
                 file,
                 line,
                 id: q.id.get_ref().clone(),
                 errors,
             };
-            v.question(q, &topic)
+            v.question(q, &topic, examples)
         })
         .collect();
     Some(TopicFile {
@@ -154,10 +199,16 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
     })
 }
 
-pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Vec<Vec<String>> {
-    match toml::from_str::<RawSynonyms>(src) {
-        Ok(raw) => raw
-            .groups
+pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Vocabulary {
+    let raw = match toml::from_str::<RawSynonyms>(src) {
+        Ok(raw) => raw,
+        Err(e) => {
+            errors.push(syntax_error(file, src, e));
+            return Vocabulary::default();
+        }
+    };
+    let mut checked = |what: &str, groups: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        groups
             .into_iter()
             .enumerate()
             .filter_map(|(i, g)| {
@@ -167,7 +218,7 @@ pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Vec
                         line: None,
                         id: None,
                         message: format!(
-                            "synonym group {} needs at least two non-empty entries",
+                            "{what} group {} needs at least two non-empty entries",
                             i + 1
                         ),
                     });
@@ -176,11 +227,26 @@ pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Vec
                     Some(g)
                 }
             })
-            .collect(),
-        Err(e) => {
-            errors.push(syntax_error(file, src, e));
-            vec![]
+            .collect()
+    };
+    let groups = checked("synonym", raw.groups);
+    let spellings = checked("spelling", raw.spellings);
+    for w in &raw.standalone {
+        if w.trim().is_empty() || w.split_whitespace().count() != 1 {
+            errors.push(BankError {
+                file: file.to_string(),
+                line: None,
+                id: None,
+                message: format!(
+                    "`standalone` entry `{w}` is not one word: list single words that name a point on their own, such as `tlb`"
+                ),
+            });
         }
+    }
+    Vocabulary {
+        groups,
+        spellings,
+        standalone: raw.standalone,
     }
 }
 
@@ -312,7 +378,12 @@ impl Validator<'_> {
         }
     }
 
-    fn question(&mut self, mut q: RawQuestion, topic: &str) -> Option<Question> {
+    fn question(
+        &mut self,
+        mut q: RawQuestion,
+        topic: &str,
+        examples: Option<Vec<Example>>,
+    ) -> Option<Question> {
         let id_chars = self.id.chars().count();
         if !is_kebab(&self.id) || id_chars > MAX_ID_CHARS {
             self.err(format!(
@@ -363,6 +434,7 @@ impl Validator<'_> {
                 ));
             }
         }
+        let examples = self.examples(kind_name, examples);
         let errors_before = self.errors.len();
         let tags = std::mem::take(&mut q.tags);
         let kind = self.kind(kind_name, &mut q);
@@ -378,6 +450,7 @@ impl Validator<'_> {
             source,
             tags,
             kind: kind?,
+            examples,
             file: self.file.to_string(),
             line: self.line,
         })
@@ -562,10 +635,22 @@ impl Validator<'_> {
                 ));
             }
             self.phrasings(&format!("misconception {}", i + 1), &m.phrasings);
+            let subject = m.subject.as_ref().and_then(|name| {
+                let name = name.trim().to_lowercase();
+                let found = subjects.iter().position(|alts| alts.contains(&name));
+                if found.is_none() {
+                    self.err(format!(
+                        "misconception {} is about subject `{name}`, which is not one of the question's `subjects`",
+                        i + 1
+                    ));
+                }
+                found
+            });
             wrong.push(Misconception {
                 text: m.text.trim().to_string(),
                 penalty,
                 phrasings: m.phrasings,
+                subject,
             });
         }
         Some(Rubric {
@@ -574,6 +659,41 @@ impl Validator<'_> {
             misconceptions: wrong,
             model_answer,
         })
+    }
+
+    /// A free-text or short question carries examples of each verdict; other kinds none.
+    fn examples(&mut self, kind: KindName, examples: Option<Vec<Example>>) -> Vec<Example> {
+        let min = match kind {
+            KindName::FreeText => MIN_FREE_TEXT_EXAMPLES,
+            KindName::Short => MIN_SHORT_EXAMPLES,
+            _ => {
+                if examples.is_some() {
+                    self.err(format!(
+                        "`examples` do not belong to a {kind} question: they test free-text and short grading; remove them"
+                    ));
+                }
+                return vec![];
+            }
+        };
+        let examples = examples.unwrap_or_default();
+        for (expect, n) in min {
+            let have = examples.iter().filter(|e| e.expect == expect).count();
+            if n == 0 && have > 0 {
+                self.err(format!(
+                    "a {kind} answer is right or wrong, never {}: move those examples to `correct` or `wrong`",
+                    expect.as_str()
+                ));
+            } else if have < n {
+                self.err(format!(
+                    "[question.examples] has {have} `{}` answer(s); a {kind} question needs at least {n}: write them before the rubric, in the words of people who never saw it (see questions/README.md)",
+                    expect.as_str()
+                ));
+            }
+        }
+        if examples.iter().any(|e| e.answer.trim().is_empty()) {
+            self.err("an example answer is empty: remove it");
+        }
+        examples
     }
 
     fn phrasings(&mut self, what: &str, phrasings: &[String]) {

@@ -59,7 +59,7 @@ pub struct Bank {
     topics: Vec<Topic>,
     questions: Vec<Question>,
     index: HashMap<String, usize>,
-    synonyms: Vec<Vec<String>>,
+    vocabulary: Vocabulary,
 }
 
 impl Bank {
@@ -86,10 +86,10 @@ impl Bank {
         let mut topics: Vec<Topic> = Vec::new();
         let mut topic_files: HashMap<String, String> = HashMap::new();
         let mut questions: Vec<Question> = Vec::new();
-        let mut synonyms = Vec::new();
+        let mut vocabulary = Vocabulary::default();
         for (name, src) in &files {
             if name.ends_with(SYNONYMS_FILE) {
-                synonyms.extend(load::parse_synonyms(name, src, &mut errors));
+                vocabulary.extend(load::parse_synonyms(name, src, &mut errors));
                 continue;
             }
             let Some(file) = load::parse_topic_file(name, src, &mut errors) else {
@@ -143,7 +143,7 @@ impl Bank {
             topics,
             questions,
             index,
-            synonyms,
+            vocabulary,
         })
     }
 
@@ -155,8 +155,12 @@ impl Bank {
         &self.topics
     }
 
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
     pub fn synonyms(&self) -> &[Vec<String>] {
-        &self.synonyms
+        &self.vocabulary.groups
     }
 
     pub fn get(&self, id: &str) -> Option<&Question> {

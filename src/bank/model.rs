@@ -128,6 +128,8 @@ pub struct Misconception {
     pub text: String,
     pub penalty: f64,
     pub phrasings: Vec<String>,
+    /// The subject it is wrongly said of: it fires only when said of that subject (or of none).
+    pub subject: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +193,8 @@ pub struct Question {
     pub source: String,
     pub tags: Vec<String>,
     pub kind: Kind,
+    /// Answers with the verdict each must get (free-text and short questions).
+    pub examples: Vec<Example>,
     /// Where it was written, for messages to authors.
     pub file: String,
     pub line: usize,
@@ -200,4 +204,55 @@ pub struct Question {
 pub struct Topic {
     pub id: String,
     pub title: String,
+}
+
+/// The bank's shared word lists (`synonyms.toml`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vocabulary {
+    /// Words and phrases of one meaning, for key points: the first entry names the group.
+    pub groups: Vec<Vec<String>>,
+    /// Spellings of one word (`normalise`, `normalize`), for key points and misconceptions.
+    pub spellings: Vec<Vec<String>>,
+    /// Words that name a point on their own (`tlb`, `mutex`), so a phrasing may be just that
+    /// word; any other phrasing must say a claim in two words or more.
+    pub standalone: Vec<String>,
+}
+
+impl Vocabulary {
+    pub fn extend(&mut self, other: Vocabulary) {
+        self.groups.extend(other.groups);
+        self.spellings.extend(other.spellings);
+        self.standalone.extend(other.standalone);
+    }
+}
+
+/// The verdict an example answer must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Wrong,
+    Partial,
+    Correct,
+}
+
+impl Expect {
+    pub const ALL: [Expect; 3] = [Expect::Correct, Expect::Partial, Expect::Wrong];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Wrong => "wrong",
+            Expect::Partial => "partial",
+            Expect::Correct => "correct",
+        }
+    }
+}
+
+/// An answer written for a question with the verdict it must get: the question's own tests,
+/// graded by `questions check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub answer: String,
+    pub expect: Expect,
+    /// Where it is written, for messages to authors.
+    pub line: usize,
 }
