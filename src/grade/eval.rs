@@ -14,6 +14,13 @@ pub struct Labelled {
     pub style: String,
     #[serde(default)]
     pub seed: u64,
+    /// In a set labelled twice: each labeller's own label (`label` is the settled one).
+    #[serde(default)]
+    pub label_a: Option<Verdict>,
+    #[serde(default)]
+    pub label_b: Option<Verdict>,
+    #[serde(default)]
+    pub writer: String,
 }
 
 /// Reads JSONL; a bad line is an error naming the file and line.
@@ -105,4 +112,35 @@ pub fn evaluate(bank: &Bank, grader: &Grader, items: &[Labelled]) -> Result<Repo
         });
     }
     Ok(report)
+}
+
+/// How far two labellers agree on the items labelled twice: (items, raw agreement, Cohen's
+/// kappa). `None` when no item carries both labels.
+pub fn labeller_agreement(items: &[Labelled]) -> Option<(usize, f64, f64)> {
+    let pairs: Vec<(Verdict, Verdict)> = items
+        .iter()
+        .filter_map(|i| Some((i.label_a?, i.label_b?)))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let observed = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n;
+    let share = |v: Verdict, first: bool| {
+        pairs
+            .iter()
+            .filter(|(a, b)| if first { *a == v } else { *b == v })
+            .count() as f64
+            / n
+    };
+    let expected: f64 = [Verdict::Wrong, Verdict::Partial, Verdict::Correct]
+        .into_iter()
+        .map(|v| share(v, true) * share(v, false))
+        .sum();
+    let kappa = if expected < 1.0 {
+        (observed - expected) / (1.0 - expected)
+    } else {
+        1.0
+    };
+    Some((pairs.len(), observed, kappa))
 }

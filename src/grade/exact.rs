@@ -59,11 +59,34 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
     }
 }
 
-/// Words that may stand around a short answer without changing it ("the answer is ps").
-const FILLER: &[&str] = &[
-    "the", "a", "an", "answer", "is", "it", "its", "use", "command", "i", "would", "version", "be",
-    "should", "get", "you", "can", "run", "to", "type",
+/// Words that, next to a short answer, deny it ("not ps", "ps isn't it"); `isn't` is folded to
+/// `isn t`.
+const DENIALS: &[&str] = &[
+    "not", "no", "never", "nor", "neither", "without", "avoid", "isn", "don", "doesn", "aren",
+    "wasn", "wouldn", "shouldn", "t", "instead",
 ];
+
+/// How many words before a short answer a denial reaches.
+const DENIAL_REACH: usize = 3;
+
+/// The words of a folded text, keeping `/`, `-`, `+`, `#` and `.` that join two letters or
+/// digits: "PL/SQL" is one name, not "SQL" after "PL".
+fn joined_words(s: &str) -> Vec<String> {
+    let chars: Vec<char> = fold(s).chars().collect();
+    let alnum = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let mut words = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        let joiner =
+            matches!(c, '/' | '-' | '+' | '#' | '.') && i > 0 && alnum(i - 1) && alnum(i + 1);
+        if c.is_alphanumeric() || joiner {
+            words.last_mut().expect("never empty").push(c);
+        } else if !words.last().expect("never empty").is_empty() {
+            words.push(String::new());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
 
 /// Whether a short answer matches the expected answer or one of the accepted variants.
 pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
@@ -77,26 +100,33 @@ pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
     }
     match how {
         Normaliser::Text => {
-            // A typo in a longer word is forgiven, never in a short one ("ps" is not "pd").
-            let typo = variants.iter().any(|v| {
-                v.chars().count() >= 5
-                    && v.chars().all(|c| c.is_alphabetic() || c == ' ')
-                    && strsim::damerau_levenshtein(v, &given) <= 1
-            });
-            // The variant said within a few words of filler: "I would use ps aux".
-            let words: Vec<&str> = given.split(' ').collect();
-            let said = words.len() <= 8
-                && variants.iter().any(|v| {
-                    let vw: Vec<&str> = v.split(' ').collect();
-                    words.windows(vw.len()).enumerate().any(|(i, w)| {
-                        w == vw.as_slice()
-                            && words[..i]
-                                .iter()
-                                .chain(&words[i + vw.len()..])
-                                .all(|x| FILLER.contains(x))
-                    })
-                });
-            typo || said
+            // The variant found as a run of words anywhere in the answer ("I'd run ps aux and
+            // look for it"), a typo in a long word forgiven, unless a denial stands next to it.
+            let given = joined_words(answer);
+            let words: Vec<&str> = given.iter().map(|s| s.as_str()).collect();
+            variants.iter().any(|v| {
+                let joined = joined_words(v);
+                let vw: Vec<&str> = joined.iter().map(|s| s.as_str()).collect();
+                let v = joined.join(" ");
+                let typo_ok =
+                    v.chars().count() >= 5 && v.chars().all(|c| c.is_alphabetic() || c == ' ');
+                words.windows(vw.len()).enumerate().any(|(i, w)| {
+                    let same = w == vw.as_slice()
+                        || (typo_ok && strsim::damerau_levenshtein(&v, &w.join(" ")) <= 1);
+                    let before = &words[i.saturating_sub(DENIAL_REACH)..i];
+                    let after = &words[i + vw.len()..(i + vw.len() + 3).min(words.len())];
+                    // "ps is not it" denies ps; "ps, not top" does not.
+                    let copula = after.first().is_some_and(|x| {
+                        [
+                            "is", "isn", "was", "wasn", "does", "doesn", "would", "wouldn",
+                        ]
+                        .contains(x)
+                    });
+                    let denied = before.iter().any(|x| DENIALS.contains(x))
+                        || (copula && after.iter().any(|x| DENIALS.contains(x)));
+                    same && !denied
+                })
+            })
         }
         Normaliser::Version => {
             // "version 1.4.3" or "it should be v1.4.3": the one version-looking word decides.
@@ -133,7 +163,7 @@ mod tests {
 
     #[test]
     fn short_answers_fold_case_space_punctuation_and_quotes() {
-        let ps = ["ps", "ps aux", "ps -ef", "top", "ls /proc"];
+        let ps = ["ps", "ps aux", "ps -ef", "top", "ls /proc", "sql"];
         for a in [
             "ps",
             " PS ",
@@ -143,6 +173,8 @@ mod tests {
             "ps  -EF",
             "ls /proc",
             "I would use ps aux",
+            "I'd run `ps aux | less` and look for it",
+            "probably ps -ef, not kill",
         ] {
             assert!(short(a, &ps, Normaliser::Text), "{a}");
         }
@@ -151,6 +183,8 @@ mod tests {
             "ls",
             "kill",
             "ps is not it at all, use something else",
+            "definitely not ps aux, use kill",
+            "PL/SQL I think",
         ] {
             assert!(!short(a, &ps, Normaliser::Text), "{a}");
         }

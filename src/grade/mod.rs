@@ -4,9 +4,11 @@
 //! [`text::Lexicon`] so that grading an answer is a few hash look-ups per word.
 
 pub mod eval;
+pub mod evidence;
 pub mod exact;
 pub mod reference;
 pub mod rubric;
+pub mod selftest;
 pub mod text;
 pub mod verdict;
 
@@ -73,6 +75,9 @@ pub struct Grade {
     /// beside the rubric for reviewers and tools; it does not change the verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f64>,
+    /// For free text: what each key point and misconception matched, or why not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<evidence::Evidence>,
 }
 
 struct Compiled {
@@ -88,6 +93,8 @@ pub struct Grader {
     compiled: HashMap<String, Compiled>,
     idf: Idf,
     weights: Weights,
+    /// The terms of words that may be a phrasing on their own (`tlb`).
+    standalone: HashSet<Term>,
 }
 
 /// A free-text answer with fewer function words than this share reads as a keyword list.
@@ -95,7 +102,7 @@ pub const KEYWORD_LIST_FUNCTION_SHARE: f64 = 0.12;
 
 impl Grader {
     pub fn new(bank: &Bank) -> Grader {
-        let mut lexicon = Lexicon::new(bank.synonyms());
+        let mut lexicon = Lexicon::new(&bank.vocabulary().groups, &bank.vocabulary().spellings);
         let mut rubrics = HashMap::default();
         for q in bank.questions() {
             if let Kind::FreeText(r) = &q.kind {
@@ -148,11 +155,18 @@ impl Grader {
                 (id, c)
             })
             .collect();
+        let standalone = bank
+            .vocabulary()
+            .standalone
+            .iter()
+            .flat_map(|w| lexicon.analyse(w).tokens.into_iter().map(|t| t.term))
+            .collect();
         Grader {
             lexicon,
             compiled,
             idf,
             weights: reference::DEFAULT_WEIGHTS,
+            standalone,
         }
     }
 
@@ -160,8 +174,9 @@ impl Grader {
         &self.lexicon
     }
 
-    /// What is wrong with a question's phrasings, as `(where, phrasing, why)`: phrasings whose
-    /// every word is in the prompt (they could never earn anything) or that repeat one word.
+    /// What is wrong with a question's phrasings, as `(where, phrasing, why)`: one-word
+    /// misconceptions, one-word key phrasings not marked `standalone`, phrasings whose every
+    /// word is in the prompt (they could never earn anything) or that repeat one word.
     pub fn lint(&self, q: &Question) -> Vec<(String, String, String)> {
         let (Some(c), Kind::FreeText(raw)) = (self.compiled.get(&q.id.0), &q.kind) else {
             return vec![];
@@ -177,8 +192,19 @@ impl Grader {
             .chain(raw.misconceptions.iter().map(|m| &m.phrasings));
         let mut out = Vec::new();
         for ((what, compiled), raw) in compiled.phrasing_groups().zip(raw_groups) {
+            let misconception = what.starts_with("misconception");
             for (p, text) in compiled.iter().zip(raw) {
-                if !p.terms.is_empty() && p.terms.iter().all(|t| prompt.contains(t)) {
+                let single = p.terms.len() == 1;
+                if misconception && single {
+                    let why = "is one word, and a misconception is a claim: write its subject and what is wrongly said of it (`threads separate memory`)";
+                    out.push((what.clone(), text.clone(), why.to_string()));
+                } else if single && !self.standalone.contains(&p.terms[0]) {
+                    let why = "is one word, which a keyword list or a sentence saying the opposite also has: write the claim in two words or more (`own memory`), or list the word under `standalone` in synonyms.toml if it names the point on its own (like `tlb`)";
+                    out.push((what.clone(), text.clone(), why.to_string()));
+                } else if !misconception
+                    && !p.terms.is_empty()
+                    && p.terms.iter().all(|t| prompt.contains(t))
+                {
                     let why = "uses only words of the prompt, so it can never earn anything: add the word that carries the point";
                     out.push((what.clone(), text.clone(), why.to_string()));
                 } else if let Some(why) = rubric::shrinks(&self.lexicon, text) {
@@ -212,6 +238,7 @@ impl Grader {
             answer: String::new(),
             notes: vec![],
             similarity: None,
+            evidence: vec![],
         };
         match (&q.kind, answer) {
             (
@@ -330,14 +357,33 @@ impl Grader {
                 rubric.points[i].text
             ));
         }
-        let list = (is_keyword_list(&a) && !pairs_terms(text)) || is_list_of_terms(text, &a);
-        if list && score > verdict::KEYWORD_LIST_CAP {
-            score = verdict::KEYWORD_LIST_CAP;
-            g.notes.push(
-                "This reads as a list of keywords: explain them in a sentence for full credit."
-                    .into(),
-            );
+        let clean =
+            m.misconceptions.is_empty() && m.contradicted.is_empty() && m.swapped.is_empty();
+        // A key point made, with nothing false beside it, is worth at least partial credit.
+        if !m.hit.is_empty() && clean && score < verdict::PARTIAL_FROM {
+            score = verdict::PARTIAL_FROM;
         }
+        let list = (is_keyword_list(&a) && !pairs_terms(text)) || is_list_of_terms(text, &a);
+        let fragments = is_fragments(text);
+        if list || fragments {
+            // Keywords without a claim: partial at most, and wrong unless they name an
+            // essential point.
+            let essential = rubric.points.iter().map(|p| p.weight).fold(0.0, f64::max);
+            let names_essential = m.hit.iter().any(|&i| rubric.points[i].weight >= essential);
+            let cap = if names_essential {
+                verdict::KEYWORD_LIST_CAP
+            } else {
+                verdict::NO_CLAIM_CAP
+            };
+            if score > cap {
+                score = cap;
+                g.notes.push(
+                    "This reads as a list of keywords: explain them in a sentence for full credit."
+                        .into(),
+                );
+            }
+        }
+        g.evidence = evidence::collect(rubric, &a, &text::normalised(text), &m);
         g.score = round3(score);
         g.verdict = Verdict::of_score(g.score);
     }
@@ -361,8 +407,17 @@ impl Grader {
 pub fn load(source: &crate::bank::BankSource) -> Result<(Bank, Grader), crate::bank::BankErrors> {
     let bank = Bank::load(source)?;
     let grader = Grader::new(&bank);
-    let errors: Vec<crate::bank::BankError> = bank
-        .questions()
+    let errors = lint_errors(&bank, &grader);
+    if errors.is_empty() {
+        Ok((bank, grader))
+    } else {
+        Err(crate::bank::BankErrors(errors))
+    }
+}
+
+/// Every phrasing of the bank that `Grader::lint` refuses, as bank errors.
+pub fn lint_errors(bank: &Bank, grader: &Grader) -> Vec<crate::bank::BankError> {
+    bank.questions()
         .iter()
         .flat_map(|q| {
             grader
@@ -375,12 +430,7 @@ pub fn load(source: &crate::bank::BankSource) -> Result<(Bank, Grader), crate::b
                     message: format!("{what}: the phrasing `{phrasing}` {why}"),
                 })
         })
-        .collect();
-    if errors.is_empty() {
-        Ok((bank, grader))
-    } else {
-        Err(crate::bank::BankErrors(errors))
-    }
+        .collect()
 }
 
 fn round3(x: f64) -> f64 {
@@ -403,6 +453,17 @@ pub fn is_list_of_terms(text: &str, a: &Analysis) -> bool {
     items.len() >= 3
         && items.iter().all(|&n| n <= 3)
         && (a.function_words as f64) < 0.25 * a.words as f64
+}
+
+/// Sentences of at most two words each, and no more than three of them ("Development. Pin."):
+/// notes, not a claim.
+pub fn is_fragments(text: &str) -> bool {
+    let sentences: Vec<usize> = text
+        .split(['.', '!', '?', '\n'])
+        .map(|s| s.split_whitespace().count())
+        .filter(|&n| n > 0)
+        .collect();
+    !sentences.is_empty() && sentences.len() <= 3 && sentences.iter().all(|&n| n <= 2)
 }
 
 /// "major = breaking, minor: features": terms paired with their meaning are an explanation, not

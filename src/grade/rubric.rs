@@ -8,6 +8,10 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 /// A phrasing compiled to terms.
 #[derive(Debug, Clone)]
 pub struct Phrasing {
+    /// As the author wrote it.
+    pub text: String,
+    /// Matched on the words' own terms, not their synonym groups (misconceptions).
+    pub literal: bool,
     pub terms: Vec<Term>,
     /// The phrasing itself says "not ...": it is found only where the answer negates too.
     pub negative: bool,
@@ -26,6 +30,7 @@ pub struct Wrong {
     pub text: String,
     pub penalty: f64,
     pub phrasings: Vec<Phrasing>,
+    pub subject: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,21 +49,31 @@ pub enum Found {
     Negated,
     /// Every word is there, but said of another subject ("processes share memory").
     Swapped,
+    /// A misconception's words are there, but inside a contrast or concession.
+    Contrast,
+    /// A misconception's words are there, but said of another subject than its own.
+    OtherSubject,
     Yes,
 }
 
-pub fn compile_phrasing(lex: &mut Lexicon, text: &str) -> Phrasing {
+pub fn compile_phrasing(lex: &mut Lexicon, text: &str, literal: bool) -> Phrasing {
     let negative = pieces(text)
         .iter()
         .any(|p| matches!(p, Piece::Word(w) if is_negation(w)));
     let analysis = lex.learn(text);
     let mut terms: Vec<Term> = Vec::new();
     for t in analysis.tokens {
-        if !terms.contains(&t.term) {
-            terms.push(t.term);
+        let term = if literal { t.literal } else { t.term };
+        if !terms.contains(&term) {
+            terms.push(term);
         }
     }
-    Phrasing { terms, negative }
+    Phrasing {
+        text: text.to_string(),
+        literal,
+        terms,
+        negative,
+    }
 }
 
 pub fn compile(lex: &mut Lexicon, rubric: &Rubric) -> CompiledRubric {
@@ -81,7 +96,7 @@ pub fn compile(lex: &mut Lexicon, rubric: &Rubric) -> CompiledRubric {
             phrasings: p
                 .phrasings
                 .iter()
-                .map(|s| compile_phrasing(lex, s))
+                .map(|s| compile_phrasing(lex, s, false))
                 .collect(),
             subject: p.subject,
         })
@@ -95,8 +110,9 @@ pub fn compile(lex: &mut Lexicon, rubric: &Rubric) -> CompiledRubric {
             phrasings: m
                 .phrasings
                 .iter()
-                .map(|s| compile_phrasing(lex, s))
+                .map(|s| compile_phrasing(lex, s, true))
                 .collect(),
+            subject: m.subject,
         })
         .collect();
     CompiledRubric {
@@ -111,24 +127,31 @@ fn window(len: usize) -> u32 {
     2 * len.saturating_sub(1) as u32 + 2
 }
 
-/// Where each term occurs in an answer.
-pub struct Occurrences(HashMap<Term, Vec<usize>>);
+/// Where each term, and each literal term, occurs in an answer.
+pub struct Occurrences {
+    terms: HashMap<Term, Vec<usize>>,
+    literal: HashMap<Term, Vec<usize>>,
+}
 
 impl Occurrences {
     pub fn of(a: &Analysis) -> Occurrences {
-        let mut map: HashMap<Term, Vec<usize>> =
-            HashMap::with_capacity_and_hasher(a.tokens.len(), Default::default());
+        let n = a.tokens.len();
+        let mut terms: HashMap<Term, Vec<usize>> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut literal: HashMap<Term, Vec<usize>> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, t) in a.tokens.iter().enumerate() {
-            map.entry(t.term).or_default().push(i);
+            terms.entry(t.term).or_default().push(i);
+            literal.entry(t.literal).or_default().push(i);
         }
-        Occurrences(map)
+        Occurrences { terms, literal }
     }
 }
 
 /// Which subject the word at `i` is said of: in its clause, the nearest subject named before
-/// it, else the first after it; failing that, the nearest named earlier in the sentence. Objects
-/// of prepositions and possessors ("inside a process", "the process's memory") do not count,
-/// nor the words in `skip`.
+/// it (or a pronoun standing for one), else the first after it; failing that, the nearest named
+/// earlier in the sentence. Objects of prepositions and possessors ("inside a process", "the
+/// process's memory", "threads of the same process") do not count, nor the words in `skip`.
 fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]) -> Option<usize> {
     let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
     let at = &a.tokens[i];
@@ -142,7 +165,40 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
     let in_clause_before = before()
         .take_while(|t| t.clause == at.clause)
         .filter(candidate)
-        .find_map(|t| subject_of(t.term));
+        .find_map(|t| subject_of(t.term).map(|s| (t.pos, s)));
+    // A pronoun after the last subject named in the clause stands for the subject named before
+    // it: "Processes are isolated; they ...", "A thread lives in a process. It ...".
+    let pronoun = a
+        .pronouns
+        .iter()
+        .rev()
+        .find(|p| p.clause == at.clause && p.pos <= at.pos)
+        .filter(|p| in_clause_before.is_none_or(|(pos, _)| p.pos > pos));
+    if let Some(p) = pronoun {
+        // "Unlike processes, which are isolated, they ...": set against one of two subjects,
+        // the pronoun is the other.
+        let contrasted = a
+            .tokens
+            .iter()
+            .filter(|t| t.sentence == p.sentence && t.contrast && t.pos < p.pos)
+            .find_map(|t| subject_of(t.term));
+        if let (Some(c), 2) = (contrasted, subjects.len()) {
+            return Some(1 - c);
+        }
+        let earlier = || {
+            a.tokens
+                .iter()
+                .rev()
+                .filter(|t| t.pos < p.pos && !t.contrast)
+        };
+        let named = earlier()
+            .filter(|t| !t.modifier)
+            .find_map(|t| subject_of(t.term))
+            .or_else(|| earlier().find_map(|t| subject_of(t.term)));
+        if named.is_some() {
+            return named;
+        }
+    }
     let in_clause_after = || {
         a.tokens[i + 1..]
             .iter()
@@ -151,7 +207,10 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
             .find_map(|t| subject_of(t.term))
     };
     let earlier = || before().filter(candidate).find_map(|t| subject_of(t.term));
-    in_clause_before.or_else(in_clause_after).or_else(earlier)
+    in_clause_before
+        .map(|(_, s)| s)
+        .or_else(in_clause_after)
+        .or_else(earlier)
 }
 
 /// A phrase's subject check.
@@ -198,41 +257,49 @@ fn bound(a: &Analysis, matched: &[usize], b: Binding) -> Bound {
 }
 
 /// Looks for a phrasing in one sentence of the answer, or, for a misconception, in one clause and
-/// in the phrasing's word order.
+/// in the phrasing's word order. Returns what was found and the answer's tokens that matched.
 pub fn find(
     a: &Analysis,
     occ: &Occurrences,
     p: &Phrasing,
     clause_level: bool,
     binding: Option<Binding>,
-) -> Found {
-    let Some(first) = p.terms.first().and_then(|t| occ.0.get(t)) else {
-        return Found::No;
+) -> (Found, Vec<usize>) {
+    let map = if p.literal { &occ.literal } else { &occ.terms };
+    let term_of = |t: &Token| if p.literal { t.literal } else { t.term };
+    let Some(first) = p.terms.first().and_then(|t| map.get(t)) else {
+        return (Found::No, vec![]);
     };
-    let mut best = Found::No;
+    let mut best = (Found::No, vec![]);
     for &i0 in first {
         let anchor = &a.tokens[i0];
         let mut lo = anchor.pos;
         let mut hi = anchor.pos;
         let mut negated = anchor.negated;
+        let mut contrast = anchor.contrast;
         let mut complete = true;
         let mut matched = vec![i0];
         for term in &p.terms[1..] {
-            let nearest = occ.0.get(term).and_then(|list| {
+            // The nearest occurrence, preferring the anchor's own clause.
+            let nearest = map.get(term).and_then(|list| {
                 list.iter()
                     .map(|&i| &a.tokens[i])
                     .filter(|t| {
                         t.sentence == anchor.sentence
                             && (!clause_level || t.clause == anchor.clause)
+                            && term_of(t) == *term
                     })
-                    .min_by_key(|t| t.pos.abs_diff(anchor.pos))
+                    .min_by_key(|t| (t.clause != anchor.clause, t.pos.abs_diff(anchor.pos)))
             });
             match nearest {
                 Some(t) => {
                     matched.push(t.pos as usize);
                     lo = lo.min(t.pos);
                     hi = hi.max(t.pos);
-                    negated |= t.negated;
+                    // A negation negates its own clause: a word borrowed from another clause
+                    // ("processes don't share memory; threads do share it") brings none.
+                    negated |= t.negated && t.clause == anchor.clause;
+                    contrast |= t.contrast;
                 }
                 None => {
                     complete = false;
@@ -252,18 +319,80 @@ pub fn find(
             (true, false) => Found::No,
         };
         if let Some(b) = binding {
-            match bound(a, &matched, b) {
+            // The subject is read in the clause that holds the anchor.
+            let own: Vec<usize> = matched
+                .iter()
+                .copied()
+                .filter(|&i| a.tokens[i].clause == anchor.clause)
+                .collect();
+            match bound(a, &own, b) {
                 Bound::Other if found == Found::Yes => found = Found::Swapped,
                 // Denying it of another subject is no claim about this one.
                 Bound::Other | Bound::Mixed => found = Found::No,
                 Bound::Own | Bound::Unnamed => {}
             }
         }
-        if found == Found::Yes {
-            return Found::Yes;
+        // A misconception set against the claim ("unlike X, which ...") is not stated.
+        if clause_level && contrast && found == Found::Yes {
+            found = Found::Contrast;
         }
-        if found != Found::No {
-            best = found;
+        if found == Found::Yes {
+            return (Found::Yes, matched);
+        }
+        if found != Found::No && (best.0 == Found::No || found == Found::Swapped) {
+            best = (found, matched);
+        }
+    }
+    best
+}
+
+/// Which phrasing of a key point or misconception was found, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub found: Found,
+    /// The index of the phrasing that decided it.
+    pub phrasing: usize,
+    /// The answer's tokens that matched it.
+    pub tokens: Vec<usize>,
+}
+
+impl Finding {
+    fn none() -> Finding {
+        Finding {
+            found: Found::No,
+            phrasing: 0,
+            tokens: vec![],
+        }
+    }
+}
+
+/// The best finding among a group of phrasings: found beats swapped beats negated or in a
+/// contrast beats nothing.
+fn best_of(
+    a: &Analysis,
+    occ: &Occurrences,
+    phrasings: &[Phrasing],
+    clause_level: bool,
+    binding: Option<Binding>,
+) -> Finding {
+    let rank = |f: Found| match f {
+        Found::Yes => 4,
+        Found::Swapped => 3,
+        Found::Negated | Found::Contrast | Found::OtherSubject => 2,
+        Found::No => 0,
+    };
+    let mut best = Finding::none();
+    for (k, p) in phrasings.iter().enumerate() {
+        let (found, tokens) = find(a, occ, p, clause_level, binding);
+        if rank(found) > rank(best.found) {
+            best = Finding {
+                found,
+                phrasing: k,
+                tokens,
+            };
+            if found == Found::Yes {
+                break;
+            }
         }
     }
     best
@@ -279,7 +408,12 @@ pub struct Marking {
     /// Points the answer said of the wrong subject.
     pub swapped: Vec<usize>,
     pub misconceptions: Vec<usize>,
+    /// For each key point, then each misconception, what decided it.
+    pub points: Vec<Finding>,
+    pub wrongs: Vec<Finding>,
     pub score: f64,
+    /// The share of the weight that the points hit carry.
+    pub hit_share: f64,
 }
 
 /// A negated key point costs this share of its weight, as a misconception would.
@@ -297,43 +431,43 @@ pub fn mark(r: &CompiledRubric, a: &Analysis) -> Marking {
             subject,
             own_words_name_it: false,
         });
-        let mut found = Found::No;
-        for p in &point.phrasings {
-            match find(a, &occ, p, false, binding) {
-                Found::Yes => {
-                    found = Found::Yes;
-                    break;
-                }
-                Found::No => {}
-                other => found = other,
-            }
-        }
-        match found {
+        let finding = best_of(a, &occ, &point.phrasings, false, binding);
+        match finding.found {
             Found::Yes => {
                 earned += point.weight;
                 m.hit.push(i);
             }
             Found::Negated | Found::Swapped => {
                 penalty += CONTRADICTION_PENALTY * point.weight / total;
-                if found == Found::Swapped {
+                if finding.found == Found::Swapped {
                     m.swapped.push(i);
                 } else {
                     m.contradicted.push(i);
                 }
                 m.missed.push(i);
             }
-            Found::No => m.missed.push(i),
+            _ => m.missed.push(i),
         }
+        m.points.push(finding);
     }
     for (i, w) in r.misconceptions.iter().enumerate() {
-        if w.phrasings
-            .iter()
-            .any(|p| find(a, &occ, p, true, None) == Found::Yes)
-        {
+        let binding = w.subject.map(|subject| Binding {
+            subjects: &r.subjects,
+            subject,
+            own_words_name_it: true,
+        });
+        let mut finding = best_of(a, &occ, &w.phrasings, true, binding);
+        if finding.found == Found::Swapped {
+            // Said of another subject: that may well be true of it.
+            finding.found = Found::OtherSubject;
+        }
+        if finding.found == Found::Yes {
             penalty += w.penalty;
             m.misconceptions.push(i);
         }
+        m.wrongs.push(finding);
     }
+    m.hit_share = if total > 0.0 { earned / total } else { 0.0 };
     m.score = if total > 0.0 {
         (earned / total - penalty).clamp(0.0, 1.0)
     } else {

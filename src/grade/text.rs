@@ -156,7 +156,71 @@ const STOP_WORDS: &[&str] = &[
 /// Words that negate what follows them in a clause.
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "neither", "nor", "cannot", "none", "nothing", "nobody",
-    "lack", "lacks", "lacking",
+    "lack", "lacks", "lacking", "rarely", "seldom", "hardly", "barely",
+];
+
+/// Words that open a contrast: what follows them in their clause is what the answer sets its
+/// claim against ("unlike X, which ...", "instead of", "rather than", "wait for"), not a claim.
+const CONTRAST_MARKERS: &[&str] = &[
+    "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "until", "contrary",
+];
+
+/// Words that make a clause a concession when a "but" clause follows ("a tab can still crash,
+/// but only its process dies").
+const CONCESSIVE: &[&str] = &[
+    "still",
+    "even",
+    "sure",
+    "admittedly",
+    "granted",
+    "may",
+    "might",
+    "could",
+    "occasionally",
+];
+
+/// Words that open a clause answering a concession.
+const CONCESSION_ANSWERS: &[&str] = &["but", "however", "yet"];
+
+/// Words that start a relative clause: after a contrast, the clause they open is part of it
+/// ("unlike the causal mask, which hides future words, ...").
+const RELATIVES: &[&str] = &["which", "who", "that", "where", "whose"];
+
+/// Pronouns that stand for a subject named before them ("Processes are isolated; they ...").
+const PRONOUNS: &[&str] = &["they", "it", "these", "those", "each"];
+
+/// Chat spellings and abbreviations, read as the words they stand for.
+const CHAT: &[(&str, &str)] = &[
+    ("r", "are"),
+    ("u", "you"),
+    ("ur", "your"),
+    ("bc", "because"),
+    ("bcz", "because"),
+    ("bcoz", "because"),
+    ("bcuz", "because"),
+    ("cuz", "because"),
+    ("coz", "because"),
+    ("cos", "because"),
+    ("tho", "though"),
+    ("thru", "through"),
+    ("b4", "before"),
+    ("ppl", "people"),
+    ("w", "with"),
+    ("wo", "without"),
+    ("n", "and"),
+    ("abt", "about"),
+    ("smth", "something"),
+    ("sth", "something"),
+    ("msg", "message"),
+    ("msgs", "messages"),
+    ("mem", "memory"),
+    ("procs", "processes"),
+    ("db", "database"),
+    ("dbs", "databases"),
+    ("perf", "performance"),
+    ("btwn", "between"),
+    ("bw", "between"),
+    ("esp", "especially"),
 ];
 
 /// Words after which a noun is the object of a preposition, not a clause's subject.
@@ -254,23 +318,44 @@ pub enum Piece {
 }
 
 pub fn pieces(text: &str) -> Vec<Piece> {
+    spanned_pieces(text).into_iter().map(|(p, _)| p).collect()
+}
+
+/// Where a piece stands in the folded text, in characters (see [`normalised`]).
+pub type Span = (u32, u32);
+
+/// The text that token spans index into: the answer folded (case, accents, quotes).
+pub fn normalised(text: &str) -> Vec<char> {
+    fold(text).chars().collect()
+}
+
+/// As [`pieces`], each with its span in [`normalised`] text. Chat shorthand is read as the
+/// words it stands for: `r` as `are`, `b/c` as `because`, `w/` as `with`, `&` as `and`.
+pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
     let folded = fold(text);
-    let mut out = Vec::new();
+    let mut out: Vec<(Piece, Span)> = Vec::new();
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<Piece>| {
+    let mut start = 0u32;
+    let flush = |word: &mut String, start: u32, end: u32, out: &mut Vec<(Piece, Span)>| {
         if word.is_empty() {
             return;
         }
+        let span = (start, end);
         let w = std::mem::take(word);
         let plural_possessive = w.ends_with("s'");
         let w = w.trim_matches('\'');
+        let w = CHAT
+            .iter()
+            .find(|(c, _)| *c == w)
+            .map_or(w, |(_, full)| *full);
+        let mut push = |p: Piece| out.push((p, span));
         if let Some(base) = APOSTROPHE_LESS_NOT
             .iter()
             .find(|(c, _)| *c == w)
             .map(|(_, b)| *b)
         {
-            out.push(Piece::Word(base.to_string()));
-            out.push(Piece::Word("not".into()));
+            push(Piece::Word(base.to_string()));
+            push(Piece::Word("not".into()));
         } else if let Some(stem) = w.strip_suffix("n't") {
             let stem = match stem {
                 "ca" => "can",
@@ -279,9 +364,9 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                 s => s,
             };
             if !stem.is_empty() {
-                out.push(Piece::Word(stem.to_string()));
+                push(Piece::Word(stem.to_string()));
             }
-            out.push(Piece::Word("not".into()));
+            push(Piece::Word("not".into()));
         } else if let Some(base) = w
             .strip_suffix("'s")
             .or_else(|| w.strip_suffix("'re"))
@@ -290,51 +375,77 @@ pub fn pieces(text: &str) -> Vec<Piece> {
             .or_else(|| w.strip_suffix("'d"))
         {
             if !base.is_empty() {
-                out.push(Piece::Word(base.to_string()));
+                push(Piece::Word(base.to_string()));
                 let contraction = [
                     "it", "that", "what", "there", "he", "she", "who", "here", "let",
                 ];
                 if w.ends_with("'s") && !contraction.contains(&base) {
-                    out.push(Piece::Possessive);
+                    push(Piece::Possessive);
                 }
             }
         } else if !w.is_empty() {
             if CLAUSE_BREAKS.contains(&w) {
-                out.push(Piece::ClauseEnd);
+                push(Piece::ClauseEnd);
             }
-            out.push(Piece::Word(w.to_string()));
+            for part in w.split(' ') {
+                push(Piece::Word(part.to_string()));
+            }
             if plural_possessive {
-                out.push(Piece::Possessive);
+                push(Piece::Possessive);
             }
         }
     };
     let chars: Vec<char> = folded.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next_is_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        let prev_is_alnum = i > 0 && chars[i - 1].is_alphanumeric();
+    let alnum = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let at = i as u32;
+        let next_is_alnum = alnum(i + 1);
+        let prev_is_alnum = i > 0 && alnum(i - 1);
+        if c == '/' && (word == "b" || word == "w") {
+            // `b/c`, `w/o`, `w/`: chat shorthand for because, without, with.
+            let shorthand = match (word.as_str(), chars.get(i + 1)) {
+                ("b", Some('c')) if !alnum(i + 2) => Some(("because", 2)),
+                ("w", Some('o')) if !alnum(i + 2) => Some(("without", 2)),
+                ("w", _) if !next_is_alnum => Some(("with", 1)),
+                _ => None,
+            };
+            if let Some((full, skip)) = shorthand {
+                word = full.to_string();
+                i += skip;
+                flush(&mut word, start, i as u32, &mut out);
+                continue;
+            }
+        }
         if c.is_alphanumeric() || (c == '\'' && prev_is_alnum && next_is_alnum) {
+            if word.is_empty() {
+                start = at;
+            }
             word.push(c);
         } else if (c == '.' || c == '-' || c == '+' || c == '_') && prev_is_alnum && next_is_alnum {
             // Inside a word: `1.0.0`, `e.g`, `multi-head`, `add_norm`.
             if c == '-' && word == "non" {
                 // "non-relational" is one word, the opposite of "relational".
             } else if c == '-' || c == '_' {
-                flush(&mut word, &mut out);
+                flush(&mut word, start, at, &mut out);
             } else {
                 word.push(c);
             }
         } else {
-            flush(&mut word, &mut out);
+            flush(&mut word, start, at, &mut out);
             match c {
-                '.' | '!' | '?' | '\n' => out.push(Piece::SentenceEnd),
+                '.' | '!' | '?' | '\n' => out.push((Piece::SentenceEnd, (at, at + 1))),
                 ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}' | '-' => {
-                    out.push(Piece::ClauseEnd)
+                    out.push((Piece::ClauseEnd, (at, at + 1)))
                 }
+                '&' => out.push((Piece::Word("and".into()), (at, at + 1))),
                 _ => {}
             }
         }
+        i += 1;
     }
-    flush(&mut word, &mut out);
+    flush(&mut word, start, chars.len() as u32, &mut out);
     out
 }
 
@@ -351,13 +462,15 @@ const UNKNOWN: Term = 1 << 31;
 /// The bank's vocabulary of terms, its synonyms, and the index used to forgive typos.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    /// Stem sequence of a synonym entry of several words → its canonical term.
-    phrases: HashMap<Vec<String>, Term>,
+    /// Stem sequence of a synonym entry of several words → its canonical and literal terms.
+    phrases: HashMap<Vec<String>, (Term, Term)>,
     longest_phrase: usize,
     terms: HashMap<String, Term>,
     names: Vec<String>,
-    /// Single-deletion variants of known words of five letters or more → (word, term).
-    fuzzy: HashMap<String, Vec<(String, Term)>>,
+    /// Stems (or stem sequences of a synonym phrase) → their literal term, for misconceptions.
+    literals: HashMap<String, Term>,
+    /// Single-deletion variants of known words of five letters or more → (word, term, literal).
+    fuzzy: HashMap<String, Vec<(String, Term, Term)>>,
     /// The stems of the words of every learned text: answers mostly use the bank's words, and a
     /// look-up costs far less than the stemmer.
     stems: HashMap<String, String>,
@@ -377,6 +490,23 @@ pub struct Token {
     /// ("the process's memory") or a complement ("is that program"), so it is not what the clause
     /// is about.
     pub modifier: bool,
+    /// Inside a contrast or a concession ("unlike X, which ...", "rather than ...", "it can
+    /// still crash, but ..."): what is set against the claim, not the claim.
+    pub contrast: bool,
+    /// The word's own term, before synonym groups: misconceptions match on it, so a synonym
+    /// never turns a misconception into something the answer did not say.
+    pub literal: Term,
+    /// Where the word stands in the [`normalised`] text.
+    pub span: Span,
+}
+
+/// A pronoun that may stand for a subject named earlier ("they", "it").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pronoun {
+    pub sentence: u32,
+    pub clause: u32,
+    /// The position the next content word takes: the pronoun stands just before it.
+    pub pos: u32,
 }
 
 /// An analysed text.
@@ -388,6 +518,7 @@ pub struct Analysis {
     /// Stop words and negations: a sentence has them, a keyword list hardly any.
     pub function_words: usize,
     pub sentences: u32,
+    pub pronouns: Vec<Pronoun>,
 }
 
 impl Analysis {
@@ -417,13 +548,27 @@ fn words_of(text: &str) -> impl Iterator<Item = String> {
 }
 
 impl Lexicon {
-    pub fn new(synonym_groups: &[Vec<String>]) -> Lexicon {
+    /// A lexicon over the bank's synonym groups. `groups` join words of one meaning, for key
+    /// points only; `spellings` join spellings of one word (`normalise`, `normalize`), for
+    /// misconceptions too.
+    pub fn new(groups: &[Vec<String>], spellings: &[Vec<String>]) -> Lexicon {
         let mut lex = Lexicon::default();
-        for group in synonym_groups {
+        for (group, spelling) in groups
+            .iter()
+            .map(|g| (g, false))
+            .chain(spellings.iter().map(|g| (g, true)))
+        {
             let canonical: Vec<String> = words_of(&group[0]).map(|w| stem(&w)).collect();
             let term = lex.intern(&canonical.join(" "));
+            let shared_literal = lex.intern_literal(&canonical.join(" "));
             for entry in group {
                 let stems: Vec<String> = words_of(entry).map(|w| stem(&w)).collect();
+                let literal = if spelling {
+                    lex.literals.insert(stems.join(" "), shared_literal);
+                    shared_literal
+                } else {
+                    lex.intern_literal(&stems.join(" "))
+                };
                 match stems.len() {
                     0 => {}
                     1 => {
@@ -431,7 +576,7 @@ impl Lexicon {
                     }
                     n => {
                         lex.longest_phrase = lex.longest_phrase.max(n);
-                        lex.phrases.insert(stems, term);
+                        lex.phrases.insert(stems, (term, literal));
                     }
                 }
             }
@@ -449,6 +594,16 @@ impl Lexicon {
         t
     }
 
+    fn intern_literal(&mut self, key: &str) -> Term {
+        if let Some(&t) = self.literals.get(key) {
+            return t;
+        }
+        let t = self.names.len() as Term;
+        self.names.push(key.to_string());
+        self.literals.insert(key.to_string(), t);
+        t
+    }
+
     /// Adds the words of a text (a phrasing, a prompt, a model answer) to the vocabulary, so that
     /// answers match them, typos included. Returns the text's analysis.
     pub fn learn(&mut self, text: &str) -> Analysis {
@@ -459,17 +614,19 @@ impl Lexicon {
             if is_stop_word(&w) || is_negation(&w) {
                 continue;
             }
-            let term = match self.terms.get(&stem(&w)) {
+            let s = stem(&w);
+            let term = match self.terms.get(&s) {
                 Some(&t) => t,
-                None => self.intern(&stem(&w)),
+                None => self.intern(&s),
             };
+            let literal = self.intern_literal(&s);
             if w.chars().count() >= 5 {
                 // The word and its stem, so that "featuers" finds "features" and "feature".
-                for form in [w.clone(), stem(&w)] {
+                for form in [w.clone(), s.clone()] {
                     for variant in deletions(&form).chain(std::iter::once(form.clone())) {
                         let entry = self.fuzzy.entry(variant).or_default();
-                        if !entry.iter().any(|(x, _)| *x == form) {
-                            entry.push((form.clone(), term));
+                        if !entry.iter().any(|(x, _, _)| *x == form) {
+                            entry.push((form.clone(), term, literal));
                         }
                     }
                 }
@@ -482,11 +639,12 @@ impl Lexicon {
         self.names.get(t as usize).map_or("?", |s| s.as_str())
     }
 
-    /// The term of one word: by stem and synonyms, else as a typo of a known word, preferring
-    /// the words of `prefer` (the question's own) over the rest of the bank's.
-    fn lookup(&self, word: &str, s: &str, prefer: Option<&HashSet<Term>>) -> Option<Term> {
+    /// The term and literal term of one word: by stem and synonyms, else as a typo of a known
+    /// word, preferring the words of `prefer` (the question's own) over the rest of the bank's.
+    fn lookup(&self, word: &str, s: &str, prefer: Option<&HashSet<Term>>) -> Option<(Term, Term)> {
         if let Some(&t) = self.terms.get(s) {
-            return Some(t);
+            let literal = self.literals.get(s).copied().unwrap_or(t);
+            return Some((t, literal));
         }
         let n = word.chars().count();
         if n < 5 {
@@ -494,14 +652,14 @@ impl Lexicon {
         }
         let limit = if n >= 9 { 2 } else { 1 };
         // Ranked by: outside the preferred words, then edit distance.
-        let mut best: Option<((bool, usize), Term)> = None;
+        let mut best: Option<((bool, usize), (Term, Term))> = None;
         for form in [word, s] {
             for variant in deletions(form).chain(std::iter::once(form.to_string())) {
-                for (known, term) in self.fuzzy.get(&variant).into_iter().flatten() {
+                for (known, term, literal) in self.fuzzy.get(&variant).into_iter().flatten() {
                     let d = strsim::damerau_levenshtein(form, known);
                     let rank = (prefer.is_some_and(|p| !p.contains(term)), d);
                     if d <= limit && best.is_none_or(|(b, _)| rank < b) {
-                        best = Some((rank, *term));
+                        best = Some((rank, (*term, *literal)));
                     }
                 }
             }
@@ -509,12 +667,13 @@ impl Lexicon {
         best.map(|(_, t)| t)
     }
 
-    /// The longest synonym phrase starting at `stems[0]`, as (its length in words, its term).
-    fn phrase_at(&self, stems: &[String]) -> Option<(usize, Term)> {
+    /// The longest synonym phrase starting at `stems[0]`, as (its length in words, its term,
+    /// its literal term).
+    fn phrase_at(&self, stems: &[String]) -> Option<(usize, Term, Term)> {
         let max = self.longest_phrase.min(stems.len());
         (2..=max)
             .rev()
-            .find_map(|len| self.phrases.get(&stems[..len]).map(|&t| (len, t)))
+            .find_map(|len| self.phrases.get(&stems[..len]).map(|&(t, l)| (len, t, l)))
     }
 
     /// Splits a text into content tokens with their sentence, clause and negation.
@@ -532,10 +691,30 @@ impl Lexicon {
         // How many more content words belong to the noun phrase after a preposition.
         let mut modifier = 0u32;
         let mut in_sentence = false;
-        let all = pieces(text);
+        // A contrast marker was seen in this clause: the words after it are the contrast.
+        let mut contrast = false;
+        // The clause that just ended was a contrast: a relative clause after it continues it.
+        let mut contrast_before = false;
+        // The clause has a concessive word; and the previous clause had one.
+        let mut concessive = false;
+        let mut concessive_before = false;
+        // No word yet in this clause.
+        let mut clause_start = true;
+        let all = spanned_pieces(text);
         let mut p = 0;
+        let new_clause = |contrast: &mut bool,
+                          contrast_before: &mut bool,
+                          concessive: &mut bool,
+                          concessive_before: &mut bool,
+                          clause_start: &mut bool| {
+            *contrast_before = *contrast;
+            *contrast = false;
+            *concessive_before = *concessive;
+            *concessive = false;
+            *clause_start = true;
+        };
         while p < all.len() {
-            match &all[p] {
+            match &all[p].0 {
                 Piece::SentenceEnd => {
                     if in_sentence {
                         sentence += 1;
@@ -544,6 +723,16 @@ impl Lexicon {
                     }
                     negation_at = None;
                     modifier = 0;
+                    new_clause(
+                        &mut contrast,
+                        &mut contrast_before,
+                        &mut concessive,
+                        &mut concessive_before,
+                        &mut clause_start,
+                    );
+                    // A contrast or concession does not run across sentences.
+                    contrast_before = false;
+                    concessive_before = false;
                     p += 1;
                     continue;
                 }
@@ -551,6 +740,13 @@ impl Lexicon {
                     clause += 1;
                     negation_at = None;
                     modifier = 0;
+                    new_clause(
+                        &mut contrast,
+                        &mut contrast_before,
+                        &mut concessive,
+                        &mut concessive_before,
+                        &mut clause_start,
+                    );
                     p += 1;
                     continue;
                 }
@@ -566,26 +762,51 @@ impl Lexicon {
             // A run of words up to the next boundary: synonym phrases never cross one.
             let run_end = all[p..]
                 .iter()
-                .position(|x| !matches!(x, Piece::Word(_)))
+                .position(|x| !matches!(x.0, Piece::Word(_)))
                 .map_or(all.len(), |k| p + k);
-            let words: Vec<&str> = all[p..run_end]
+            let words: Vec<(&str, Span)> = all[p..run_end]
                 .iter()
-                .map(|x| match x {
-                    Piece::Word(w) => w.as_str(),
+                .map(|x| match &x.0 {
+                    Piece::Word(w) => (w.as_str(), x.1),
                     _ => unreachable!("a run holds words only"),
                 })
                 .collect();
             // Each word is stemmed once: phrases and look-ups share the stems.
             let stems: Vec<String> = words
                 .iter()
-                .map(|w| self.stems.get(*w).cloned().unwrap_or_else(|| stem(w)))
+                .map(|(w, _)| self.stems.get(*w).cloned().unwrap_or_else(|| stem(w)))
                 .collect();
             let mut i = 0;
             while i < words.len() {
                 in_sentence = true;
+                let (w, span) = words[i];
+                if clause_start {
+                    clause_start = false;
+                    if contrast_before && RELATIVES.contains(&w) {
+                        contrast = true;
+                    }
+                    if concessive_before && CONCESSION_ANSWERS.contains(&w) {
+                        // The clause before conceded something: it is not the claim.
+                        let conceded = clause - 1;
+                        for t in analysis.tokens.iter_mut().rev() {
+                            if t.clause < conceded {
+                                break;
+                            }
+                            if t.clause == conceded {
+                                t.contrast = true;
+                            }
+                        }
+                    }
+                }
+                if CONTRAST_MARKERS.contains(&w) {
+                    contrast = true;
+                }
+                if CONCESSIVE.contains(&w) {
+                    concessive = true;
+                }
                 let reach = |n: Option<(u32, u32)>| n.is_some_and(|(at, reach)| pos - at < reach);
-                if let Some((len, term)) = self.phrase_at(&stems[i..]) {
-                    let own_negation = words[i..i + len].iter().any(|w| is_negation(w));
+                if let Some((len, term, literal)) = self.phrase_at(&stems[i..]) {
+                    let own_negation = words[i..i + len].iter().any(|(w, _)| is_negation(w));
                     let negated = reach(negation_at) && !own_negation;
                     analysis.tokens.push(Token {
                         term,
@@ -594,6 +815,9 @@ impl Lexicon {
                         pos,
                         negated,
                         modifier: modifier > 0,
+                        contrast,
+                        literal,
+                        span: (span.0, words[i + len - 1].1 .1),
                     });
                     modifier = modifier.saturating_sub(1);
                     analysis.words += len;
@@ -601,7 +825,6 @@ impl Lexicon {
                     i += len;
                     continue;
                 }
-                let w = words[i];
                 analysis.words += 1;
                 let was_modifier = modifier > 0;
                 if PREPOSITIONS.contains(&w) || COPULAS.contains(&w) {
@@ -609,8 +832,15 @@ impl Lexicon {
                 } else if is_stop_word(w) && !DETERMINERS.contains(&w) || is_negation(w) {
                     // A small word ends the noun phrase that followed the preposition.
                     modifier = 0;
-                } else if !is_stop_word(w) {
+                } else if !is_stop_word(w) && !DETERMINERS.contains(&w) {
                     modifier = modifier.saturating_sub(1);
+                }
+                if PRONOUNS.contains(&w) && !was_modifier {
+                    analysis.pronouns.push(Pronoun {
+                        sentence,
+                        clause,
+                        pos,
+                    });
                 }
                 if is_negation(w) {
                     analysis.function_words += 1;
@@ -619,9 +849,10 @@ impl Lexicon {
                     analysis.function_words += 1;
                 } else {
                     let modifier = was_modifier;
-                    let term = self.lookup(w, &stems[i], prefer).unwrap_or_else(|| {
+                    let (term, literal) = self.lookup(w, &stems[i], prefer).unwrap_or_else(|| {
                         let next = UNKNOWN + unknown.len() as Term;
-                        *unknown.entry(stems[i].clone()).or_insert(next)
+                        let t = *unknown.entry(stems[i].clone()).or_insert(next);
+                        (t, t)
                     });
                     analysis.tokens.push(Token {
                         term,
@@ -630,6 +861,9 @@ impl Lexicon {
                         pos,
                         negated: reach(negation_at),
                         modifier,
+                        contrast,
+                        literal,
+                        span,
                     });
                     pos += 1;
                 }
@@ -660,10 +894,13 @@ mod tests {
     use super::*;
 
     fn lex() -> Lexicon {
-        let mut l = Lexicon::new(&[
-            vec!["memory".into(), "address space".into(), "heap".into()],
-            vec!["breaking".into(), "not backward compatible".into()],
-        ]);
+        let mut l = Lexicon::new(
+            &[
+                vec!["memory".into(), "address space".into(), "heap".into()],
+                vec!["breaking".into(), "not backward compatible".into()],
+            ],
+            &[],
+        );
         l.learn("threads share memory");
         l.learn("own stack");
         l

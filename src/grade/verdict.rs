@@ -9,6 +9,8 @@ pub const CORRECT_FROM: f64 = 0.65;
 pub const PARTIAL_FROM: f64 = 0.3;
 /// A bare list of keywords scores at most this: partial, however many points it names.
 pub const KEYWORD_LIST_CAP: f64 = 0.5;
+/// Keywords that name no essential point score at most this: wrong.
+pub const NO_CLAIM_CAP: f64 = 0.2;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
