@@ -4,7 +4,7 @@
 //!     cargo run --release --example agreement [-- FILE.jsonl ...]
 
 use interview_bot::bank::{Bank, BankSource};
-use interview_bot::grade::eval::{evaluate, read_jsonl};
+use interview_bot::grade::eval::{evaluate, labeller_agreement, read_jsonl};
 use interview_bot::grade::Grader;
 use std::collections::BTreeMap;
 
@@ -38,6 +38,11 @@ fn main() {
         report.total(),
         questions.len()
     );
+    if let Some((n, raw, kappa)) = labeller_agreement(&items) {
+        println!(
+            "labellers (the ceiling): {n} answers labelled twice, raw agreement {raw:.3}, Cohen's kappa {kappa:.3}"
+        );
+    }
     println!("\n{}", report.confusion_table());
     let mut by_style: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for o in &report.outcomes {

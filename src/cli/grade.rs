@@ -23,6 +23,10 @@ pub struct GradeArgs {
     /// Print the grade as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Show the evidence: for each key point and misconception, the phrasing and the words of
+    /// the answer that matched it, or why it did not count.
+    #[arg(long)]
+    explain: bool,
     /// Grade every line of a JSONL file: {"question": ID, "answer": TEXT, "seed": N?}.
     #[arg(long, value_name = "FILE.jsonl")]
     batch: Option<PathBuf>,
@@ -52,6 +56,18 @@ struct BatchLine {
     #[serde(default)]
     #[allow(dead_code)]
     style: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    label_a: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    label_b: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    writer: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    key: Option<String>,
 }
 
 pub fn run(bank: &Bank, grader: &Grader, args: GradeArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +93,9 @@ pub fn run(bank: &Bank, grader: &Grader, args: GradeArgs) -> anyhow::Result<Exit
             "{}",
             render(&grade, &q.instance(args.seed).explanation())
         )?;
+        if args.explain {
+            write!(out, "{}", render_evidence(&grade))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -152,5 +171,23 @@ pub fn render(g: &Grade, explanation: &str) -> String {
         out.push_str(&format!("  note: {n}\n"));
     }
     out.push_str(&format!("answer: {}\nwhy: {explanation}\n", g.answer));
+    out
+}
+
+/// The evidence of a free-text grade, one line per key point and misconception.
+pub fn render_evidence(g: &Grade) -> String {
+    if g.evidence.is_empty() {
+        return "evidence: this kind is graded exactly, with no rubric\n".into();
+    }
+    let mut out = String::from("evidence:\n");
+    for e in &g.evidence {
+        out.push_str(&format!(
+            "  {:<13} {:<14} {}\n  {:<28} {}\n",
+            e.kind, e.outcome, e.text, "", e.why
+        ));
+    }
+    for n in &g.notes {
+        out.push_str(&format!("  note: {n}\n"));
+    }
     out
 }

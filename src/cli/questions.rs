@@ -6,17 +6,26 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// Loads the bank, lints its rubrics and grades its examples; every error is printed at once.
 pub fn check(source: &BankSource) -> ExitCode {
-    match crate::grade::load(source) {
-        Ok((bank, _)) => {
-            print!("{}", summary(&bank, source));
-            ExitCode::SUCCESS
-        }
+    let bank = match Bank::load(source) {
+        Ok(bank) => bank,
         Err(errors) => {
             eprint!("{errors}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    let grader = crate::grade::Grader::new(&bank);
+    let mut errors = crate::grade::lint_errors(&bank, &grader);
+    errors.extend(crate::grade::selftest::check(&bank, &grader));
+    if !errors.is_empty() {
+        eprint!("{}", crate::bank::BankErrors(errors));
+        return ExitCode::FAILURE;
     }
+    print!("{}", summary(&bank, source));
+    let examples: usize = bank.questions().iter().map(|q| q.examples.len()).sum();
+    println!("examples: {examples}, each graded as its author expects");
+    ExitCode::SUCCESS
 }
 
 /// Counts per topic and difficulty, and per kind.
@@ -84,6 +93,9 @@ struct ListedQuestion<'a> {
     prompt: &'a str,
     source: &'a str,
     tags: &'a [String],
+    /// For graded free-text and short questions: how many examples of each verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    examples: Option<BTreeMap<&'static str, usize>>,
 }
 
 pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
@@ -103,6 +115,15 @@ pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
                 },
                 source: &q.source,
                 tags: &q.tags,
+                examples: matches!(q.kind, Kind::FreeText(_) | Kind::Short { .. }).then(|| {
+                    crate::bank::Expect::ALL
+                        .iter()
+                        .map(|e| {
+                            let n = q.examples.iter().filter(|x| x.expect == *e).count();
+                            (e.as_str(), n)
+                        })
+                        .collect()
+                }),
             })
             .collect();
         writeln!(
