@@ -7,7 +7,7 @@ use super::render::{self, Msg};
 use super::text as t;
 use crate::bank::{Difficulty, Instance, Kind, Question};
 use crate::grade::{Answer, AnswerError};
-use crate::quiz::{self, GuildId, NewAnswer, Period, Practice, Recorded, RoundState, UserId};
+use crate::quiz::{self, GuildId, Period, Practice, Recorded, RoundState, UserId};
 use crate::store::{BoardQuery, StoreError};
 use serenity::all::{
     AutocompleteChoice, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
@@ -617,17 +617,12 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::Option { target, option } => {
             let r = resolve(app, ctx, &target).await?;
-            // The answer is stored as the member saw it: the option's text.
-            let (answer, text) = match &r.inst.question.kind {
-                Kind::Choice { options, .. } if option < options.len() => {
-                    (Answer::Choice(option), options[option].clone())
-                }
-                Kind::TrueFalse { .. } if option <= 1 => {
-                    (Answer::TrueFalse(option == 1), (option == 1).to_string())
-                }
+            let answer = match &r.inst.question.kind {
+                Kind::Choice { options, .. } if option < options.len() => Answer::Choice(option),
+                Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
                 _ => return Err(user(t::UNKNOWN_CONTROL)),
             };
-            answer_with(app, ctx, r, answer, text).await
+            answer_with(app, ctx, r, answer, "").await
         }
         Control::Multi { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -642,13 +637,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             let picked = picked
                 .filter(|p| !p.is_empty() && matches!(r.inst.question.kind, Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
-            let labels = r.inst.question.labels();
-            let text = picked
-                .iter()
-                .map(|&i| labels[i].as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            answer_with(app, ctx, r, Answer::Multi(picked), text).await
+            answer_with(app, ctx, r, Answer::Multi(picked), "").await
         }
         Control::OpenModal { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -694,33 +683,32 @@ async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Fail
         }
         _ => return Err(user(t::UNKNOWN_CONTROL)),
     };
-    answer_with(app, ctx, r, answer, text).await
+    answer_with(app, ctx, r, answer, &text).await
 }
 
-/// Grades an answer and records it: a daily answer is confirmed only once committed.
+/// Grades an answer and records it: a daily answer is confirmed only once committed. `typed` is
+/// what the member wrote, for answers given in a text box.
 async fn answer_with(
     app: &App,
     ctx: &Ctx,
     r: Resolved<'_>,
     answer: Answer,
-    text: String,
+    typed: &str,
 ) -> Result<Reply, Failure> {
     let grade = app.grader().grade(&r.inst, &answer)?;
     let explanation = r.inst.explanation();
+    // Kept as the member saw it: the option's text, or what they typed.
+    let text = quiz::answer::stored_text(r.inst.question, &answer, typed);
     match r.round {
         Some(round) => {
-            let recorded = app
-                .store()
-                .record_answer(NewAnswer {
-                    round: round.id,
-                    user: ctx.user,
-                    answer: text,
-                    score: grade.score,
-                    verdict: grade.verdict,
-                    at: app.now(),
-                })
-                .await?;
-            match recorded {
+            let daily = quiz::answer::DailyAnswer {
+                round: &round,
+                member: ctx.user,
+                text,
+                grade: &grade,
+                at: app.now(),
+            };
+            match quiz::answer::record(app.store(), daily).await? {
                 Recorded::Accepted { points, streak } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
                     Ok(Reply::Message(Msg::embed(render::grade_embed(

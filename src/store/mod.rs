@@ -8,6 +8,7 @@
 //! WAL into the database file (the only step that syncs to disk), so no commit waits for one.
 
 mod migrate;
+mod ports;
 pub mod queries;
 
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
