@@ -3,6 +3,7 @@
 //! here: a use-case that needs the database declares a trait that `store` implements.
 
 pub mod answer;
+pub mod appeal;
 pub mod clock;
 pub mod ids;
 pub mod period;
