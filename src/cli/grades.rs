@@ -1,6 +1,10 @@
 //! `grades export FILE.jsonl`: the answers whose grade a moderator set on review, as labelled
 //! data in the format of `tests/data/labelled/*.jsonl`, for measuring and improving the grader.
+//! Each answer is written as `grade` reads it for the round's seed (an option as its number as
+//! shown), so `grade --batch` and the agreement example take the file as it is.
 
+use crate::bank::Bank;
+use crate::quiz::answer;
 use crate::quiz::appeal::{self, Relabelled};
 use crate::store::Store;
 use serde::Serialize;
@@ -21,7 +25,7 @@ struct LabelledLine<'a> {
 pub const STYLE: &str = "appeal";
 
 /// Writes every overridden answer in `db` to `out`, one JSON object a line; returns how many.
-pub fn export(db: &Path, out: &Path) -> anyhow::Result<usize> {
+pub fn export(bank: &Bank, db: &Path, out: &Path) -> anyhow::Result<usize> {
     if !db.exists() {
         anyhow::bail!(
             "there is no database at {}: pass the bot's file with --db",
@@ -37,18 +41,24 @@ pub fn export(db: &Path, out: &Path) -> anyhow::Result<usize> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?,
     );
     for r in &rows {
-        writeln!(file, "{}", serde_json::to_string(&line(r))?)?;
+        let typed = as_typed(bank, r);
+        let line = LabelledLine {
+            question: &r.question,
+            answer: &typed,
+            label: r.verdict,
+            style: STYLE,
+            seed: r.seed,
+        };
+        writeln!(file, "{}", serde_json::to_string(&line)?)?;
     }
     file.flush()?;
     Ok(rows.len())
 }
 
-fn line(r: &Relabelled) -> LabelledLine<'_> {
-    LabelledLine {
-        question: &r.question,
-        answer: &r.answer,
-        label: r.verdict,
-        style: STYLE,
-        seed: r.seed,
-    }
+/// The answer as `grade` reads it; as kept when the bank no longer has its question.
+fn as_typed(bank: &Bank, r: &Relabelled) -> String {
+    bank.get(&r.question)
+        .map(|q| q.instance(r.seed))
+        .and_then(|inst| answer::reread(&inst, &r.answer).map(|a| answer::typed(&inst, &a)))
+        .unwrap_or_else(|| r.answer.clone())
 }

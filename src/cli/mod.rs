@@ -242,7 +242,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Grades(GradesCommand::Export { file }) => {
-            let n = grades::export(&cli.db, &file)?;
+            let bank = load_bank(cli.questions)?;
+            let n = grades::export(&bank, &cli.db, &file)?;
             let noun = if n == 1 { "answer" } else { "answers" };
             println!("wrote {n} labelled {noun} to {}", file.display());
             Ok(ExitCode::SUCCESS)

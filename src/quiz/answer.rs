@@ -92,6 +92,32 @@ pub fn reread(inst: &Instance, text: &str) -> Option<Answer> {
     }
 }
 
+/// The answer as `grade`, `grade --batch` and `play` take it for this instance: an option's
+/// number as shown, the picked options' numbers, `true`/`false`, item numbers in the member's
+/// order, or the text.
+pub fn typed(inst: &Instance, answer: &Answer) -> String {
+    let shown = |i: usize| {
+        inst.order
+            .iter()
+            .position(|&j| j == i)
+            .map(|p| (p + 1).to_string())
+    };
+    let numbers = |indices: &[usize]| {
+        indices
+            .iter()
+            .filter_map(|&i| shown(i))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match answer {
+        Answer::Choice(i) => shown(*i).unwrap_or_default(),
+        Answer::Multi(picked) => numbers(picked),
+        Answer::Order(order) => numbers(order),
+        Answer::TrueFalse(b) => b.to_string(),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,21 +158,37 @@ mod tests {
                 "threads share memory",
             ),
         ];
-        for (q, answer, typed) in cases {
+        for (q, answer, typed_text) in cases {
             let inst = q.instance(5);
-            let text = stored_text(q, &answer, typed);
-            assert_eq!(reread(&inst, &text), Some(answer), "{}: {text}", q.id);
+            let text = stored_text(q, &answer, typed_text);
+            assert_eq!(
+                reread(&inst, &text),
+                Some(answer.clone()),
+                "{}: {text}",
+                q.id
+            );
+            let as_typed = typed(&inst, &answer);
+            assert_eq!(
+                crate::grade::parse_answer(&inst, &as_typed),
+                Ok(answer),
+                "{}: the grader reads {as_typed:?} back",
+                q.id
+            );
         }
         // An order is kept as typed (item numbers as shown) and read back the same way.
         let order = first(|k| matches!(k, Kind::Order { .. }));
         let inst = order.instance(5);
-        let typed: Vec<String> = (1..=inst.order.len()).map(|n| n.to_string()).collect();
-        let typed = typed.join(" ");
-        let answer = crate::grade::parse_answer(&inst, &typed).unwrap();
+        let numbers: Vec<String> = (1..=inst.order.len())
+            .rev()
+            .map(|n| n.to_string())
+            .collect();
+        let numbers = numbers.join(" ");
+        let answer = crate::grade::parse_answer(&inst, &numbers).unwrap();
         assert_eq!(
-            reread(&inst, &stored_text(order, &answer, &typed)),
-            Some(answer)
+            reread(&inst, &stored_text(order, &answer, &numbers)),
+            Some(answer.clone())
         );
+        assert_eq!(typed(&inst, &answer), numbers);
     }
 
     #[test]

@@ -432,16 +432,55 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
                 .await
                 .unwrap();
         }
-        // 1 is set correct, 2 is kept (no label), 3 is set partial; 4 never asked.
-        for (user, decision) in [
-            (1, Decision::Correct),
-            (2, Decision::Keep),
-            (3, Decision::Partial),
+        // The next day, member 1 answers a multi-select question with two options.
+        let bank = interview_bot::bank::Bank::load(&interview_bot::bank::BankSource::Dir(
+            crate::util::repo("questions"),
+        ))
+        .unwrap();
+        let multi = bank
+            .questions()
+            .iter()
+            .find(|q| matches!(q.kind, Kind::Multi { .. }))
+            .unwrap();
+        let next_day = store
+            .create_round(NewRound {
+                guild: g,
+                day: now().date_naive() + Duration::days(1),
+                question: multi.id.0.clone(),
+                topic: multi.topic.clone(),
+                difficulty: multi.difficulty,
+                seed: 43,
+                opens_at: now() + Duration::days(1),
+                closes_at: now() + Duration::days(2),
+                channel: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let picked = interview_bot::grade::Answer::Multi(vec![0, 1]);
+        store
+            .record_answer(NewAnswer {
+                round: next_day.id,
+                user: UserId(1),
+                answer: interview_bot::quiz::answer::stored_text(multi, &picked, ""),
+                score: 0.0,
+                verdict: Verdict::Wrong,
+                at: now() + Duration::days(1),
+            })
+            .await
+            .unwrap();
+        // 1 is set correct, 2 is kept (no label), 3 is set partial, 1's multi answer is set
+        // correct; 4 never asked.
+        for (round, user, decision) in [
+            (round.id, 1, Decision::Correct),
+            (round.id, 2, Decision::Keep),
+            (round.id, 3, Decision::Partial),
+            (next_day.id, 1, Decision::Correct),
         ] {
-            let asked =
-                appeal::ask_for_review(&store, g, round.id, UserId(user), UserId(user), now())
-                    .await
-                    .unwrap();
+            let asked = appeal::ask_for_review(&store, g, round, UserId(user), UserId(user), now())
+                .await
+                .unwrap();
+
             let Asked::Opened(id) = asked else {
                 panic!("{asked:?}")
             };
@@ -468,17 +507,28 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
         .args(["grades", "export"])
         .arg(&out));
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("wrote 2 labelled answers"), "{stdout}");
+    assert!(stdout.contains("wrote 3 labelled answers"), "{stdout}");
     let src = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = src.lines().collect();
     assert_eq!(
-        lines,
+        lines[..2],
         [
             r#"{"question":"process-vs-thread","answer":"Processes have separate memory \"and\" threads share it.","label":"correct","style":"appeal","seed":42}"#,
             r#"{"question":"process-vs-thread","answer":"threads are light","label":"partial","style":"appeal","seed":42}"#,
         ]
     );
-    // The grader's own reader takes them as labelled data.
+    // An option answer is written as the grader reads it: the options' numbers as shown.
+    let multi: Value = serde_json::from_str(lines[2]).unwrap();
+    assert_eq!(
+        (&multi["label"], &multi["seed"]),
+        (&json!("correct"), &json!(43))
+    );
+    let numbers = multi["answer"].as_str().unwrap();
+    assert!(
+        numbers.split(' ').count() == 2 && numbers.split(' ').all(|n| n.parse::<u8>().is_ok()),
+        "{numbers:?}"
+    );
+    // The grader's own reader takes them as labelled data, and `grade --batch` grades them all.
     let items = interview_bot::grade::eval::read_jsonl("labels.jsonl", &src).unwrap();
     assert_eq!(
         items
@@ -487,9 +537,13 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
             .collect::<Vec<_>>(),
         [
             (Verdict::Correct, "appeal", 42),
-            (Verdict::Partial, "appeal", 42)
+            (Verdict::Partial, "appeal", 42),
+            (Verdict::Correct, "appeal", 43)
         ]
     );
+    let (ok, graded, stderr) = run(bot().args(["grade", "--batch"]).arg(&out));
+    assert!(ok, "{stderr}");
+    assert_eq!(graded.lines().count(), 3, "{graded}");
 
     let (ok, _, stderr) = run(bot()
         .arg("--db")
