@@ -301,7 +301,7 @@ pub fn marks(m: Marks) -> String {
 
 /// The longest text of one feedback field, so that a whole review stays within an embed's
 /// 6,000 characters.
-const FEEDBACK_FIELD: usize = 700;
+const FEEDBACK_FIELD: usize = 600;
 
 /// The grader's feedback on an answer, as a reviewing moderator sees it: the key points made
 /// and missed, the misconceptions, notes, and the right answer. The one place that renders it,
@@ -636,4 +636,66 @@ pub fn help() -> CreateEmbed {
         .field("Scoring", t::SCORING, false)
         .field("Commands", t::COMMANDS_HELP, false)
         .colour(BLUE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::AppealId;
+
+    /// Characters Discord counts towards an embed's 6,000: title, description, field names and
+    /// values, footer.
+    fn embed_chars(e: &CreateEmbed) -> usize {
+        let v = serde_json::to_value(e).unwrap();
+        let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+        let fields: usize = v["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| len(&f["name"]) + len(&f["value"]))
+            .sum();
+        len(&v["title"]) + len(&v["description"]) + fields + len(&v["footer"]["text"])
+    }
+
+    #[test]
+    fn the_longest_review_fits_in_one_embed() {
+        let bank = Bank::load(&crate::bank::BankSource::Builtin).unwrap();
+        let q = bank
+            .questions()
+            .iter()
+            .find(|q| matches!(q.kind, Kind::FreeText(_)))
+            .unwrap();
+        let mut inst = q.instance(0);
+        inst.prompt = "p".repeat(4000);
+        let long = |n: usize| vec!["x".repeat(300); n];
+        let grade = Grade {
+            question: q.id.0.clone(),
+            score: 0.123,
+            verdict: Verdict::Partial,
+            hit: long(10),
+            missed: long(10),
+            misconceptions: long(10),
+            answer: "m".repeat(4000),
+            notes: long(10),
+            similarity: None,
+        };
+        let case = Case {
+            appeal: AppealId(i64::MAX),
+            member: UserId(u64::MAX),
+            round: RoundId(1),
+            question: q.id.0.clone(),
+            seed: 0,
+            answer: "a".repeat(4000),
+            grade: Marks {
+                verdict: Verdict::Wrong,
+                score: 0.0,
+            },
+            points: 30,
+            asked_at: chrono::DateTime::UNIX_EPOCH,
+            open: 1000,
+        };
+        let msg = review_case(&bank, &case, Some(&inst), Some(&grade));
+        let chars = embed_chars(&msg.embeds[0]);
+        assert!(chars <= 6000, "{chars} characters");
+    }
 }

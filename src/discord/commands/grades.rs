@@ -2,15 +2,15 @@
 //! `/grades review`, where a moderator works through the open appeals oldest first. Parsing,
 //! permissions and rendering only: the use-cases are `quiz::appeal`.
 
-use super::super::app::App;
-use super::super::handler::{user, Ctx, Failure, Reply};
-use super::super::render::{self, Msg};
-use super::super::text as t;
 use super::{admin, sub};
+use crate::discord::app::App;
+use crate::discord::handler::{user, Ctx, Failure, Reply};
+use crate::discord::render::{self, Msg};
+use crate::discord::text as t;
 use crate::quiz::appeal::{self, Asked, Case, Decided, Decision, NewDecision};
 use crate::quiz::{self, AppealId, RoundId, UserId};
 use serenity::all::{CreateCommand, InteractionContext, ResolvedOption};
-use tracing::info;
+use tracing::{info, warn};
 
 /// The command as `register` sends it: Manage Server only (the handler checks again).
 pub fn definition() -> CreateCommand {
@@ -97,7 +97,10 @@ pub(in crate::discord) async fn decide(
             }
         }
         Decided::AlreadyClosed => t::APPEAL_ALREADY_DECIDED.to_string(),
-        Decided::NoSuchAppeal => t::APPEAL_GONE.to_string(),
+        Decided::NoSuchAppeal => {
+            warn!(guild = %guild, appeal = %id, "a decision on no appeal of this guild");
+            t::APPEAL_GONE.to_string()
+        }
     };
     let msg = match next {
         Some(case) => Msg {
