@@ -1,6 +1,7 @@
 //! The command line: subcommands over the library.
 
 mod grade;
+mod grades;
 mod play;
 mod questions;
 
@@ -51,6 +52,9 @@ pub enum Command {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Grades set by moderators on appeal.
+    #[command(subcommand)]
+    Grades(GradesCommand),
     /// Run the bot over the gateway (a classic bot connection; GUILDS intent only).
     Run {
         /// Install the commands in this guild on connect (instant, for development) instead of
@@ -83,6 +87,17 @@ pub enum DbCommand {
     Backup {
         /// Where to write the copy.
         path: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GradesCommand {
+    /// Write every answer whose grade a moderator set to FILE.jsonl, one line each:
+    /// {"question", "answer", "label", "style": "appeal", "seed"} (the labelled-data format).
+    Export {
+        /// Where to write the lines (replaced if it exists).
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
     },
 }
 
@@ -224,6 +239,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(store.backup(path.clone()))?;
             store.close();
             println!("backed up {} to {}", cli.db.display(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Grades(GradesCommand::Export { file }) => {
+            let bank = load_bank(cli.questions)?;
+            let n = grades::export(&bank, &cli.db, &file)?;
+            let noun = if n == 1 { "answer" } else { "answers" };
+            println!("wrote {n} labelled {noun} to {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Questions(QuestionsCommand::Show { id, seed }) => {

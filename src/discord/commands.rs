@@ -1,4 +1,7 @@
-//! The slash commands, defined in one place; `register` sends exactly this list.
+//! The slash commands, defined in one place; `register` sends exactly this list. A family that
+//! grows has its own file under `commands/`, with its handling.
+
+pub mod grades;
 
 use super::text as t;
 use serenity::all::{
@@ -149,6 +152,7 @@ pub fn all() -> Vec<CreateCommand> {
                 .add_option(sub("skip", t::ROUND_SKIP))
                 .add_option(sub("reveal", t::ROUND_REVEAL)),
         )),
+        grades::definition(),
         CreateCommand::new("help").description(t::HELP),
     ]
 }

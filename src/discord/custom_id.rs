@@ -7,8 +7,11 @@
 //! - `1:f:<round>`            the text answer modal of a daily round, submitted
 //! - `1:pa:<question>:<seed>:<option>`, `1:pm:…`, `1:pt:…`, `1:pf:…`  the same for practice
 //! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
+//! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
+//! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
 
-use crate::quiz::{Period, RoundId};
+use crate::quiz::appeal::Decision;
+use crate::quiz::{AppealId, Period, RoundId, UserId};
 
 /// What a control stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +33,16 @@ pub enum Control {
         period: Period,
         topic: Option<String>,
         page: u32,
+    },
+    /// "Ask for a review" on the grade of `member`'s answer to `round`.
+    Appeal {
+        round: RoundId,
+        member: UserId,
+    },
+    /// A moderator's decision on an appeal, from `/grades review`.
+    Review {
+        appeal: AppealId,
+        decision: Decision,
     },
 }
 
@@ -67,6 +80,10 @@ impl Control {
                     topic.as_deref().unwrap_or("-")
                 )
             }
+            Control::Appeal { round, member } => format!("{VERSION}:ap:{}:{}", round.0, member.0),
+            Control::Review { appeal, decision } => {
+                format!("{VERSION}:rv:{}:{}", appeal.0, decision.as_str())
+            }
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -90,11 +107,12 @@ impl Control {
             .then(|| s.parse().ok())
             .flatten()
         };
-        let round = |s: &str| {
+        let row_id = |s: &str| {
             number(s)
                 .filter(|n| *n <= i64::MAX as u64)
-                .map(|n| Target::Round(RoundId(n as i64)))
+                .map(|n| n as i64)
         };
+        let round = |s: &str| row_id(s).map(|n| Target::Round(RoundId(n)));
         let practice = |q: &str, seed: &str| {
             (crate::bank::is_kebab(q) && q.len() <= crate::bank::MAX_ID_CHARS)
                 .then(|| {
@@ -141,6 +159,14 @@ impl Control {
                     page,
                 })
             }
+            ["ap", r, m] => Some(Control::Appeal {
+                round: RoundId(row_id(r)?),
+                member: UserId(number(m)?),
+            }),
+            ["rv", a, d] => Some(Control::Review {
+                appeal: AppealId(row_id(a)?),
+                decision: Decision::parse(d)?,
+            }),
             _ => None,
         }
     }
@@ -189,6 +215,18 @@ mod tests {
                 topic: None,
                 page: 0,
             },
+            Control::Appeal {
+                round: RoundId(i64::MAX),
+                member: UserId(u64::MAX),
+            },
+            Control::Review {
+                appeal: AppealId(3),
+                decision: Decision::Partial,
+            },
+            Control::Review {
+                appeal: AppealId(i64::MAX),
+                decision: Decision::Keep,
+            },
         ];
         for c in controls {
             let id = c.encode();
@@ -217,6 +255,16 @@ mod tests {
             "1:a: 1:1",
             "1:a:99999999999999999999999:1",
             "hello",
+            "1:ap:1",
+            "1:ap:1:x",
+            "1:ap:-1:5",
+            "1:ap:9223372036854775808:5",
+            "1:ap:1:5:5",
+            "1:rv:1",
+            "1:rv:1:maybe",
+            "1:rv:1:Correct",
+            "1:rv:01:keep",
+            "1:rv:x:keep",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }

@@ -1,13 +1,14 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
+use super::commands::grades;
 use super::custom_id::{Control, Target};
 use super::post;
 use super::render::{self, Msg};
 use super::text as t;
 use crate::bank::{Difficulty, Instance, Kind, Question};
 use crate::grade::{Answer, AnswerError};
-use crate::quiz::{self, GuildId, NewAnswer, Period, Practice, Recorded, RoundState, UserId};
+use crate::quiz::{self, GuildId, Period, Practice, Recorded, RoundState, UserId};
 use crate::store::{BoardQuery, StoreError};
 use serenity::all::{
     AutocompleteChoice, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
@@ -55,7 +56,7 @@ impl Reply {
 
 /// Why an interaction got no normal answer: said to the member, or logged.
 #[derive(Debug, thiserror::Error)]
-enum Failure {
+pub(super) enum Failure {
     #[error("{0}")]
     User(String),
     /// A finished reply instead of the usual one (a closed round shows its reveal).
@@ -71,23 +72,24 @@ impl From<AnswerError> for Failure {
     }
 }
 
-fn user(msg: impl Into<String>) -> Failure {
+pub(super) fn user(msg: impl Into<String>) -> Failure {
     Failure::User(msg.into())
 }
 
 /// Who is asking, and where.
-struct Ctx {
-    guild: Option<GuildId>,
-    user: UserId,
+pub(super) struct Ctx {
+    pub(super) guild: Option<GuildId>,
+    pub(super) user: UserId,
     can_manage: bool,
 }
 
 impl Ctx {
-    fn guild(&self) -> Result<GuildId, Failure> {
+    pub(super) fn guild(&self) -> Result<GuildId, Failure> {
         self.guild.ok_or_else(|| user(t::NOT_IN_GUILD))
     }
 
-    fn admin(&self) -> Result<GuildId, Failure> {
+    /// The guild, if the member may manage it (Manage Server or Administrator).
+    pub(super) fn admin(&self) -> Result<GuildId, Failure> {
         let g = self.guild()?;
         if self.can_manage {
             Ok(g)
@@ -196,6 +198,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         }
         "config" => config(app, ctx, &opts).await,
         "round" => round(app, ctx, &opts).await,
+        "grades" => grades::command(app, ctx, &opts).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");
@@ -223,9 +226,13 @@ async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
     }
     if let Some(round) = open {
         if let Some(a) = app.store().member_answer(round.id, ctx.user).await? {
-            return Ok(Reply::Message(Msg::embed(render::stored_grade_embed(
-                a.verdict, a.score, a.points,
-            ))));
+            let embed = render::stored_grade_embed(a.verdict, a.score, a.points, a.appeal);
+            // The grade can be appealed from here too, until it has been.
+            let controls = match a.appeal {
+                None => render::appeal_controls(round.id, ctx.user),
+                Some(_) => vec![],
+            };
+            return Ok(Reply::Message(Msg::embed(embed).with_components(controls)));
         }
         let q = question_of(app, &round.question)?;
         let inst = q.instance(round.seed);
@@ -617,17 +624,12 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::Option { target, option } => {
             let r = resolve(app, ctx, &target).await?;
-            // The answer is stored as the member saw it: the option's text.
-            let (answer, text) = match &r.inst.question.kind {
-                Kind::Choice { options, .. } if option < options.len() => {
-                    (Answer::Choice(option), options[option].clone())
-                }
-                Kind::TrueFalse { .. } if option <= 1 => {
-                    (Answer::TrueFalse(option == 1), (option == 1).to_string())
-                }
+            let answer = match &r.inst.question.kind {
+                Kind::Choice { options, .. } if option < options.len() => Answer::Choice(option),
+                Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
                 _ => return Err(user(t::UNKNOWN_CONTROL)),
             };
-            answer_with(app, ctx, r, answer, text).await
+            answer_with(app, ctx, r, answer, "").await
         }
         Control::Multi { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -642,13 +644,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             let picked = picked
                 .filter(|p| !p.is_empty() && matches!(r.inst.question.kind, Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
-            let labels = r.inst.question.labels();
-            let text = picked
-                .iter()
-                .map(|&i| labels[i].as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            answer_with(app, ctx, r, Answer::Multi(picked), text).await
+            answer_with(app, ctx, r, Answer::Multi(picked), "").await
         }
         Control::OpenModal { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -665,6 +661,8 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             Ok(Reply::Modal(render::answer_modal(&r.inst, &target)))
         }
         Control::Modal { .. } => Err(user(t::UNKNOWN_CONTROL)),
+        Control::Appeal { round, member } => grades::ask(app, ctx, round, member).await,
+        Control::Review { appeal, decision } => grades::decide(app, ctx, appeal, decision).await,
     }
 }
 
@@ -694,40 +692,38 @@ async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Fail
         }
         _ => return Err(user(t::UNKNOWN_CONTROL)),
     };
-    answer_with(app, ctx, r, answer, text).await
+    answer_with(app, ctx, r, answer, &text).await
 }
 
-/// Grades an answer and records it: a daily answer is confirmed only once committed.
+/// Grades an answer and records it: a daily answer is confirmed only once committed. `typed` is
+/// what the member wrote, for answers given in a text box.
 async fn answer_with(
     app: &App,
     ctx: &Ctx,
     r: Resolved<'_>,
     answer: Answer,
-    text: String,
+    typed: &str,
 ) -> Result<Reply, Failure> {
     let grade = app.grader().grade(&r.inst, &answer)?;
     let explanation = r.inst.explanation();
+    // Kept as the member saw it: the option's text, or what they typed.
+    let text = quiz::answer::stored_text(r.inst.question, &answer, typed);
     match r.round {
         Some(round) => {
-            let recorded = app
-                .store()
-                .record_answer(NewAnswer {
-                    round: round.id,
-                    user: ctx.user,
-                    answer: text,
-                    score: grade.score,
-                    verdict: grade.verdict,
-                    at: app.now(),
-                })
-                .await?;
-            match recorded {
+            let daily = quiz::answer::DailyAnswer {
+                round: &round,
+                member: ctx.user,
+                text,
+                grade: &grade,
+                at: app.now(),
+            };
+            match quiz::answer::record(app.store(), daily).await? {
                 Recorded::Accepted { points, streak } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
-                    Ok(Reply::Message(Msg::embed(render::grade_embed(
-                        &grade,
-                        Some((points, streak)),
-                        &explanation,
-                    ))))
+                    let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
+                    Ok(Reply::Message(Msg::embed(embed).with_components(
+                        render::appeal_controls(round.id, ctx.user),
+                    )))
                 }
                 Recorded::AlreadyAnswered => Err(user(t::ALREADY_ANSWERED)),
                 Recorded::Closed => {

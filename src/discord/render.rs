@@ -4,7 +4,8 @@ use super::custom_id::{Control, Target};
 use super::text as t;
 use crate::bank::{Bank, Instance, Kind};
 use crate::grade::{Grade, Verdict};
-use crate::quiz::{GuildSettings, Leaderboard, MemberStats, Period, Round};
+use crate::quiz::appeal::{AppealState, Case, Decision, Marks};
+use crate::quiz::{GuildSettings, Leaderboard, MemberStats, Period, Round, RoundId, UserId};
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
     CreateEmbedFooter, CreateInputText, CreateModal, CreateSelectMenu, CreateSelectMenuKind,
@@ -261,17 +262,132 @@ pub fn grade_embed(g: &Grade, daily: Option<(u32, u32)>, explanation: &str) -> C
     e
 }
 
-/// A stored daily answer, shown again by `/daily`.
-pub fn stored_grade_embed(verdict: Verdict, score: f64, points: u32) -> CreateEmbed {
+/// A stored daily answer, shown again by `/daily`: the final grade, and where its appeal stands.
+pub fn stored_grade_embed(
+    verdict: Verdict,
+    score: f64,
+    points: u32,
+    appeal: Option<AppealState>,
+) -> CreateEmbed {
     let (title, colour) = verdict_look(verdict);
-    CreateEmbed::new()
+    let mut e = CreateEmbed::new()
         .title(format!(
             "You answered today's question: {title} · {:.0}%",
             score * 100.0
         ))
         .field("Points", format!("+{points}"), false)
         .footer(CreateEmbedFooter::new(t::HELD_BACK))
-        .colour(colour)
+        .colour(colour);
+    match appeal {
+        Some(AppealState::Open) => e = e.description(t::UNDER_REVIEW),
+        Some(AppealState::Closed) => e = e.description(t::REVIEWED),
+        None => {}
+    }
+    e
+}
+
+/// The "Ask for a review" button under a member's daily grade.
+pub fn appeal_controls(round: RoundId, member: UserId) -> Vec<CreateActionRow> {
+    let button = CreateButton::new(Control::Appeal { round, member }.encode())
+        .label(t::APPEAL_BUTTON)
+        .style(ButtonStyle::Secondary);
+    vec![CreateActionRow::Buttons(vec![button])]
+}
+
+/// A grade as a moderator reads it: "✅ Correct · 100%".
+pub fn marks(m: Marks) -> String {
+    format!("{} · {:.0}%", verdict_look(m.verdict).0, m.score * 100.0)
+}
+
+/// The longest text of one feedback field, so that a whole review stays within an embed's
+/// 6,000 characters.
+const FEEDBACK_FIELD: usize = 600;
+
+/// The grader's feedback on an answer, as a reviewing moderator sees it: the key points made
+/// and missed, the misconceptions, notes, and the right answer. The one place that renders it,
+/// so richer evidence can replace it here alone.
+pub fn review_feedback(mut e: CreateEmbed, g: &Grade, free_text: bool) -> CreateEmbed {
+    let list = |items: &[String]| clip(&bullet_list(items), FEEDBACK_FIELD);
+    if !g.hit.is_empty() {
+        e = e.field("Key points made", list(&g.hit), false);
+    }
+    if !g.missed.is_empty() {
+        e = e.field("Key points missed", list(&g.missed), false);
+    }
+    if !g.misconceptions.is_empty() {
+        e = e.field("Misconceptions", list(&g.misconceptions), false);
+    }
+    if !g.notes.is_empty() {
+        e = e.field("Notes", list(&g.notes), false);
+    }
+    let label = if free_text { "Model answer" } else { "Answer" };
+    e.field(label, clip(&g.answer, FEEDBACK_FIELD), false)
+}
+
+/// An open appeal for `/grades review`: the question, the member's answer (never a ping), its
+/// grade and the grader's feedback, and the four decisions. `regrade` is the answer graded
+/// again now; `None` when the question or the answer no longer fits the bank.
+pub fn review_case(
+    bank: &Bank,
+    case: &Case,
+    inst: Option<&Instance>,
+    regrade: Option<&Grade>,
+) -> Msg {
+    let (title, prompt) = match inst {
+        Some(i) => (
+            format!("Appeal · {}", topic_title(bank, &i.question.topic)),
+            i.prompt.clone(),
+        ),
+        None => ("Appeal".to_string(), t::QUESTION_GONE.to_string()),
+    };
+    let description = format!(
+        "{}\n\n{}",
+        clip(&prompt, 1000),
+        t::asked_for_review(case.member.0, case.asked_at.timestamp())
+    );
+    let mut e = CreateEmbed::new()
+        .title(clip(&title, 256))
+        .description(description)
+        .field("Their answer", clip(&case.answer, 1024), false)
+        .field(
+            "Grade",
+            format!("{} · +{} points", marks(case.grade), case.points),
+            false,
+        )
+        .colour(AMBER)
+        .footer(CreateEmbedFooter::new(t::open_appeals(
+            case.appeal.0,
+            case.open,
+        )));
+    if let Some(g) = regrade {
+        let now = Marks {
+            verdict: g.verdict,
+            score: g.score,
+        };
+        if now.verdict != case.grade.verdict || (now.score - case.grade.score).abs() >= 0.005 {
+            e = e.field("Graded again now", marks(now), false);
+        }
+        let free_text = inst.is_some_and(|i| matches!(i.question.kind, Kind::FreeText(_)));
+        e = review_feedback(e, g, free_text);
+    }
+    let button = |decision: Decision, label: &str, style: ButtonStyle| {
+        CreateButton::new(
+            Control::Review {
+                appeal: case.appeal,
+                decision,
+            }
+            .encode(),
+        )
+        .label(label)
+        .style(style)
+    };
+    let buttons = vec![
+        button(Decision::Keep, t::REVIEW_KEEP, ButtonStyle::Secondary),
+        button(Decision::Correct, t::REVIEW_CORRECT, ButtonStyle::Success),
+        button(Decision::Partial, t::REVIEW_PARTIAL, ButtonStyle::Primary),
+        button(Decision::Wrong, t::REVIEW_WRONG, ButtonStyle::Danger),
+    ];
+    Msg::embed(e).with_components(vec![CreateActionRow::Buttons(buttons)])
 }
 
 /// The right answer of an instance, as the reveal states it.
@@ -520,4 +636,66 @@ pub fn help() -> CreateEmbed {
         .field("Scoring", t::SCORING, false)
         .field("Commands", t::COMMANDS_HELP, false)
         .colour(BLUE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::AppealId;
+
+    /// Characters Discord counts towards an embed's 6,000: title, description, field names and
+    /// values, footer.
+    fn embed_chars(e: &CreateEmbed) -> usize {
+        let v = serde_json::to_value(e).unwrap();
+        let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+        let fields: usize = v["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| len(&f["name"]) + len(&f["value"]))
+            .sum();
+        len(&v["title"]) + len(&v["description"]) + fields + len(&v["footer"]["text"])
+    }
+
+    #[test]
+    fn the_longest_review_fits_in_one_embed() {
+        let bank = Bank::load(&crate::bank::BankSource::Builtin).unwrap();
+        let q = bank
+            .questions()
+            .iter()
+            .find(|q| matches!(q.kind, Kind::FreeText(_)))
+            .unwrap();
+        let mut inst = q.instance(0);
+        inst.prompt = "p".repeat(4000);
+        let long = |n: usize| vec!["x".repeat(300); n];
+        let grade = Grade {
+            question: q.id.0.clone(),
+            score: 0.123,
+            verdict: Verdict::Partial,
+            hit: long(10),
+            missed: long(10),
+            misconceptions: long(10),
+            answer: "m".repeat(4000),
+            notes: long(10),
+            similarity: None,
+        };
+        let case = Case {
+            appeal: AppealId(i64::MAX),
+            member: UserId(u64::MAX),
+            round: RoundId(1),
+            question: q.id.0.clone(),
+            seed: 0,
+            answer: "a".repeat(4000),
+            grade: Marks {
+                verdict: Verdict::Wrong,
+                score: 0.0,
+            },
+            points: 30,
+            asked_at: chrono::DateTime::UNIX_EPOCH,
+            open: 1000,
+        };
+        let msg = review_case(&bank, &case, Some(&inst), Some(&grade));
+        let chars = embed_chars(&msg.embeds[0]);
+        assert!(chars <= 6000, "{chars} characters");
+    }
 }

@@ -28,6 +28,8 @@ pub const ROUND_POST_NOW: &str = "Post today's question now in the configured ch
 pub const ROUND_SKIP: &str = "Skip today: no question, and no streak is broken";
 pub const ROUND_REVEAL: &str = "Close the open round now and reveal the answer";
 pub const HELP: &str = "How the bot works, how answers are scored, and the commands";
+pub const GRADES: &str = "Review the grades members asked about";
+pub const GRADES_REVIEW: &str = "Show the oldest open appeal and decide it";
 
 pub const ANSWER_BUTTON: &str = "Answer";
 pub const MODAL_TITLE: &str = "Your answer";
@@ -51,6 +53,45 @@ pub const NO_CHANNEL: &str =
     "No channel is set for the daily question. Set one with `/config channel`.";
 pub const HELD_BACK: &str =
     "What you missed and the model answer come with the reveal, when the round closes.";
+
+pub const APPEAL_BUTTON: &str = "Ask for a review";
+pub const APPEAL_OPENED: &str = "Thanks — a moderator will look at your grade. If they change it, your points, your streak and the leaderboards follow, and `/daily` and `/stats` show the new grade.";
+pub const APPEAL_UNDER_REVIEW: &str =
+    "Your answer is already under review: a moderator will look at it soon.";
+pub const APPEAL_REVIEWED: &str =
+    "A moderator has already reviewed this answer; each answer is reviewed once.";
+pub const APPEAL_NOT_YOURS: &str = "Only the member who answered can ask for a review of it.";
+pub const APPEAL_NO_ANSWER: &str = "I can't find that answer any more. Try `/daily`.";
+pub const UNDER_REVIEW: &str = "Under review: a moderator will look at your grade.";
+pub const REVIEWED: &str = "Reviewed by a moderator.";
+pub const NO_OPEN_APPEALS: &str = "No open appeals.";
+pub const APPEAL_ALREADY_DECIDED: &str = "Another moderator decided that appeal first.";
+pub const APPEAL_GONE: &str = "I can't find that appeal.";
+pub const REVIEW_KEEP: &str = "Keep";
+pub const REVIEW_CORRECT: &str = "Correct";
+pub const REVIEW_PARTIAL: &str = "Partial";
+pub const REVIEW_WRONG: &str = "Wrong";
+pub const QUESTION_GONE: &str = "This question is no longer in the bank.";
+
+pub fn grade_kept(member: u64) -> String {
+    format!("Kept the grade of <@{member}>'s answer.")
+}
+
+pub fn grade_set(member: u64, grade: &str, points: u32, was: u32) -> String {
+    format!("Saved: <@{member}>'s answer is now {grade}, worth +{points} points (was +{was}). Their streak and the leaderboards follow.")
+}
+
+pub fn asked_for_review(member: u64, at: i64) -> String {
+    format!("<@{member}> asked for a review of this grade <t:{at}:R>.")
+}
+
+pub fn open_appeals(appeal: i64, open: u64) -> String {
+    let more = match open {
+        1 => "the only open appeal".to_string(),
+        n => format!("{n} open appeals, oldest first"),
+    };
+    format!("Appeal #{appeal} · {more}")
+}
 
 pub fn no_round_yet(next: i64) -> String {
     format!("There is no open question right now. The next one comes <t:{next}:R> (<t:{next}:f>).")
@@ -79,7 +120,9 @@ a half-right medium answer earns 10.\n\
 **Streaks**: answer on consecutive posted days without a wrong answer. From the 2nd day in a row \
 you earn +2, then +4, up to +10 a day. A wrong answer or a missed day ends the streak; a skipped \
 day does not.\n\
-**One try**: your first answer to a round counts. `/quiz` practice never earns points.";
+**One try**: your first answer to a round counts. `/quiz` practice never earns points.\n\
+**Reviews**: think a daily grade is wrong? Press **Ask for a review** under it; a moderator decides, \
+and your points and streak follow.";
 
 pub const HOW_IT_WORKS: &str = "\
 Every day a question is posted in this server's channel. Click an option, or **Answer** to write \
@@ -94,4 +137,5 @@ pub const COMMANDS_HELP: &str = "\
 `/stats [member]` answers, accuracy, points, streaks\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
+`/grades review` the grades members asked to have reviewed (Manage Server)\n\
 `/help` this page";

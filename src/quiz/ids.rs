@@ -58,3 +58,13 @@ impl fmt::Display for RoundId {
         write!(f, "{}", self.0)
     }
 }
+
+/// An appeal: a member's request that a moderator review the grade of one daily answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AppealId(pub i64);
+
+impl fmt::Display for AppealId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}

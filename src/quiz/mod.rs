@@ -1,6 +1,9 @@
 //! The domain of the daily drill: ids, the clock, scoring and streaks, leaderboard periods,
-//! guild settings and rounds. No Discord types and no SQL here.
+//! guild settings and rounds, and the use-cases that record answers. No Discord types and no SQL
+//! here: a use-case that needs the database declares a trait that `store` implements.
 
+pub mod answer;
+pub mod appeal;
 pub mod clock;
 pub mod ids;
 pub mod period;

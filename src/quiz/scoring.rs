@@ -8,6 +8,8 @@
 //! - An answer that keeps a streak going earns a bonus of 2 points per day of streak before
 //!   today, at most 10: the 2nd day in a row +2, the 3rd +4, ... the 6th and later +10.
 //! - Only the first answer to a round counts. Practice (`/quiz`) never earns points.
+//! - A grade changed on review re-scores the member from their stored answers ([`replay`]): the
+//!   same rules, applied again in round order.
 
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
@@ -88,6 +90,44 @@ pub fn points(d: Difficulty, score: f64, verdict: Verdict, streak_after: u32) ->
     base + bonus
 }
 
+/// One of a guild's posted rounds (skipped days are not posted), with the member's answer to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Played {
+    pub round: i64,
+    pub difficulty: Difficulty,
+    /// The member's answer: its score and verdict; `None` for a posted day without one.
+    pub answer: Option<(f64, Verdict)>,
+}
+
+/// What the rules make of a member's answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replayed {
+    /// The points of each answer, in the order given (`None` where there was no answer).
+    pub points: Vec<Option<u32>>,
+    /// The streak as it stands after the last of them.
+    pub streak: Streak,
+}
+
+/// Scores a member's answers again from scratch: `rounds` are the guild's posted rounds in the
+/// order they opened. For answers recorded in round order this is exactly what recording them
+/// one by one gave; after a verdict changes it is what they would have earned.
+pub fn replay(rounds: &[Played]) -> Replayed {
+    let mut streak = Streak::default();
+    let mut previous = None;
+    let mut earned = Vec::with_capacity(rounds.len());
+    for r in rounds {
+        earned.push(r.answer.map(|(score, verdict)| {
+            streak = next_streak(streak, r.round, previous, verdict);
+            points(r.difficulty, score, verdict, streak.current)
+        }));
+        previous = Some(r.round);
+    }
+    Replayed {
+        points: earned,
+        streak,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +187,80 @@ mod tests {
             "today's round closed unanswered"
         );
         assert_eq!(current_streak(s, Some(9), Some(8), true), 0);
+    }
+
+    #[test]
+    fn a_replay_gives_what_recording_one_by_one_gave() {
+        let answers = [
+            (1, Some((1.0, Verdict::Correct))),
+            (2, Some((0.5, Verdict::Partial))),
+            (3, None),
+            (4, Some((1.0, Verdict::Correct))),
+            (5, Some((0.1, Verdict::Wrong))),
+            (6, Some((1.0, Verdict::Correct))),
+            (7, Some((1.0, Verdict::Correct))),
+        ];
+        let rounds: Vec<Played> = answers
+            .iter()
+            .map(|&(round, answer)| Played {
+                round,
+                difficulty: Difficulty::Medium,
+                answer,
+            })
+            .collect();
+        let mut streak = Streak::default();
+        let mut expected = vec![];
+        for (i, r) in rounds.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| rounds[p].round);
+            expected.push(r.answer.map(|(score, verdict)| {
+                streak = next_streak(streak, r.round, previous, verdict);
+                points(r.difficulty, score, verdict, streak.current)
+            }));
+        }
+        let replayed = replay(&rounds);
+        assert_eq!(replayed.points, expected);
+        assert_eq!(replayed.streak, streak);
+        assert_eq!(
+            replayed.points,
+            vec![
+                Some(20),
+                Some(12),
+                None,
+                Some(20),
+                Some(2),
+                Some(20),
+                Some(22)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_answer_made_right_joins_the_streak_up_again() {
+        let day = |round, verdict: Verdict| Played {
+            round,
+            difficulty: Difficulty::Easy,
+            answer: Some((if verdict == Verdict::Wrong { 0.0 } else { 1.0 }, verdict)),
+        };
+        let before = replay(&[
+            day(1, Verdict::Correct),
+            day(2, Verdict::Wrong),
+            day(3, Verdict::Correct),
+        ]);
+        assert_eq!(before.points, vec![Some(10), Some(0), Some(10)]);
+        assert_eq!((before.streak.current, before.streak.best), (1, 1));
+        let after = replay(&[
+            day(1, Verdict::Correct),
+            day(2, Verdict::Correct),
+            day(3, Verdict::Correct),
+        ]);
+        assert_eq!(after.points, vec![Some(10), Some(12), Some(14)]);
+        assert_eq!(
+            after.streak,
+            Streak {
+                current: 3,
+                best: 3,
+                last_round: Some(3)
+            }
+        );
     }
 }

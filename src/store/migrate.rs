@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_lighter_answers.sql",
         include_str!("../../migrations/0003_lighter_answers.sql"),
     ),
+    (
+        "0004_appeals.sql",
+        include_str!("../../migrations/0004_appeals.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {
@@ -69,7 +73,14 @@ mod tests {
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
         let t = tables(&conn);
         for table in [
-            "answers", "guilds", "practice", "rounds", "streaks", "totals",
+            "answers",
+            "appeals",
+            "grade_overrides",
+            "guilds",
+            "practice",
+            "rounds",
+            "streaks",
+            "totals",
         ] {
             assert!(t.contains(&table.to_string()), "{table} in {t:?}");
         }
@@ -87,6 +98,42 @@ mod tests {
             migrate_to(&mut conn, start).unwrap();
             assert_eq!(version(&conn).unwrap(), start);
             assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        }
+    }
+
+    /// Answers recorded under every earlier schema survive the migration and can be appealed
+    /// and overridden under the latest one.
+    #[test]
+    fn answers_from_every_earlier_version_can_be_appealed_after_migrating() {
+        for start in 1..MIGRATIONS.len() as u32 {
+            let mut conn = Connection::open_in_memory().unwrap();
+            conn.pragma_update(None, "foreign_keys", true).unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            conn.execute_batch(
+                "INSERT INTO guilds (guild_id) VALUES (1);
+                 INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed,
+                     opens_at, closes_at, state)
+                 VALUES (10, 1, '2026-01-01', 'process-vs-thread', 'processes-threads', 'easy', 7,
+                     0, 1000, 'closed');
+                 INSERT INTO answers (answer_id, round_id, guild_id, user_id, topic, answer, score,
+                     verdict, points, answered_at)
+                 VALUES (100, 10, 1, 5, 'processes-threads', 'threads share memory', 0.2,
+                     'wrong', 2, 500);",
+            )
+            .unwrap();
+            migrate(&mut conn).unwrap();
+            conn.execute_batch(
+                "INSERT INTO appeals (answer_id, guild_id, user_id, created_at) VALUES (100, 1, 5, 900);
+                 INSERT INTO grade_overrides (answer_id, appeal_id, moderator_id, at, before_verdict,
+                     before_score, after_verdict, after_score)
+                 VALUES (100, 1, 9, 950, 'wrong', 0.2, 'correct', 1.0);",
+            )
+            .unwrap_or_else(|e| panic!("from version {start}: {e}"));
+            let twice = conn.execute(
+                "INSERT INTO appeals (answer_id, guild_id, user_id, created_at) VALUES (100, 1, 5, 901)",
+                [],
+            );
+            assert!(twice.is_err(), "an answer is appealed once");
         }
     }
 

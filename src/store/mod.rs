@@ -7,7 +7,9 @@
 //! `spawn_blocking`; WAL lets them read while the writer writes. A third thread checkpoints the
 //! WAL into the database file (the only step that syncs to disk), so no commit waits for one.
 
+pub mod appeals;
 mod migrate;
+mod ports;
 pub mod queries;
 
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};

@@ -22,7 +22,7 @@ fn difficulty(s: &str) -> rusqlite::Result<Difficulty> {
         .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.into(), rusqlite::types::Type::Text))
 }
 
-fn verdict(s: &str) -> Verdict {
+pub(super) fn verdict(s: &str) -> Verdict {
     Verdict::parse(s).unwrap_or(Verdict::Wrong)
 }
 
@@ -386,6 +386,8 @@ pub struct StoredAnswer {
     pub verdict: Verdict,
     pub points: u32,
     pub at: DateTime<Utc>,
+    /// Its appeal, if the member asked for a review.
+    pub appeal: Option<crate::quiz::appeal::AppealState>,
 }
 
 pub fn member_answer(
@@ -394,7 +396,11 @@ pub fn member_answer(
     user: UserId,
 ) -> Result<Option<StoredAnswer>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT answer, score, verdict, points, answered_at FROM answers WHERE round_id = ?1 AND user_id = ?2")?
+        .prepare_cached(
+            "SELECT a.answer, a.score, a.verdict, a.points, a.answered_at, ap.state FROM answers AS a
+             LEFT JOIN appeals AS ap ON ap.answer_id = a.answer_id
+             WHERE a.round_id = ?1 AND a.user_id = ?2",
+        )?
         .query_row(params![round.0, user.sql()], |r| {
             Ok(StoredAnswer {
                 answer: r.get(0)?,
@@ -402,6 +408,9 @@ pub fn member_answer(
                 verdict: verdict(&r.get::<_, String>(2)?),
                 points: r.get(3)?,
                 at: from_ms(r.get(4)?),
+                appeal: r
+                    .get::<_, Option<String>>(5)?
+                    .map(|s| crate::quiz::appeal::AppealState::parse(&s)),
             })
         })
         .optional()?)

@@ -81,6 +81,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "stats",
             "config",
             "round",
+            "grades",
             "help"
         ]
     );
@@ -93,7 +94,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
         .collect();
     assert_eq!(
         admin,
-        ["config", "round"],
+        ["config", "round", "grades"],
         "hidden from members without Manage Server"
     );
     crate::spec::validate("commands", &[list]);

@@ -123,7 +123,9 @@ impl Session {
     }
 }
 
-fn visible_text(body: &Value) -> String {
+/// The text a member reads in a response body: content, embed titles, descriptions, fields and
+/// footers (shared with the other handler tests).
+pub fn visible_text(body: &Value) -> String {
     let d = &body["data"];
     let mut out = String::new();
     let mut add = |v: &Value| {
@@ -145,11 +147,11 @@ fn visible_text(body: &Value) -> String {
     out
 }
 
-fn is_private(body: &Value) -> bool {
+pub fn is_private(body: &Value) -> bool {
     body["data"]["flags"].as_u64().is_some_and(|f| f & 64 != 0)
 }
 
-fn custom_ids(body: &Value) -> Vec<String> {
+pub fn custom_ids(body: &Value) -> Vec<String> {
     let mut ids = vec![];
     for row in body["data"]["components"].as_array().into_iter().flatten() {
         for c in row["components"].as_array().into_iter().flatten() {

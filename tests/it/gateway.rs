@@ -263,6 +263,7 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
             [
                 "config",
                 "daily",
+                "grades",
                 "help",
                 "leaderboard",
                 "quiz",

@@ -99,10 +99,15 @@ fn message() -> Value {
 }
 
 pub fn button(custom_id: &str, user_id: u64) -> Value {
+    button_as(custom_id, user_id, 0)
+}
+
+/// A button pressed by a member with these permissions (e.g. `MANAGE_GUILD`).
+pub fn button_as(custom_id: &str, user_id: u64, permissions: u64) -> Value {
     let mut v = base(
         3,
         user_id,
-        0,
+        permissions,
         json!({"custom_id": custom_id, "component_type": 2}),
         true,
     );

@@ -1,5 +1,6 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
+mod appeals;
 mod bank;
 mod config;
 mod discord;

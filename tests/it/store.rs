@@ -773,3 +773,207 @@ fn a_killed_process_keeps_every_confirmed_answer() {
     assert!(answers as usize >= confirmed.len());
     assert_eq!((totals, streaks, total_points), (answers, answers, points));
 }
+
+/// An appeal decided "correct" on a wrong answer mid-streak: that answer's points, the streak
+/// it joins up again, the bonus of every later answer, the totals and every board follow, and
+/// the change is audited.
+#[test]
+fn an_override_rescores_the_answer_the_streak_and_the_boards() {
+    use interview_bot::quiz::appeal::{self, Asked, Decided, Decision, Marks, NewDecision};
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let mut rounds = Vec::new();
+        for d in ["2026-05-04", "2026-05-05", "2026-05-06"] {
+            rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
+        }
+        let at = |r: &Round| r.opens_at + Duration::minutes(5);
+        // Member 1: right, wrong, right: 20 + 2 + 20. Member 2: right three times: 20 + 22 + 24.
+        for (i, (score, verdict)) in [
+            (1.0, Verdict::Correct),
+            (0.1, Verdict::Wrong),
+            (1.0, Verdict::Correct),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            answer(&store, &rounds[i], 1, score, verdict, at(&rounds[i])).await;
+            answer(&store, &rounds[i], 2, 1.0, Verdict::Correct, at(&rounds[i])).await;
+        }
+        let before = store.member_stats(G, UserId(1)).await.unwrap();
+        assert_eq!((before.points, before.current_streak, before.best_streak), (42, 1, 1));
+
+        let asked_at = at(&rounds[2]) + Duration::hours(1);
+        let ask = |member: u64, by: u64| {
+            appeal::ask_for_review(&store, G, rounds[1].id, UserId(member), UserId(by), asked_at)
+        };
+        assert_eq!(ask(1, 2).await.unwrap(), Asked::NotYours);
+        assert_eq!(ask(3, 3).await.unwrap(), Asked::NoAnswer);
+        let Asked::Opened(id) = ask(1, 1).await.unwrap() else {
+            panic!("the appeal opens")
+        };
+        assert_eq!(ask(1, 1).await.unwrap(), Asked::UnderReview);
+        let case = appeal::next_case(&store, G).await.unwrap().expect("an open appeal");
+        assert_eq!((case.appeal, case.member, case.open), (id, UserId(1), 1));
+        assert_eq!(case.grade, Marks { verdict: Verdict::Wrong, score: 0.1 });
+        assert_eq!(
+            appeal::next_case(&store, GuildId(7)).await.unwrap(),
+            None,
+            "another guild sees none"
+        );
+
+        let decision = |d: Decision| NewDecision {
+            guild: G,
+            appeal: id,
+            decision: d,
+            moderator: UserId(99),
+            at: asked_at + Duration::hours(1),
+        };
+        let (decided, next) = appeal::decide(&store, decision(Decision::Correct)).await.unwrap();
+        assert_eq!(
+            decided,
+            Decided::Closed {
+                member: UserId(1),
+                before: Marks { verdict: Verdict::Wrong, score: 0.1 },
+                after: Some(Marks { verdict: Verdict::Correct, score: 1.0 }),
+                points_before: 2,
+                points_after: 22,
+            }
+        );
+        assert_eq!(next, None, "no appeal left");
+
+        // Round 2 now continues the streak (20 + 2), and round 3 earns its bonus (20 + 4).
+        let points: Vec<u32> = futures::future::join_all(
+            rounds.iter().map(|r| store.member_answer(r.id, UserId(1))),
+        )
+        .await
+        .into_iter()
+        .map(|a| a.unwrap().unwrap().points)
+        .collect();
+        assert_eq!(points, vec![20, 22, 24]);
+        let after = store.member_stats(G, UserId(1)).await.unwrap();
+        assert_eq!(
+            (after.points, after.correct, after.current_streak, after.best_streak),
+            (66, 3, 3, 3)
+        );
+        let board = |topic: Option<&str>, between| BoardQuery {
+            guild: G,
+            between,
+            topic: topic.map(String::from),
+            user: UserId(1),
+            limit: 10,
+            offset: 0,
+        };
+        let may = Some((utc("2026-05-01T00:00:00Z"), utc("2026-06-01T00:00:00Z")));
+        for q in [board(None, None), board(Some("semver"), None), board(None, may)] {
+            let b = store.leaderboard(q.clone()).await.unwrap();
+            let me = b.me.unwrap();
+            assert_eq!((me.rank, me.points), (1, 66), "{q:?}: tied with member 2");
+        }
+        let results = store.round_results(rounds[1].id, 5).await.unwrap();
+        assert_eq!((results.answers, results.correct), (2, 2), "the reveal counts it correct");
+        // The next answer builds on the recomputed streak.
+        let r4 = round_on(&store, G, "2026-05-07", Difficulty::Medium, "semver").await;
+        assert_eq!(
+            answer(&store, &r4, 1, 1.0, Verdict::Correct, at(&r4)).await,
+            Recorded::Accepted { points: 26, streak: 4 }
+        );
+
+        // Decided once: a second decision changes nothing, and the answer is reviewed for good.
+        let (again, _) = appeal::decide(&store, decision(Decision::Wrong)).await.unwrap();
+        assert_eq!(again, Decided::AlreadyClosed);
+        assert_eq!(ask(1, 1).await.unwrap(), Asked::Reviewed);
+
+        // The audit: who, when, before and after.
+        let conn = rusqlite::Connection::open(dir.path().join("bot.db")).unwrap();
+        let audit: Vec<(i64, i64, String, f64, String, f64)> = conn
+            .prepare("SELECT moderator_id, at, before_verdict, before_score, after_verdict, after_score FROM grade_overrides")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let when = (asked_at + Duration::hours(1)).timestamp_millis();
+        assert_eq!(
+            audit,
+            vec![(99, when, "wrong".into(), 0.1, "correct".into(), 1.0)]
+        );
+    });
+}
+
+/// "Keep" closes an appeal and changes nothing; setting the verdict an answer already has keeps
+/// its score, and is audited all the same.
+#[test]
+fn keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score() {
+    use interview_bot::quiz::appeal::{self, Asked, Decided, Decision, Marks, NewDecision};
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = open(dir.path());
+        let r = round_on(&store, G, "2026-05-11", Difficulty::Hard, "semver").await;
+        answer(&store, &r, 1, 0.4, Verdict::Partial, r.opens_at).await;
+        answer(&store, &r, 2, 0.4, Verdict::Partial, r.opens_at).await;
+        let mut ids = vec![];
+        for member in [1, 2] {
+            let asked = appeal::ask_for_review(
+                &store,
+                G,
+                r.id,
+                UserId(member),
+                UserId(member),
+                r.opens_at + Duration::minutes(member as i64),
+            )
+            .await
+            .unwrap();
+            let Asked::Opened(id) = asked else {
+                panic!("{asked:?}")
+            };
+            ids.push(id);
+        }
+        let decide = |id, decision| {
+            appeal::decide(
+                &store,
+                NewDecision {
+                    guild: G,
+                    appeal: id,
+                    decision,
+                    moderator: UserId(99),
+                    at: r.opens_at + Duration::hours(1),
+                },
+            )
+        };
+        let partial = Marks {
+            verdict: Verdict::Partial,
+            score: 0.4,
+        };
+        let (kept, next) = decide(ids[0], Decision::Keep).await.unwrap();
+        assert_eq!(
+            kept,
+            Decided::Closed {
+                member: UserId(1),
+                before: partial,
+                after: None,
+                points_before: 12,
+                points_after: 12
+            }
+        );
+        let next = next.expect("member 2's appeal is next");
+        assert_eq!((next.appeal, next.open), (ids[1], 1));
+        let (same, _) = decide(ids[1], Decision::Partial).await.unwrap();
+        assert_eq!(
+            same,
+            Decided::Closed {
+                member: UserId(2),
+                before: partial,
+                after: Some(partial),
+                points_before: 12,
+                points_after: 12
+            }
+        );
+        let exported = appeal::relabelled(&store).await.unwrap();
+        assert_eq!(exported.len(), 1, "a kept grade is no label: {exported:?}");
+        assert_eq!(
+            (exported[0].verdict, exported[0].seed),
+            (Verdict::Partial, 7)
+        );
+    });
+}
