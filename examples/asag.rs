@@ -134,7 +134,7 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "../shared/asag/mohler.csv".into());
     let rows = read(&path);
-    let mut lex = Lexicon::new(&[]);
+    let mut lex = Lexicon::new(&[], &[]);
     let mut questions: HashMap<&str, (Analysis, Analysis)> = HashMap::new();
     for r in &rows {
         if !questions.contains_key(r.question.as_str()) {

@@ -232,13 +232,13 @@ pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Voc
     let groups = checked("synonym", raw.groups);
     let spellings = checked("spelling", raw.spellings);
     for w in &raw.standalone {
-        if w.trim().is_empty() || w.split_whitespace().count() != 1 {
+        if w.trim().is_empty() {
             errors.push(BankError {
                 file: file.to_string(),
                 line: None,
                 id: None,
                 message: format!(
-                    "`standalone` entry `{w}` is not one word: list single words that name a point on their own, such as `tlb`"
+                    "a `standalone` entry is empty: list words (or synonym phrases) that name a point on their own, such as `tlb`"
                 ),
             });
         }

@@ -303,19 +303,38 @@ pub fn marks(m: Marks) -> String {
 /// 6,000 characters.
 const FEEDBACK_FIELD: usize = 600;
 
-/// The grader's feedback on an answer, as a reviewing moderator sees it: the key points made
-/// and missed, the misconceptions, notes, and the right answer. The one place that renders it,
-/// so richer evidence can replace it here alone.
+/// The grader's feedback on an answer, as a reviewing moderator sees it: for free text the
+/// evidence (what each key point and misconception matched, or why not), else the points made
+/// and missed; notes, and the right answer. The one place that renders it.
 pub fn review_feedback(mut e: CreateEmbed, g: &Grade, free_text: bool) -> CreateEmbed {
     let list = |items: &[String]| clip(&bullet_list(items), FEEDBACK_FIELD);
-    if !g.hit.is_empty() {
-        e = e.field("Key points made", list(&g.hit), false);
-    }
-    if !g.missed.is_empty() {
-        e = e.field("Key points missed", list(&g.missed), false);
-    }
-    if !g.misconceptions.is_empty() {
-        e = e.field("Misconceptions", list(&g.misconceptions), false);
+    if !g.evidence.is_empty() {
+        // What each key point and misconception matched, or why not: what a moderator needs.
+        let (points, wrongs): (Vec<_>, Vec<_>) =
+            g.evidence.iter().partition(|ev| ev.kind == "point");
+        let line = |ev: &&crate::grade::evidence::Evidence| {
+            format!("{} ({}): {}", ev.text, ev.outcome, ev.why)
+        };
+        let points: Vec<String> = points.iter().map(line).collect();
+        e = e.field("Key points", list(&points), false);
+        let stated: Vec<String> = wrongs
+            .iter()
+            .filter(|ev| ev.outcome != "not stated")
+            .map(line)
+            .collect();
+        if !stated.is_empty() {
+            e = e.field("Misconceptions", list(&stated), false);
+        }
+    } else {
+        if !g.hit.is_empty() {
+            e = e.field("Key points made", list(&g.hit), false);
+        }
+        if !g.missed.is_empty() {
+            e = e.field("Key points missed", list(&g.missed), false);
+        }
+        if !g.misconceptions.is_empty() {
+            e = e.field("Misconceptions", list(&g.misconceptions), false);
+        }
     }
     if !g.notes.is_empty() {
         e = e.field("Notes", list(&g.notes), false);
@@ -678,6 +697,16 @@ mod tests {
             answer: "m".repeat(4000),
             notes: long(10),
             similarity: None,
+            evidence: (0..10)
+                .map(|i| crate::grade::evidence::Evidence {
+                    kind: if i < 5 { "point" } else { "misconception" },
+                    text: "t".repeat(300),
+                    outcome: "wrong subject",
+                    phrasing: Some("p".repeat(100)),
+                    matched: Some("m".repeat(300)),
+                    why: "w".repeat(400),
+                })
+                .collect(),
         };
         let case = Case {
             appeal: AppealId(i64::MAX),

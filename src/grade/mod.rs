@@ -363,7 +363,8 @@ impl Grader {
         if !m.hit.is_empty() && clean && score < verdict::PARTIAL_FROM {
             score = verdict::PARTIAL_FROM;
         }
-        let list = (is_keyword_list(&a) && !pairs_terms(text)) || is_list_of_terms(text, &a);
+        let list = (is_keyword_list(&a) && !pairs_terms(text) && !rubric::states_a_claim(rubric, &a, &m))
+            || is_list_of_terms(text, &a);
         let fragments = is_fragments(text);
         if list || fragments {
             // Keywords without a claim: partial at most, and wrong unless they name an

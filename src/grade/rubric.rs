@@ -178,9 +178,10 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
         // "Unlike processes, which are isolated, they ...": set against one of two subjects,
         // the pronoun is the other.
         let contrasted = a
-            .tokens
+            .set_off
             .iter()
-            .filter(|t| t.sentence == p.sentence && t.contrast && t.pos < p.pos)
+            .map(|&i| &a.tokens[i])
+            .filter(|t| t.sentence == p.sentence && t.pos < p.pos)
             .find_map(|t| subject_of(t.term));
         if let (Some(c), 2) = (contrasted, subjects.len()) {
             return Some(1 - c);
@@ -332,6 +333,10 @@ pub fn find(
                 Bound::Own | Bound::Unnamed => {}
             }
         }
+        // What follows "rather than" or "instead of" is denied, not said.
+        if !clause_level && matched.iter().any(|&i| a.tokens[i].denied) {
+            continue;
+        }
         // A misconception set against the claim ("unlike X, which ...") is not stated.
         if clause_level && contrast && found == Found::Yes {
             found = Found::Contrast;
@@ -474,6 +479,28 @@ pub fn mark(r: &CompiledRubric, a: &Analysis) -> Marking {
         0.0
     };
     m
+}
+
+/// Whether the answer says some key point *of* a subject: a subject named in the clause before
+/// the words that matched ("processes own memory"), or any word there when the rubric names no
+/// subjects. Terse notes like that are claims, however
+/// few small words they use; a keyword list is not.
+pub fn states_a_claim(r: &CompiledRubric, a: &Analysis, m: &Marking) -> bool {
+    m.hit.iter().any(|&i| {
+        let f = &m.points[i];
+        let Some(&first) = f.tokens.iter().min() else {
+            return false;
+        };
+        let at = &a.tokens[first];
+        a.tokens[..first]
+            .iter()
+            .rev()
+            .take_while(|t| t.clause == at.clause)
+            .any(|t| {
+                // Without subjects in the rubric, any word before the match is its subject.
+                !t.modifier && (r.subjects.is_empty() || r.subjects.iter().any(|s| s.contains(&t.term)))
+            })
+    })
 }
 
 /// Why a phrasing says less than it seems to, if it does: it has only small words, or it

@@ -165,6 +165,13 @@ const CONTRAST_MARKERS: &[&str] = &[
     "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "until", "contrary",
 ];
 
+/// Words after which the rest of the clause is what the answer denies ("rather than copying").
+const DENIALS: &[&str] = &["rather", "instead", "opposed"];
+
+/// Words that set one thing off against another: what follows is the thing the answer's subject
+/// is compared with.
+const SET_OFF: &[&str] = &["unlike", "versus", "vs", "compared"];
+
 /// Words that make a clause a concession when a "but" clause follows ("a tab can still crash,
 /// but only its process dies").
 const CONCESSIVE: &[&str] = &[
@@ -493,6 +500,8 @@ pub struct Token {
     /// Inside a contrast or a concession ("unlike X, which ...", "rather than ...", "it can
     /// still crash, but ..."): what is set against the claim, not the claim.
     pub contrast: bool,
+    /// After "rather than", "instead of" or "as opposed to": what the answer denies.
+    pub denied: bool,
     /// The word's own term, before synonym groups: misconceptions match on it, so a synonym
     /// never turns a misconception into something the answer did not say.
     pub literal: Term,
@@ -519,6 +528,9 @@ pub struct Analysis {
     pub function_words: usize,
     pub sentences: u32,
     pub pronouns: Vec<Pronoun>,
+    /// Tokens set off by "unlike", "versus" or "compared to": a pronoun after them in their
+    /// sentence stands for the other thing ("Unlike processes, they share memory").
+    pub set_off: Vec<usize>,
 }
 
 impl Analysis {
@@ -693,6 +705,9 @@ impl Lexicon {
         let mut in_sentence = false;
         // A contrast marker was seen in this clause: the words after it are the contrast.
         let mut contrast = false;
+        // "rather than", "instead of", "as opposed to" in this clause: the words after it are
+        // denied.
+        let mut denied = false;
         // The clause that just ended was a contrast: a relative clause after it continues it.
         let mut contrast_before = false;
         // The clause has a concessive word; and the previous clause had one.
@@ -702,6 +717,8 @@ impl Lexicon {
         let mut clause_start = true;
         let all = spanned_pieces(text);
         let mut p = 0;
+        // The next content word is set off by "unlike" or "versus".
+        let mut set_off_next = false;
         let new_clause = |contrast: &mut bool,
                           contrast_before: &mut bool,
                           concessive: &mut bool,
@@ -716,6 +733,7 @@ impl Lexicon {
         while p < all.len() {
             match &all[p].0 {
                 Piece::SentenceEnd => {
+                    denied = false;
                     if in_sentence {
                         sentence += 1;
                         clause += 1;
@@ -737,6 +755,7 @@ impl Lexicon {
                     continue;
                 }
                 Piece::ClauseEnd => {
+                    denied = false;
                     clause += 1;
                     negation_at = None;
                     modifier = 0;
@@ -801,8 +820,14 @@ impl Lexicon {
                 if CONTRAST_MARKERS.contains(&w) {
                     contrast = true;
                 }
+                if DENIALS.contains(&w) {
+                    denied = true;
+                }
                 if CONCESSIVE.contains(&w) {
                     concessive = true;
+                }
+                if SET_OFF.contains(&w) {
+                    set_off_next = true;
                 }
                 let reach = |n: Option<(u32, u32)>| n.is_some_and(|(at, reach)| pos - at < reach);
                 if let Some((len, term, literal)) = self.phrase_at(&stems[i..]) {
@@ -816,9 +841,13 @@ impl Lexicon {
                         negated,
                         modifier: modifier > 0,
                         contrast,
+                        denied,
                         literal,
                         span: (span.0, words[i + len - 1].1 .1),
                     });
+                    if std::mem::take(&mut set_off_next) {
+                        analysis.set_off.push(analysis.tokens.len() - 1);
+                    }
                     modifier = modifier.saturating_sub(1);
                     analysis.words += len;
                     pos += 1;
@@ -862,9 +891,13 @@ impl Lexicon {
                         negated: reach(negation_at),
                         modifier,
                         contrast,
+                        denied,
                         literal,
                         span,
                     });
+                    if std::mem::take(&mut set_off_next) {
+                        analysis.set_off.push(analysis.tokens.len() - 1);
+                    }
                     pos += 1;
                 }
                 i += 1;

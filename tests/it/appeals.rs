@@ -200,7 +200,9 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
             POOR,
             &format!("<@{ADA}> asked for a review"),
             &format!("{:.0}% · +{} points", graded.score * 100.0, graded.points),
-            "Key points missed",
+            // The evidence: each key point with what matched it, or why not.
+            "Key points",
+            "(missed): no phrasing of it was found",
             "Model answer",
             "the only open appeal",
         ] {

@@ -2,6 +2,7 @@
 
 mod appeals;
 mod bank;
+mod claims;
 mod config;
 mod discord;
 mod endpoint;
