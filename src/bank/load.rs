@@ -678,12 +678,7 @@ impl Validator<'_> {
         let examples = examples.unwrap_or_default();
         for (expect, n) in min {
             let have = examples.iter().filter(|e| e.expect == expect).count();
-            if n == 0 && have > 0 {
-                self.err(format!(
-                    "a {kind} answer is right or wrong, never {}: move those examples to `correct` or `wrong`",
-                    expect.as_str()
-                ));
-            } else if have < n {
+            if have < n {
                 self.err(format!(
                     "[question.examples] has {have} `{}` answer(s); a {kind} question needs at least {n}: write them before the rubric, in the words of people who never saw it (see questions/README.md)",
                     expect.as_str()

@@ -47,7 +47,13 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
         Normaliser::Version => {
             let t: String = folded
                 .trim()
-                .trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '`' || c == '.')
+                .trim_matches(|c: char| {
+                    matches!(
+                        c,
+                        '"' | '\'' | '*' | '`' | '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')'
+                    ) || c == '\u{2014}'
+                        || c == '\u{2013}'
+                })
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
@@ -88,8 +94,41 @@ fn joined_words(s: &str) -> Vec<String> {
     words
 }
 
+/// A short answer's score: 1 when it gives the expected answer or an accepted variant, 0.5 when
+/// it hedges between it and other names ("Parquet / Avro / ORC"), else 0.
+pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> f64 {
+    if !short_in(answer, expected, how, prompt) {
+        return 0.0;
+    }
+    if how == Normaliser::Text && hedges(answer, expected) {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+/// A list of short names, one of them right and another not accepted: "Berkeley or Stanford",
+/// "softmax / logits / argmax".
+fn hedges(answer: &str, expected: &[&str]) -> bool {
+    let folded = fold(answer).replace(" or ", "/").replace(" and ", "/");
+    let items: Vec<&str> = folded
+        .split(['/', ',', ';', '|'])
+        .map(|i| i.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|i| !i.is_empty())
+        .collect();
+    items.len() >= 2
+        && items.iter().all(|i| i.split_whitespace().count() <= 3)
+        && items.iter().any(|i| !short(i, expected, Normaliser::Text))
+}
+
 /// Whether a short answer matches the expected answer or one of the accepted variants.
 pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
+    short_in(answer, expected, how, "")
+}
+
+/// As [`short`], for a question with this prompt: versions the prompt quotes are context in an
+/// answer ("3.1.4 plus a feature gives 3.2.0"), not the answer.
+pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> bool {
     let given = normalise(answer, how);
     if given.is_empty() {
         return false;
@@ -104,12 +143,14 @@ pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
             // look for it"), a typo in a long word forgiven, unless a denial stands next to it.
             let given = joined_words(answer);
             let words: Vec<&str> = given.iter().map(|s| s.as_str()).collect();
-            variants.iter().any(|v| {
+            expected.iter().any(|v| {
                 let joined = joined_words(v);
                 let vw: Vec<&str> = joined.iter().map(|s| s.as_str()).collect();
                 let v = joined.join(" ");
-                let typo_ok =
-                    v.chars().count() >= 5 && v.chars().all(|c| c.is_alphabetic() || c == ' ');
+                // A typo is forgiven in a long name of letters ("DeepLearnng.AI"), never in
+                // one with digits (a version, a port).
+                let typo_ok = v.chars().filter(|c| c.is_alphabetic()).count() >= 5
+                    && !v.chars().any(|c| c.is_ascii_digit());
                 words.windows(vw.len()).enumerate().any(|(i, w)| {
                     let same = w == vw.as_slice()
                         || (typo_ok && strsim::damerau_levenshtein(&v, &w.join(" ")) <= 1);
@@ -129,15 +170,60 @@ pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
             })
         }
         Normaliser::Version => {
-            // "version 1.4.3" or "it should be v1.4.3": the one version-looking word decides.
-            let found: Vec<String> = fold(answer)
+            // "version 1.4.3", "it should be v1.4.3", "2.0.0, not 2.0.1": the versions the answer
+            // does not deny must all be the expected one.
+            let words: Vec<String> = fold(answer)
+                .split_whitespace()
+                .map(|w| w.to_string())
+                .collect();
+            let mut said = Vec::new();
+            for (i, w) in words.iter().enumerate() {
+                let v = normalise(w, Normaliser::Version);
+                if !is_version(&v) {
+                    continue;
+                }
+                let before = &words[i.saturating_sub(DENIAL_REACH)..i];
+                let denied = before.iter().any(|x| {
+                    let x = x.trim_matches(|c: char| !c.is_alphanumeric());
+                    DENIALS.contains(&x) || x == "than" || x == "rather"
+                });
+                if !denied {
+                    said.push(v);
+                }
+            }
+            let quoted: Vec<String> = fold(prompt)
                 .split_whitespace()
                 .map(|w| normalise(w, Normaliser::Version))
-                .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains('.'))
+                .filter(|w| is_version(w))
                 .collect();
-            found.len() == 1 && variants.contains(&found[0])
+            let own: Vec<&String> = said.iter().filter(|v| !quoted.contains(v)).collect();
+            let own = if own.is_empty() {
+                said.iter().collect()
+            } else {
+                own
+            };
+            // A pre-release may be followed by the release it leads to ("3.2.0-rc.1 of 3.2.0").
+            let cores: Vec<String> = variants
+                .iter()
+                .filter_map(|v| v.split_once('-').map(|(core, _)| core.to_string()))
+                .collect();
+            own.iter().any(|v| variants.contains(v))
+                && own
+                    .iter()
+                    .all(|v| variants.contains(v) || cores.contains(v))
         }
     }
+}
+
+/// A version-looking word: digits, a dot, digits ("1.0", "2.0.0-rc.1"), not "0.x".
+fn is_version(w: &str) -> bool {
+    let mut parts = w.splitn(2, '.');
+    let (Some(major), Some(rest)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    !major.is_empty()
+        && major.chars().all(|c| c.is_ascii_digit())
+        && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -203,5 +289,40 @@ mod tests {
         assert!(!short("1.4.4", &["1.4.3"], Normaliser::Version));
         assert!(!short("1.4.3 or 1.5.0", &["1.4.3"], Normaliser::Version));
         assert!(short("Equal", &["equal", "same"], Normaliser::Version));
+        assert!(short(
+            "2.0.0, not 2.0.1: the release outranks its candidates",
+            &["2.0.0"],
+            Normaliser::Version
+        ));
+        assert!(short(
+            "1.0.0 rather than 0.10.0; 0.x is for development",
+            &["1.0.0"],
+            Normaliser::Version
+        ));
+        assert!(!short("2.0.0 or 2.0.1", &["2.0.0"], Normaliser::Version));
+        assert!(short_in(
+            "3.1.4 plus a feature gives 3.2.0",
+            &["3.2.0"],
+            Normaliser::Version,
+            "The current version is 3.1.4. What comes next after a feature?"
+        ));
+        assert!(short(
+            "3.2.0-rc.1, a pre-release of 3.2.0",
+            &["3.2.0-rc.1"],
+            Normaliser::Version
+        ));
+        assert!(!short("3.2.0", &["3.2.0-rc.1"], Normaliser::Version));
+    }
+
+    #[test]
+    fn a_hedge_between_names_is_half_right() {
+        let sm = ["softmax"];
+        let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
+        assert_eq!(score("softmax", &sm), 1.0);
+        assert_eq!(score("softmax / logits / argmax", &sm), 0.5);
+        assert_eq!(score("Berkeley or Stanford", &["berkeley"]), 0.5);
+        assert_eq!(score("I'd use softmax on the logits", &sm), 1.0);
+        assert_eq!(score("argmax", &sm), 0.0);
+        assert_eq!(score("DeepLearnng.AI", &["DeepLearning.AI"]), 1.0);
     }
 }

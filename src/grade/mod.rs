@@ -292,7 +292,7 @@ impl Grader {
                 let expected: Vec<&str> = std::iter::once(right.as_str())
                     .chain(accept.iter().map(|s| s.as_str()))
                     .collect();
-                g.score = f64::from(u8::from(exact::short(t, &expected, *normalise)));
+                g.score = exact::short_score(t, &expected, *normalise, &inst.prompt);
                 g.answer = right.clone();
             }
             (Kind::Generated(_), Answer::Text(t)) => {
@@ -304,7 +304,7 @@ impl Grader {
                 let expected: Vec<&str> = std::iter::once(gen.answer.as_str())
                     .chain(gen.accept.iter().map(|s| s.as_str()))
                     .collect();
-                g.score = f64::from(u8::from(exact::short(t, &expected, Normaliser::Version)));
+                g.score = exact::short_score(t, &expected, Normaliser::Version, &inst.prompt);
                 g.answer = gen.answer.clone();
             }
             (Kind::FreeText(r), Answer::Text(t)) => {
@@ -363,8 +363,9 @@ impl Grader {
         if !m.hit.is_empty() && clean && score < verdict::PARTIAL_FROM {
             score = verdict::PARTIAL_FROM;
         }
-        let list = (is_keyword_list(&a) && !pairs_terms(text) && !rubric::states_a_claim(rubric, &a, &m))
-            || is_list_of_terms(text, &a);
+        let list =
+            (is_keyword_list(&a) && !pairs_terms(text) && !rubric::states_a_claim(rubric, &a, &m))
+                || (is_list_of_terms(text, &a) && !pairs_terms(text));
         let fragments = is_fragments(text);
         if list || fragments {
             // Keywords without a claim: partial at most, and wrong unless they name an

@@ -57,10 +57,13 @@ pub enum Found {
 }
 
 pub fn compile_phrasing(lex: &mut Lexicon, text: &str, literal: bool) -> Phrasing {
+    let analysis = lex.learn(text);
+    // A negation that a synonym phrase takes in ("not stable" = "unstable") leaves the
+    // phrasing positive.
     let negative = pieces(text)
         .iter()
-        .any(|p| matches!(p, Piece::Word(w) if is_negation(w)));
-    let analysis = lex.learn(text);
+        .any(|p| matches!(p, Piece::Word(w) if is_negation(w)))
+        && analysis.tokens.iter().any(|t| t.negated);
     let mut terms: Vec<Term> = Vec::new();
     for t in analysis.tokens {
         let term = if literal { t.literal } else { t.term };
@@ -152,7 +155,14 @@ impl Occurrences {
 /// it (or a pronoun standing for one), else the first after it; failing that, the nearest named
 /// earlier in the sentence. Objects of prepositions and possessors ("inside a process", "the
 /// process's memory", "threads of the same process") do not count, nor the words in `skip`.
-fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]) -> Option<usize> {
+/// The second value says whether the subject was named in the word's own clause (or through a
+/// pronoun): only then is a point said of another subject a swap.
+fn subject_at(
+    a: &Analysis,
+    i: usize,
+    skip: &[usize],
+    subjects: &[HashSet<Term>],
+) -> Option<(usize, bool)> {
     let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
     let at = &a.tokens[i];
     let candidate = |t: &&Token| !t.modifier && !skip.contains(&(t.pos as usize));
@@ -184,7 +194,7 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
             .filter(|t| t.sentence == p.sentence && t.pos < p.pos)
             .find_map(|t| subject_of(t.term));
         if let (Some(c), 2) = (contrasted, subjects.len()) {
-            return Some(1 - c);
+            return Some((1 - c, true));
         }
         let earlier = || {
             a.tokens
@@ -196,8 +206,8 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
             .filter(|t| !t.modifier)
             .find_map(|t| subject_of(t.term))
             .or_else(|| earlier().find_map(|t| subject_of(t.term)));
-        if named.is_some() {
-            return named;
+        if let Some(named) = named {
+            return Some((named, true));
         }
     }
     let in_clause_after = || {
@@ -211,7 +221,8 @@ fn subject_at(a: &Analysis, i: usize, skip: &[usize], subjects: &[HashSet<Term>]
     in_clause_before
         .map(|(_, s)| s)
         .or_else(in_clause_after)
-        .or_else(earlier)
+        .map(|s| (s, true))
+        .or_else(|| earlier().map(|s| (s, false)))
 }
 
 /// A phrase's subject check.
@@ -244,9 +255,11 @@ fn bound(a: &Analysis, matched: &[usize], b: Binding) -> Bound {
     let (mut own, mut other) = (false, false);
     for &i in matched.iter().filter(|&&i| !is_subject(a.tokens[i].term)) {
         match subject_at(a, i, skip, b.subjects) {
-            Some(s) if s == b.subject => own = true,
-            Some(_) => other = true,
-            None => {}
+            Some((s, _)) if s == b.subject => own = true,
+            // Named only in an earlier clause ("major, minor, patch, breaking changes"): too
+            // far to call it a swap.
+            Some((_, true)) => other = true,
+            Some((_, false)) | None => {}
         }
     }
     match (own, other) {
@@ -281,16 +294,21 @@ pub fn find(
         let mut complete = true;
         let mut matched = vec![i0];
         for term in &p.terms[1..] {
-            // The nearest occurrence, preferring the anchor's own clause.
+            // The nearest occurrence, preferring the anchor's own clause; for a misconception,
+            // whose words come in order, the nearest after the word matched before it.
+            let last = *matched.last().expect("the anchor is matched") as u32;
             let nearest = map.get(term).and_then(|list| {
                 list.iter()
                     .map(|&i| &a.tokens[i])
                     .filter(|t| {
                         t.sentence == anchor.sentence
-                            && (!clause_level || t.clause == anchor.clause)
+                            && (!clause_level || (t.clause == anchor.clause && t.pos > last))
                             && term_of(t) == *term
                     })
-                    .min_by_key(|t| (t.clause != anchor.clause, t.pos.abs_diff(anchor.pos)))
+                    .min_by_key(|t| {
+                        let from = if clause_level { last } else { anchor.pos };
+                        (t.clause != anchor.clause, t.pos.abs_diff(from))
+                    })
             });
             match nearest {
                 Some(t) => {
@@ -332,10 +350,6 @@ pub fn find(
                 Bound::Other | Bound::Mixed => found = Found::No,
                 Bound::Own | Bound::Unnamed => {}
             }
-        }
-        // What follows "rather than" or "instead of" is denied, not said.
-        if !clause_level && matched.iter().any(|&i| a.tokens[i].denied) {
-            continue;
         }
         // A misconception set against the claim ("unlike X, which ...") is not stated.
         if clause_level && contrast && found == Found::Yes {
@@ -498,7 +512,8 @@ pub fn states_a_claim(r: &CompiledRubric, a: &Analysis, m: &Marking) -> bool {
             .take_while(|t| t.clause == at.clause)
             .any(|t| {
                 // Without subjects in the rubric, any word before the match is its subject.
-                !t.modifier && (r.subjects.is_empty() || r.subjects.iter().any(|s| s.contains(&t.term)))
+                !t.modifier
+                    && (r.subjects.is_empty() || r.subjects.iter().any(|s| s.contains(&t.term)))
             })
     })
 }

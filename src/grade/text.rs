@@ -165,9 +165,6 @@ const CONTRAST_MARKERS: &[&str] = &[
     "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "until", "contrary",
 ];
 
-/// Words after which the rest of the clause is what the answer denies ("rather than copying").
-const DENIALS: &[&str] = &["rather", "instead", "opposed"];
-
 /// Words that set one thing off against another: what follows is the thing the answer's subject
 /// is compared with.
 const SET_OFF: &[&str] = &["unlike", "versus", "vs", "compared"];
@@ -194,7 +191,7 @@ const CONCESSION_ANSWERS: &[&str] = &["but", "however", "yet"];
 const RELATIVES: &[&str] = &["which", "who", "that", "where", "whose"];
 
 /// Pronouns that stand for a subject named before them ("Processes are isolated; they ...").
-const PRONOUNS: &[&str] = &["they", "it", "these", "those", "each"];
+const PRONOUNS: &[&str] = &["they", "it", "these", "those"];
 
 /// Chat spellings and abbreviations, read as the words they stand for.
 const CHAT: &[(&str, &str)] = &[
@@ -248,6 +245,22 @@ const NOUN_PHRASE_WORDS: u32 = 1;
 const DETERMINERS: &[&str] = &[
     "a", "an", "the", "its", "their", "each", "every", "this", "that", "these", "those", "his",
     "her", "our", "your", "my", "one", "same", "other", "another", "all", "any", "some",
+];
+
+/// Small adverbs that may stand between a copula or preposition and its noun.
+const ADVERBS: &[&str] = &[
+    "just",
+    "really",
+    "simply",
+    "basically",
+    "only",
+    "actually",
+    "also",
+    "very",
+    "much",
+    "generally",
+    "usually",
+    "typically",
 ];
 
 /// Negative contractions typed without their apostrophe, as chat often has them.
@@ -343,7 +356,11 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
     let mut out: Vec<(Piece, Span)> = Vec::new();
     let mut word = String::new();
     let mut start = 0u32;
-    let flush = |word: &mut String, start: u32, end: u32, out: &mut Vec<(Piece, Span)>| {
+    let flush = |word: &mut String,
+                 start: u32,
+                 end: u32,
+                 between_words: bool,
+                 out: &mut Vec<(Piece, Span)>| {
         if word.is_empty() {
             return;
         }
@@ -355,6 +372,12 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             .iter()
             .find(|(c, _)| *c == w)
             .map_or(w, |(_, full)| *full);
+        // "cheaper 2 create", "threads 4 spellcheck": a lone 2 or 4 between words is chat.
+        let w = match (w, between_words) {
+            ("2", true) => "to",
+            ("4", true) => "for",
+            _ => w,
+        };
         let mut push = |p: Piece| out.push((p, span));
         if let Some(base) = APOSTROPHE_LESS_NOT
             .iter()
@@ -404,6 +427,15 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
     };
     let chars: Vec<char> = folded.chars().collect();
     let alnum = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    // A word standing between two letters' words, one space either side ("cheaper 2 create").
+    let between = |start: u32, end: u32| {
+        let (s, e) = (start as usize, end as usize);
+        s >= 2
+            && chars[s - 1] == ' '
+            && chars[s - 2].is_alphabetic()
+            && chars.get(e) == Some(&' ')
+            && chars.get(e + 1).is_some_and(|c| c.is_alphabetic())
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -421,7 +453,7 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             if let Some((full, skip)) = shorthand {
                 word = full.to_string();
                 i += skip;
-                flush(&mut word, start, i as u32, &mut out);
+                flush(&mut word, start, i as u32, false, &mut out);
                 continue;
             }
         }
@@ -435,12 +467,12 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             if c == '-' && word == "non" {
                 // "non-relational" is one word, the opposite of "relational".
             } else if c == '-' || c == '_' {
-                flush(&mut word, start, at, &mut out);
+                flush(&mut word, start, at, between(start, at), &mut out);
             } else {
                 word.push(c);
             }
         } else {
-            flush(&mut word, start, at, &mut out);
+            flush(&mut word, start, at, between(start, at), &mut out);
             match c {
                 '.' | '!' | '?' | '\n' => out.push((Piece::SentenceEnd, (at, at + 1))),
                 ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}' | '-' => {
@@ -452,7 +484,7 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
         }
         i += 1;
     }
-    flush(&mut word, start, chars.len() as u32, &mut out);
+    flush(&mut word, start, chars.len() as u32, false, &mut out);
     out
 }
 
@@ -500,8 +532,6 @@ pub struct Token {
     /// Inside a contrast or a concession ("unlike X, which ...", "rather than ...", "it can
     /// still crash, but ..."): what is set against the claim, not the claim.
     pub contrast: bool,
-    /// After "rather than", "instead of" or "as opposed to": what the answer denies.
-    pub denied: bool,
     /// The word's own term, before synonym groups: misconceptions match on it, so a synonym
     /// never turns a misconception into something the answer did not say.
     pub literal: Term,
@@ -547,7 +577,9 @@ pub const SHORT_NEGATION_REACH: u32 = 1;
 
 fn reach_of(negation: &str) -> u32 {
     match negation {
-        "without" | "no" | "lack" | "lacks" | "lacking" => SHORT_NEGATION_REACH,
+        "without" | "no" | "lack" | "lacks" | "lacking" | "nothing" | "none" | "nobody" => {
+            SHORT_NEGATION_REACH
+        }
         _ => NEGATION_REACH,
     }
 }
@@ -705,9 +737,6 @@ impl Lexicon {
         let mut in_sentence = false;
         // A contrast marker was seen in this clause: the words after it are the contrast.
         let mut contrast = false;
-        // "rather than", "instead of", "as opposed to" in this clause: the words after it are
-        // denied.
-        let mut denied = false;
         // The clause that just ended was a contrast: a relative clause after it continues it.
         let mut contrast_before = false;
         // The clause has a concessive word; and the previous clause had one.
@@ -733,7 +762,6 @@ impl Lexicon {
         while p < all.len() {
             match &all[p].0 {
                 Piece::SentenceEnd => {
-                    denied = false;
                     if in_sentence {
                         sentence += 1;
                         clause += 1;
@@ -755,7 +783,6 @@ impl Lexicon {
                     continue;
                 }
                 Piece::ClauseEnd => {
-                    denied = false;
                     clause += 1;
                     negation_at = None;
                     modifier = 0;
@@ -817,11 +844,10 @@ impl Lexicon {
                         }
                     }
                 }
-                if CONTRAST_MARKERS.contains(&w) {
+                // "instead of X" sets X against the claim; a bare "instead" does not.
+                let next = words.get(i + 1).map(|(n, _)| *n);
+                if CONTRAST_MARKERS.contains(&w) && (w != "instead" || next == Some("of")) {
                     contrast = true;
-                }
-                if DENIALS.contains(&w) {
-                    denied = true;
                 }
                 if CONCESSIVE.contains(&w) {
                     concessive = true;
@@ -841,7 +867,6 @@ impl Lexicon {
                         negated,
                         modifier: modifier > 0,
                         contrast,
-                        denied,
                         literal,
                         span: (span.0, words[i + len - 1].1 .1),
                     });
@@ -858,6 +883,8 @@ impl Lexicon {
                 let was_modifier = modifier > 0;
                 if PREPOSITIONS.contains(&w) || COPULAS.contains(&w) {
                     modifier = NOUN_PHRASE_WORDS;
+                } else if ADVERBS.contains(&w) {
+                    // "are just lighter threads": an adverb leaves the complement open.
                 } else if is_stop_word(w) && !DETERMINERS.contains(&w) || is_negation(w) {
                     // A small word ends the noun phrase that followed the preposition.
                     modifier = 0;
@@ -891,7 +918,6 @@ impl Lexicon {
                         negated: reach(negation_at),
                         modifier,
                         contrast,
-                        denied,
                         literal,
                         span,
                     });
