@@ -86,8 +86,15 @@ fn joined_words(s: &str) -> Vec<String> {
             matches!(c, '/' | '-' | '+' | '#' | '.') && i > 0 && alnum(i - 1) && alnum(i + 1);
         if c.is_alphanumeric() || joiner {
             words.last_mut().expect("never empty").push(c);
-        } else if !words.last().expect("never empty").is_empty() {
-            words.push(String::new());
+        } else {
+            if !words.last().expect("never empty").is_empty() {
+                words.push(String::new());
+            }
+            if matches!(c, ',' | ';' | '/' | '|') {
+                // A list's items: a name of several words never spans two of them.
+                words.push(",".into());
+                words.push(String::new());
+            }
         }
     }
     words.retain(|w| !w.is_empty());
@@ -95,7 +102,7 @@ fn joined_words(s: &str) -> Vec<String> {
 }
 
 /// A short answer's score: 1 when it gives the expected answer or an accepted variant, 0.5 when
-/// it hedges between it and other names ("Parquet / Avro / ORC"), else 0.
+/// it hedges between it and another name ("Berkeley or maybe CMU"), else 0.
 pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> f64 {
     if !short_in(answer, expected, how, prompt) {
         return 0.0;
@@ -110,16 +117,32 @@ pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &st
 /// A list of short names, one of them right and another not accepted: "Berkeley or Stanford",
 /// "softmax / logits / argmax".
 fn hedges(answer: &str, expected: &[&str]) -> bool {
-    let folded = fold(answer).replace(" or ", "/").replace(" and ", "/");
-    let items: Vec<&str> = folded
-        .split(['/', ',', ';', '|'])
-        .map(|i| i.trim_matches(|c: char| !c.is_alphanumeric()))
+    let folded = fold(answer);
+    if !folded.contains(" or ") {
+        // A list of related names ("ps, top, htop") is an answer, not a hedge.
+        return false;
+    }
+    let items: Vec<String> = folded
+        .split(" or ")
+        .map(|i| {
+            i.split(|c: char| !c.is_alphanumeric() && !matches!(c, '.' | '/' | '-'))
+                .filter(|w| !w.is_empty() && !HEDGE_FILLER.contains(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|i| !i.is_empty())
         .collect();
     items.len() >= 2
-        && items.iter().all(|i| i.split_whitespace().count() <= 3)
+        && items.iter().all(|i| i.split(' ').count() <= 3)
+        && items.iter().any(|i| short(i, expected, Normaliser::Text))
         && items.iter().any(|i| !short(i, expected, Normaliser::Text))
 }
+
+/// Words around the names of a hedge ("I think it's Berkeley? Or maybe CMU").
+const HEDGE_FILLER: &[&str] = &[
+    "i", "think", "guess", "maybe", "probably", "perhaps", "it", "its", "it's", "s", "is", "the",
+    "a", "an", "one", "of", "those", "not", "sure", "either", "you", "can", "use", "could", "be",
+];
 
 /// Whether a short answer matches the expected answer or one of the accepted variants.
 pub fn short(answer: &str, expected: &[&str], how: Normaliser) -> bool {
@@ -319,8 +342,22 @@ mod tests {
         let sm = ["softmax"];
         let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
         assert_eq!(score("softmax", &sm), 1.0);
-        assert_eq!(score("softmax / logits / argmax", &sm), 0.5);
-        assert_eq!(score("Berkeley or Stanford", &["berkeley"]), 0.5);
+        assert_eq!(
+            score("softmax, logits", &sm),
+            1.0,
+            "related names, no hedge"
+        );
+        assert_eq!(score("softmax or argmax", &sm), 0.5);
+        assert_eq!(
+            score("I think it's Berkeley? Or maybe CMU", &["berkeley"]),
+            0.5
+        );
+        assert_eq!(score("ps or top", &["ps", "top"]), 1.0);
+        assert_eq!(
+            score("Sinusoidal, position, embeddings", &["position embeddings"]),
+            0.0,
+            "a name never spans a comma"
+        );
         assert_eq!(score("I'd use softmax on the logits", &sm), 1.0);
         assert_eq!(score("argmax", &sm), 0.0);
         assert_eq!(score("DeepLearnng.AI", &["DeepLearning.AI"]), 1.0);

@@ -359,6 +359,19 @@ impl Grader {
         }
         let clean =
             m.misconceptions.is_empty() && m.contradicted.is_empty() && m.swapped.is_empty();
+        // Denying an essential point, or saying it of the wrong thing, is getting the question
+        // wrong, whatever else the answer shares words with.
+        let essential = rubric.points.iter().map(|p| p.weight).fold(0.0, f64::max);
+        let denies_essential = m
+            .contradicted
+            .iter()
+            .chain(&m.swapped)
+            .any(|&i| rubric.points[i].weight >= essential);
+        if denies_essential && score >= verdict::PARTIAL_FROM {
+            score = verdict::PARTIAL_FROM - 0.01;
+            g.notes
+                .push("You denied or misplaced a central point of the answer.".into());
+        }
         // A key point made, with nothing false beside it, is worth at least partial credit.
         if !m.hit.is_empty() && clean && score < verdict::PARTIAL_FROM {
             score = verdict::PARTIAL_FROM;
@@ -370,7 +383,6 @@ impl Grader {
         if list || fragments {
             // Keywords without a claim: partial at most, and wrong unless they name an
             // essential point.
-            let essential = rubric.points.iter().map(|p| p.weight).fold(0.0, f64::max);
             let names_essential = m.hit.iter().any(|&i| rubric.points[i].weight >= essential);
             let cap = if names_essential {
                 verdict::KEYWORD_LIST_CAP

@@ -162,7 +162,7 @@ const NEGATIONS: &[&str] = &[
 /// Words that open a contrast: what follows them in their clause is what the answer sets its
 /// claim against ("unlike X, which ...", "instead of", "rather than", "wait for"), not a claim.
 const CONTRAST_MARKERS: &[&str] = &[
-    "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "until", "contrary",
+    "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "contrary",
 ];
 
 /// Words that set one thing off against another: what follows is the thing the answer's subject
@@ -192,6 +192,12 @@ const RELATIVES: &[&str] = &["which", "who", "that", "where", "whose"];
 
 /// Pronouns that stand for a subject named before them ("Processes are isolated; they ...").
 const PRONOUNS: &[&str] = &["they", "it", "these", "those"];
+
+/// Words after which a pronoun opens a clause of its own ("... because it reads ...").
+const CONJUNCTIONS: &[&str] = &[
+    "because", "since", "so", "as", "when", "if", "and", "but", "while", "though", "although",
+    "then", "that", "which", "where", "once", "until", "whereas",
+];
 
 /// Chat spellings and abbreviations, read as the words they stand for.
 const CHAT: &[(&str, &str)] = &[
@@ -846,7 +852,13 @@ impl Lexicon {
                 }
                 // "instead of X" sets X against the claim; a bare "instead" does not.
                 let next = words.get(i + 1).map(|(n, _)| *n);
-                if CONTRAST_MARKERS.contains(&w) && (w != "instead" || next == Some("of")) {
+                // "wait for X" sets X against the claim as advice; "make them wait" does not.
+                let opens = match w {
+                    "instead" => next == Some("of"),
+                    "wait" => matches!(next, Some("for" | "until" | "till")),
+                    _ => true,
+                };
+                if CONTRAST_MARKERS.contains(&w) && opens {
                     contrast = true;
                 }
                 if CONCESSIVE.contains(&w) {
@@ -891,7 +903,12 @@ impl Lexicon {
                 } else if !is_stop_word(w) && !DETERMINERS.contains(&w) {
                     modifier = modifier.saturating_sub(1);
                 }
-                if PRONOUNS.contains(&w) && !was_modifier {
+                // A pronoun that opens its clause is its subject ("..., they share it"); one
+                // inside it ("the moment it arrived") is not.
+                let after_conjunction = i > 0 && CONJUNCTIONS.contains(&words[i - 1].0);
+                let opens_clause =
+                    after_conjunction || analysis.tokens.last().is_none_or(|t| t.clause != clause);
+                if PRONOUNS.contains(&w) && !was_modifier && opens_clause {
                     analysis.pronouns.push(Pronoun {
                         sentence,
                         clause,

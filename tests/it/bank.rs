@@ -165,6 +165,22 @@ fn every_rule_violation_is_reported_together_with_its_question() {
         ),
         (15, "choice-repeated-option", "option 3 repeats option 1"),
         (25, "rubric-empty", "the rubric is empty"),
+        // A free-text question without its examples: one error per verdict it lacks.
+        (
+            25,
+            "rubric-empty",
+            "[question.examples] has 0 `correct` answer(s); a free_text question needs at least 6",
+        ),
+        (
+            25,
+            "rubric-empty",
+            "[question.examples] has 0 `partial` answer(s); a free_text question needs at least 2",
+        ),
+        (
+            25,
+            "rubric-empty",
+            "[question.examples] has 0 `wrong` answer(s); a free_text question needs at least 4",
+        ),
         (
             34,
             "order-too-short",
@@ -222,7 +238,7 @@ fn check_prints_a_summary_or_the_errors() {
         .arg(data("banks/broken-rules")));
     assert!(!ok, "a broken bank exits non-zero");
     assert!(out.is_empty());
-    assert!(err.contains("the question bank has 8 errors"), "{err}");
+    assert!(err.contains("the question bank has 11 errors"), "{err}");
     assert!(
         err.contains("mixed.toml:34: question `order-too-short`"),
         "{err}"
