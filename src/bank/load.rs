@@ -237,9 +237,7 @@ pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Voc
                 file: file.to_string(),
                 line: None,
                 id: None,
-                message: format!(
-                    "a `standalone` entry is empty: list words (or synonym phrases) that name a point on their own, such as `tlb`"
-                ),
+                message: "a `standalone` entry is empty: list words (or synonym phrases) that name a point on their own, such as `tlb`".to_string(),
             });
         }
     }

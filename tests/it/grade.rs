@@ -332,13 +332,14 @@ fn agreement_of(files: &[&str]) -> interview_bot::grade::eval::Report {
 }
 
 /// Regression guards at the figures reached (see `cargo run --release --example agreement`):
-/// they fail when a change to the grader or a rubric makes grading worse.
+/// they fail when a change to the grader or a rubric makes grading worse. The first labelled
+/// set was the old rubrics' tuning set; the rubrics are now tuned on the blind dev split.
 #[test]
 fn agreement_with_the_labelled_answers_holds() {
     let r = agreement_of(&["labelled/answers-a.jsonl", "labelled/answers-b.jsonl"]);
     assert!(r.total() >= 300);
     assert!(
-        r.agreement() >= 0.97,
+        r.agreement() >= 0.92,
         "agreement {:.3}\n{}",
         r.agreement(),
         r.confusion_table()
@@ -350,10 +351,66 @@ fn agreement_with_the_labelled_answers_holds() {
 fn agreement_with_the_held_out_answers_holds() {
     let r = agreement_of(&["labelled-heldout/answers-c.jsonl"]);
     assert!(
-        r.agreement() >= 0.86,
+        r.agreement() >= 0.92,
         "agreement {:.3}\n{}",
         r.agreement(),
         r.confusion_table()
     );
-    assert!(r.severe_rate() <= 0.02, "severe {:.3}", r.severe_rate());
+    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+}
+
+#[test]
+fn agreement_on_the_blind_dev_split_holds() {
+    let r = agreement_of(&["blind/dev.jsonl"]);
+    assert_eq!(r.total(), 864);
+    assert!(
+        r.agreement() >= 0.91,
+        "agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+}
+
+#[test]
+fn every_example_model_answer_and_explanation_of_the_bank_grades_as_written() {
+    let (bank, grader) = graded();
+    let errors = grade::selftest::check(bank, grader);
+    assert!(errors.is_empty(), "{errors:#?}");
+    for q in bank.questions() {
+        let want = match q.kind {
+            Kind::FreeText(_) => (6, 2, 4),
+            Kind::Short { .. } => (4, 0, 3),
+            _ => continue,
+        };
+        let n =
+            |e: interview_bot::bank::Expect| q.examples.iter().filter(|x| x.expect == e).count();
+        use interview_bot::bank::Expect::*;
+        assert!(
+            n(Correct) >= want.0 && n(Partial) >= want.1 && n(Wrong) >= want.2,
+            "{}: {:?}",
+            q.id,
+            (n(Correct), n(Partial), n(Wrong))
+        );
+    }
+}
+
+/// The blind corpus is split by writer: no writer has answers in both splits.
+#[test]
+fn the_blind_splits_share_no_writer() {
+    let writers = |f: &str| -> std::collections::HashSet<String> {
+        std::fs::read_to_string(data(f))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["writer"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
+    assert_eq!((dev.len(), test.len()), (18, 9));
+    assert!(dev.is_disjoint(&test));
 }

@@ -10,6 +10,7 @@ mod fake_discord;
 mod gateway;
 mod grade;
 mod interactions;
+mod probes;
 mod rounds;
 mod schedule;
 mod spec;
