@@ -90,7 +90,10 @@ fn joined_words(s: &str) -> Vec<String> {
             if !words.last().expect("never empty").is_empty() {
                 words.push(String::new());
             }
-            if matches!(c, ',' | ';' | '/' | '|') {
+            if matches!(
+                c,
+                ',' | ';' | '/' | '|' | ':' | '.' | '!' | '?' | '\u{2014}' | '\u{2013}'
+            ) {
                 // A list's items: a name of several words never spans two of them.
                 words.push(",".into());
                 words.push(String::new());
@@ -177,7 +180,13 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 words.windows(vw.len()).enumerate().any(|(i, w)| {
                     let same = w == vw.as_slice()
                         || (typo_ok && strsim::damerau_levenshtein(&v, &w.join(" ")) <= 1);
+                    // A denial reaches back over words, not over a comma or a dash ("Not
+                    // Python, not Spark: SQL").
                     let before = &words[i.saturating_sub(DENIAL_REACH)..i];
+                    let before = match before.iter().rposition(|w| *w == ",") {
+                        Some(k) => &before[k + 1..],
+                        None => before,
+                    };
                     let after = &words[i + vw.len()..(i + vw.len() + 3).min(words.len())];
                     // "ps is not it" denies ps; "ps, not top" does not.
                     let copula = after.first().is_some_and(|x| {
@@ -361,5 +370,7 @@ mod tests {
         assert_eq!(score("I'd use softmax on the logits", &sm), 1.0);
         assert_eq!(score("argmax", &sm), 0.0);
         assert_eq!(score("DeepLearnng.AI", &["DeepLearning.AI"]), 1.0);
+        assert_eq!(score("Not Python, not Spark: SQL.", &["sql"]), 1.0);
+        assert_eq!(score("not SQL, Python", &["sql"]), 0.0);
     }
 }

@@ -210,6 +210,18 @@ fn subject_at(
             return Some((named, true));
         }
     }
+    // "Unlike Postgres, which scales out, ...": a relative clause is said of the noun before it.
+    if in_clause_before.is_none() && a.relative_clauses.contains(&at.clause) {
+        let antecedent = a.tokens[..i]
+            .iter()
+            .rev()
+            .skip_while(|t| t.clause == at.clause)
+            .take_while(|t| t.clause + 1 == at.clause)
+            .find_map(|t| subject_of(t.term));
+        if let Some(s) = antecedent {
+            return Some((s, true));
+        }
+    }
     let in_clause_after = || {
         a.tokens[i + 1..]
             .iter()

@@ -193,6 +193,12 @@ const RELATIVES: &[&str] = &["which", "who", "that", "where", "whose"];
 /// Pronouns that stand for a subject named before them ("Processes are isolated; they ...").
 const PRONOUNS: &[&str] = &["they", "it", "these", "those"];
 
+/// Verbs and subjects that, after "and" or "or", start a new predicate.
+const NEW_PREDICATE: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "can", "will", "does", "do", "it", "they", "gives",
+    "makes", "lets",
+];
+
 /// Words after which a pronoun opens a clause of its own ("... because it reads ...").
 const CONJUNCTIONS: &[&str] = &[
     "because", "since", "so", "as", "when", "if", "and", "but", "while", "though", "although",
@@ -567,6 +573,8 @@ pub struct Analysis {
     /// Tokens set off by "unlike", "versus" or "compared to": a pronoun after them in their
     /// sentence stands for the other thing ("Unlike processes, they share memory").
     pub set_off: Vec<usize>,
+    /// Clauses that open with "which", "who" or "that": their subject is the noun before them.
+    pub relative_clauses: Vec<u32>,
 }
 
 impl Analysis {
@@ -583,9 +591,11 @@ pub const SHORT_NEGATION_REACH: u32 = 1;
 
 fn reach_of(negation: &str) -> u32 {
     match negation {
-        "without" | "no" | "lack" | "lacks" | "lacking" | "nothing" | "none" | "nobody" => {
+        "without" | "lack" | "lacks" | "lacking" | "nothing" | "none" | "nobody" => {
             SHORT_NEGATION_REACH
         }
+        // "no extra technical detail": "no" denies its noun phrase.
+        "no" => SHORT_NEGATION_REACH + 1,
         _ => NEGATION_REACH,
     }
 }
@@ -706,6 +716,11 @@ impl Lexicon {
         for form in [word, s] {
             for variant in deletions(form).chain(std::iter::once(form.to_string())) {
                 for (known, term, literal) in self.fuzzy.get(&variant).into_iter().flatten() {
+                    // Short words must be spelt right, as known words too ("waste" is no
+                    // typo of "past").
+                    if known.chars().count() < 5 {
+                        continue;
+                    }
                     let d = strsim::damerau_levenshtein(form, known);
                     let rank = (prefer.is_some_and(|p| !p.contains(term)), d);
                     if d <= limit && best.is_none_or(|(b, _)| rank < b) {
@@ -834,6 +849,9 @@ impl Lexicon {
                 let (w, span) = words[i];
                 if clause_start {
                     clause_start = false;
+                    if RELATIVES.contains(&w) {
+                        analysis.relative_clauses.push(clause);
+                    }
                     if contrast_before && RELATIVES.contains(&w) {
                         contrast = true;
                     }
@@ -914,6 +932,15 @@ impl Lexicon {
                         clause,
                         pos,
                     });
+                }
+                // "not have a schema and is more scalable": a new verb after "and" or "or"
+                // starts a new predicate, beyond the negation's reach.
+                if matches!(w, "and" | "or")
+                    && words
+                        .get(i + 1)
+                        .is_some_and(|(n, _)| NEW_PREDICATE.contains(n))
+                {
+                    negation_at = None;
                 }
                 if is_negation(w) {
                     analysis.function_words += 1;
