@@ -481,10 +481,19 @@ pub fn is_fragments(text: &str) -> bool {
 }
 
 /// "major = breaking, minor: features": terms paired with their meaning are an explanation, not
-/// a bare list, however few small words they use.
+/// a bare list, however few small words they use. "Process: PID, isolation, heavyweight" pairs a
+/// heading with a list: still a list.
 fn pairs_terms(text: &str) -> bool {
-    let pairs = text.matches(['=', ':', '→']).count() + text.matches("->").count();
-    pairs >= 2
+    let segments: Vec<&str> = text
+        .split(['.', ';', '\n', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let pairs = segments
+        .iter()
+        .filter(|s| s.contains(['=', ':', '→']) || s.contains("->"))
+        .count();
+    pairs >= 2 && 2 * pairs >= segments.len()
 }
 
 fn check_text(t: &str) -> Result<(), AnswerError> {

@@ -162,7 +162,7 @@ const NEGATIONS: &[&str] = &[
 /// Words that open a contrast: what follows them in their clause is what the answer sets its
 /// claim against ("unlike X, which ...", "instead of", "rather than", "wait for"), not a claim.
 const CONTRAST_MARKERS: &[&str] = &[
-    "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "contrary",
+    "unlike", "instead", "rather", "opposed", "versus", "vs", "wait", "contrary", "unless",
 ];
 
 /// Words that set one thing off against another: what follows is the thing the answer's subject
@@ -940,6 +940,13 @@ impl Lexicon {
                         .get(i + 1)
                         .is_some_and(|(n, _)| NEW_PREDICATE.contains(n))
                 {
+                    negation_at = None;
+                }
+                // "it doesn't, because it's cheaper": a conjunction opens a new clause.
+                if matches!(
+                    w,
+                    "because" | "since" | "so" | "if" | "when" | "unless" | "although" | "though"
+                ) {
                     negation_at = None;
                 }
                 if is_negation(w) {
