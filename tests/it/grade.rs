@@ -372,6 +372,20 @@ fn agreement_on_the_blind_dev_split_holds() {
     assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
 }
 
+/// The test split is never tuned on; this only keeps its figure from sliding back unnoticed.
+#[test]
+fn agreement_on_the_blind_test_split_does_not_slide_back() {
+    let r = agreement_of(&["blind/test.jsonl"]);
+    assert_eq!(r.total(), 432);
+    assert!(
+        r.agreement() >= 0.80,
+        "agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(r.severe_rate() <= 0.04, "severe {:.3}", r.severe_rate());
+}
+
 #[test]
 fn every_example_model_answer_and_explanation_of_the_bank_grades_as_written() {
     let (bank, grader) = graded();
