@@ -384,6 +384,19 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
         r.confusion_table()
     );
     assert!(r.severe_rate() <= 0.04, "severe {:.3}", r.severe_rate());
+    let r = agreement_of(&["blind/test-fresh.jsonl"]);
+    assert_eq!(r.total(), 432);
+    assert!(
+        r.agreement() >= 0.80,
+        "fresh agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(
+        r.severe_rate() <= 0.02,
+        "fresh severe {:.3}",
+        r.severe_rate()
+    );
 }
 
 #[test]
@@ -425,6 +438,7 @@ fn the_blind_splits_share_no_writer() {
             .collect()
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
-    assert_eq!((dev.len(), test.len()), (36, 9));
-    assert!(dev.is_disjoint(&test));
+    let fresh = writers("blind/test-fresh.jsonl");
+    assert_eq!((dev.len(), test.len(), fresh.len()), (36, 9, 9));
+    assert!(dev.is_disjoint(&test) && dev.is_disjoint(&fresh) && test.is_disjoint(&fresh));
 }
