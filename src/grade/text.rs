@@ -645,23 +645,11 @@ impl Lexicon {
     }
 
     fn intern(&mut self, stem: &str) -> Term {
-        if let Some(&t) = self.terms.get(stem) {
-            return t;
-        }
-        let t = self.names.len() as Term;
-        self.names.push(stem.to_string());
-        self.terms.insert(stem.to_string(), t);
-        t
+        intern_in(&mut self.terms, &mut self.names, stem)
     }
 
     fn intern_literal(&mut self, key: &str) -> Term {
-        if let Some(&t) = self.literals.get(key) {
-            return t;
-        }
-        let t = self.names.len() as Term;
-        self.names.push(key.to_string());
-        self.literals.insert(key.to_string(), t);
-        t
+        intern_in(&mut self.literals, &mut self.names, key)
     }
 
     /// Adds the words of a text (a phrasing, a prompt, a model answer) to the vocabulary, so that
@@ -756,30 +744,11 @@ impl Lexicon {
         // How many more content words belong to the noun phrase after a preposition.
         let mut modifier = 0u32;
         let mut in_sentence = false;
-        // A contrast marker was seen in this clause: the words after it are the contrast.
-        let mut contrast = false;
-        // The clause that just ended was a contrast: a relative clause after it continues it.
-        let mut contrast_before = false;
-        // The clause has a concessive word; and the previous clause had one.
-        let mut concessive = false;
-        let mut concessive_before = false;
-        // No word yet in this clause.
-        let mut clause_start = true;
+        let mut mood = ClauseMood::new();
         let all = spanned_pieces(text);
         let mut p = 0;
         // The next content word is set off by "unlike" or "versus".
         let mut set_off_next = false;
-        let new_clause = |contrast: &mut bool,
-                          contrast_before: &mut bool,
-                          concessive: &mut bool,
-                          concessive_before: &mut bool,
-                          clause_start: &mut bool| {
-            *contrast_before = *contrast;
-            *contrast = false;
-            *concessive_before = *concessive;
-            *concessive = false;
-            *clause_start = true;
-        };
         while p < all.len() {
             match &all[p].0 {
                 Piece::SentenceEnd => {
@@ -790,16 +759,7 @@ impl Lexicon {
                     }
                     negation_at = None;
                     modifier = 0;
-                    new_clause(
-                        &mut contrast,
-                        &mut contrast_before,
-                        &mut concessive,
-                        &mut concessive_before,
-                        &mut clause_start,
-                    );
-                    // A contrast or concession does not run across sentences.
-                    contrast_before = false;
-                    concessive_before = false;
+                    mood.next_sentence();
                     p += 1;
                     continue;
                 }
@@ -807,13 +767,7 @@ impl Lexicon {
                     clause += 1;
                     negation_at = None;
                     modifier = 0;
-                    new_clause(
-                        &mut contrast,
-                        &mut contrast_before,
-                        &mut concessive,
-                        &mut concessive_before,
-                        &mut clause_start,
-                    );
+                    mood.next_clause();
                     p += 1;
                     continue;
                 }
@@ -847,15 +801,15 @@ impl Lexicon {
             while i < words.len() {
                 in_sentence = true;
                 let (w, span) = words[i];
-                if clause_start {
-                    clause_start = false;
+                if mood.start {
+                    mood.start = false;
                     if RELATIVES.contains(&w) {
                         analysis.relative_clauses.push(clause);
                     }
-                    if contrast_before && RELATIVES.contains(&w) {
-                        contrast = true;
+                    if mood.contrast_before && RELATIVES.contains(&w) {
+                        mood.contrast = true;
                     }
-                    if concessive_before && CONCESSION_ANSWERS.contains(&w) {
+                    if mood.concessive_before && CONCESSION_ANSWERS.contains(&w) {
                         // The clause before conceded something: it is not the claim.
                         let conceded = clause - 1;
                         for t in analysis.tokens.iter_mut().rev() {
@@ -877,10 +831,10 @@ impl Lexicon {
                     _ => true,
                 };
                 if CONTRAST_MARKERS.contains(&w) && opens {
-                    contrast = true;
+                    mood.contrast = true;
                 }
                 if CONCESSIVE.contains(&w) {
-                    concessive = true;
+                    mood.concessive = true;
                 }
                 if SET_OFF.contains(&w) {
                     set_off_next = true;
@@ -896,7 +850,7 @@ impl Lexicon {
                         pos,
                         negated,
                         modifier: modifier > 0,
-                        contrast,
+                        contrast: mood.contrast,
                         literal,
                         span: (span.0, words[i + len - 1].1 .1),
                     });
@@ -968,7 +922,7 @@ impl Lexicon {
                         pos,
                         negated: reach(negation_at),
                         modifier,
-                        contrast,
+                        contrast: mood.contrast,
                         literal,
                         span,
                     });
@@ -983,6 +937,53 @@ impl Lexicon {
         }
         analysis.sentences = sentence + u32::from(in_sentence);
         analysis
+    }
+}
+
+/// The term of `key` in `map`, numbered after every name so far when it is new.
+fn intern_in(map: &mut HashMap<String, Term>, names: &mut Vec<String>, key: &str) -> Term {
+    if let Some(&t) = map.get(key) {
+        return t;
+    }
+    let t = names.len() as Term;
+    names.push(key.to_string());
+    map.insert(key.to_string(), t);
+    t
+}
+
+/// What the clause being read sets against the claim, and what the one before it did.
+struct ClauseMood {
+    /// A contrast marker was seen in this clause: the words after it are the contrast.
+    contrast: bool,
+    /// The clause that just ended was a contrast: a relative clause after it continues it.
+    contrast_before: bool,
+    /// The clause has a concessive word ("still", "may"); and the previous clause had one.
+    concessive: bool,
+    concessive_before: bool,
+    /// No word yet in this clause.
+    start: bool,
+}
+
+impl ClauseMood {
+    fn new() -> ClauseMood {
+        ClauseMood {
+            contrast: false,
+            contrast_before: false,
+            concessive: false,
+            concessive_before: false,
+            start: true,
+        }
+    }
+
+    fn next_clause(&mut self) {
+        self.contrast_before = std::mem::take(&mut self.contrast);
+        self.concessive_before = std::mem::take(&mut self.concessive);
+        self.start = true;
+    }
+
+    /// A contrast or concession does not run across sentences.
+    fn next_sentence(&mut self) {
+        *self = ClauseMood::new();
     }
 }
 

@@ -7,7 +7,7 @@ use crate::discord::{custom_ids, is_private, visible_text};
 use crate::fake_discord::FakeDiscord;
 use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
 use crate::spec;
-use crate::util::{bot, run, test_app};
+use crate::util::{bot, run, runtime, test_app};
 use chrono::{DateTime, Duration, Utc};
 use interview_bot::bank::Kind;
 use interview_bot::discord::App;
@@ -27,14 +27,6 @@ const POOR: &str = "Threads are faster than processes.";
 
 fn now() -> DateTime<Utc> {
     "2026-06-10T12:00:00Z".parse().unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// The handler on a fresh database, posting to a fake Discord; every response body is kept and

@@ -3,7 +3,7 @@
 
 use crate::interactions::{self as ix, GUILD, MANAGE_GUILD};
 use crate::spec;
-use crate::util::test_app;
+use crate::util::{runtime, test_app};
 use chrono::{DateTime, Duration, Utc};
 use interview_bot::bank::Kind;
 use interview_bot::discord::App;
@@ -17,14 +17,6 @@ const BOB: u64 = 702;
 
 fn now() -> DateTime<Utc> {
     "2026-06-10T12:00:00Z".parse().unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// Collects every response body of a test and validates them together at the end.

@@ -2,7 +2,7 @@
 
 use crate::interactions as ix;
 use crate::spec;
-use crate::util::test_app;
+use crate::util::{runtime, test_app};
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -72,14 +72,6 @@ impl Endpoint {
         let sig = signed(&bytes, "1781092800");
         self.post(bytes, Some(sig), "1781092800").await
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// The endpoint parses each kind of interaction straight into its type; the result must be

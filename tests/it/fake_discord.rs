@@ -781,19 +781,12 @@ fn close_frame(code: u16, reason: &'static str) -> WsMessage {
 #[cfg(test)]
 mod checks {
     use super::*;
+    use crate::util::runtime;
     use serenity::all::{
         ChannelId, CreateActionRow, CreateButton, CreateEmbed, CreateInteractionResponse,
         CreateInteractionResponseFollowup, CreateMessage, CreateSelectMenu, CreateSelectMenuKind,
         CreateSelectMenuOption, EditInteractionResponse, EditMessage, GuildId, InteractionId,
     };
-
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    }
 
     fn client(fake: &FakeDiscord) -> serenity::http::Http {
         interview_bot::discord::app::rest_client("test-token", fake.app_id, Some(&fake.base))

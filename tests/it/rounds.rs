@@ -3,7 +3,7 @@
 use crate::fake_discord::FakeDiscord;
 use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
 use crate::spec;
-use crate::util::test_app;
+use crate::util::{runtime, test_app};
 use interview_bot::quiz::{GuildId, RoleId, RoundState};
 use serde_json::{json, Value};
 use serenity::all::Interaction;
@@ -11,14 +11,6 @@ use std::time::Duration;
 
 const ADMIN: u64 = 800;
 const WAIT: Duration = Duration::from_secs(10);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 async fn say(app: &interview_bot::discord::App, v: Value) -> (Value, String) {
     let i: Interaction = serde_json::from_value(v).unwrap();

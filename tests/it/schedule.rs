@@ -3,20 +3,12 @@
 
 use crate::fake_discord::{FakeDiscord, Request};
 use crate::spec;
-use crate::util::test_app;
+use crate::util::{runtime, test_app};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use interview_bot::discord::{scheduler, App};
 use interview_bot::quiz::{schedule, ChannelId, GuildId, GuildSettings, ManualClock};
 use std::collections::BTreeMap;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()

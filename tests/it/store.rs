@@ -1,3 +1,4 @@
+use crate::util::runtime;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use interview_bot::bank::Difficulty;
 use interview_bot::grade::Verdict;
@@ -14,14 +15,6 @@ fn utc(s: &str) -> DateTime<Utc> {
 
 fn open(dir: &Path) -> Store {
     Store::open(dir.join("bot.db")).unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// A round for a local day in UTC, opening at 09:00 and closing a day later.

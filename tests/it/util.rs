@@ -54,3 +54,12 @@ pub fn test_app(dir: &Path, rest_base: &str, now: DateTime<Utc>) -> (App, Manual
         clock,
     )
 }
+
+/// The runtime the async tests share: two workers, like the machines the bot runs on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
