@@ -71,6 +71,13 @@ pub enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
         listen: std::net::SocketAddr,
+        /// At most this many open connections; at the cap the oldest idle one is closed.
+        #[arg(long, default_value_t = 4096, value_name = "N")]
+        max_connections: usize,
+        /// Seconds a connection may take to send a request's headers, and may stay idle between
+        /// requests, before it is closed.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
     },
     /// Install the slash commands (a bulk overwrite): in one guild for development, else globally.
     Register {
@@ -138,7 +145,8 @@ pub fn main() -> ExitCode {
         // A reader that stops early (`| head`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Never `eprintln!`: it panics when standard error is closed or full.
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -215,7 +223,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            max_connections,
+            header_timeout,
+        } => {
             init_logging();
             let config = crate::config::DiscordConfig::from_env(true)?;
             let key = config
@@ -224,7 +236,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = start_app(&cli.questions, &cli.db, &config)?;
             runtime()?.block_on(async move {
                 tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
-                crate::discord::endpoint::serve(app, key, listen).await
+                let limits = crate::discord::listener::Limits {
+                    max_connections: max_connections.max(1),
+                    header_timeout: std::time::Duration::from_secs(header_timeout),
+                };
+                crate::discord::endpoint::serve(app, key, listen, limits).await
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -281,13 +297,33 @@ fn start_app(
 }
 
 /// Structured logs on standard error; `RUST_LOG` filters them (default `info`).
-fn init_logging() {
+///
+/// Logging never panics and never stops the bot: a line that cannot be written (standard error
+/// closed, on a full disk, `/dev/full`) is dropped, and tracing's own report of that failure,
+/// which would go to the same broken standard error with `eprintln!` and panic, is off.
+pub fn init_logging() {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| DropOnError(std::io::stderr()))
+        .log_internal_errors(false)
         .try_init();
+}
+
+/// A writer that reports every write as done: a log line lost is better than a bot stopped.
+struct DropOnError<W>(W);
+
+impl<W: std::io::Write> std::io::Write for DropOnError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
 }
 
 /// How often the daily clock looks for due posts and reveals.

@@ -24,8 +24,15 @@ struct Inner {
     /// Rounds by id, so that a burst of answers to one round reads it once. A round's question,
     /// seed and guild never change; its state is checked again when an answer is recorded.
     rounds: Mutex<HashMap<RoundId, Round>>,
-    /// The first wait before retrying Discord after a 429 or 5xx, in milliseconds.
+    /// The first wait before retrying Discord after a 5xx or an unclear outcome, in milliseconds.
     retry_ms: AtomicU64,
+    /// Each REST attempt's timeout and each call's deadline, in milliseconds (tests shorten them).
+    rest_timeout_ms: AtomicU64,
+    rest_deadline_ms: AtomicU64,
+    /// The raw REST path's client (`rest.rs`); requests end after their timeout.
+    reqwest: reqwest::Client,
+    /// Discord's global rate limit: no REST call starts before this instant.
+    paused_until: Mutex<Option<tokio::time::Instant>>,
 }
 
 /// Rounds kept in memory at most; the cache starts over beyond it.
@@ -48,6 +55,10 @@ impl App {
                 http,
                 rounds: Mutex::new(HashMap::new()),
                 retry_ms: AtomicU64::new(500),
+                rest_timeout_ms: AtomicU64::new(super::rest::ATTEMPT_TIMEOUT.as_millis() as u64),
+                rest_deadline_ms: AtomicU64::new(super::rest::CALL_DEADLINE.as_millis() as u64),
+                reqwest: super::rest::reqwest_client(),
+                paused_until: Mutex::new(None),
             }),
         }
     }
@@ -95,6 +106,50 @@ impl App {
             .store(d.as_millis() as u64, Ordering::Relaxed);
     }
 
+    pub fn rest_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.inner.rest_timeout_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn rest_deadline(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.inner.rest_deadline_ms.load(Ordering::Relaxed))
+    }
+
+    /// Each REST attempt's timeout and each call's deadline (tests shorten them).
+    pub fn set_rest_limits(&self, timeout: std::time::Duration, deadline: std::time::Duration) {
+        self.inner
+            .rest_timeout_ms
+            .store(timeout.as_millis() as u64, Ordering::Relaxed);
+        self.inner
+            .rest_deadline_ms
+            .store(deadline.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    pub(super) fn reqwest(&self) -> &reqwest::Client {
+        &self.inner.reqwest
+    }
+
+    /// Discord's global rate limit: every REST call waits `d` from now.
+    pub(super) fn pause_all_rest(&self, d: std::time::Duration) {
+        let until = tokio::time::Instant::now() + d;
+        let mut p = self
+            .inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        *p = Some(p.map_or(until, |old| old.max(until)));
+    }
+
+    pub(super) async fn wait_global_rate_limit(&self) {
+        let until = *self
+            .inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
     /// Drops a round from memory after its state changed.
     pub fn forget_round(&self, id: RoundId) {
         self.inner.rounds.lock().expect("not poisoned").remove(&id);
@@ -108,7 +163,9 @@ impl App {
 
 /// The REST client: serenity's own rate limiter is off behind a proxy, which limits for us.
 pub fn rest_client(token: &str, application_id: u64, proxy: Option<&str>) -> Http {
-    let mut builder = HttpBuilder::new(token).application_id(application_id.into());
+    let mut builder = HttpBuilder::new(token)
+        .application_id(application_id.into())
+        .client(super::rest::reqwest_client());
     if let Some(proxy) = proxy {
         builder = builder.proxy(proxy).ratelimiter_disabled(true);
     }

@@ -105,17 +105,23 @@ async fn interactions(State(e): State<Endpoint>, headers: HeaderMap, body: Bytes
     Json(respond(&e.app, interaction, e.budget).await).into_response()
 }
 
-/// Serves the endpoint until the process stops.
+/// Serves the endpoint until the process stops, within `limits` (see `listener.rs`).
 pub async fn serve(
     app: App,
     public_key: [u8; 32],
     listen: std::net::SocketAddr,
+    limits: super::listener::Limits,
 ) -> anyhow::Result<()> {
     let router = router(app, public_key).map_err(anyhow::Error::msg)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-    info!(%listen, "serving interactions at /interactions");
-    axum::serve(listener, router).await?;
+    let fds = super::listener::raise_fd_limit();
+    let limits = super::listener::Limits {
+        max_connections: super::listener::effective_cap(limits.max_connections, fds),
+        ..limits
+    };
+    info!(%listen, open_file_limit = fds, "serving interactions at /interactions");
+    super::listener::serve(listener, router, limits).await?;
     Ok(())
 }

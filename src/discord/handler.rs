@@ -488,7 +488,7 @@ async fn round(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Repl
     let text = match *name {
         "post-now" => post::post_now(app, guild).await?,
         "skip" => post::skip(app, guild).await?,
-        "reveal" => post::reveal_now(app, guild).await?,
+        "reveal" => super::reveal::reveal_now(app, guild).await?,
         _ => return Err(user(t::UNKNOWN_COMMAND)),
     };
     Ok(Reply::Message(Msg::private(text)))

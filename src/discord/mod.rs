@@ -7,9 +7,12 @@ pub mod custom_id;
 pub mod endpoint;
 pub mod gateway;
 pub mod handler;
+pub mod listener;
 pub mod post;
 pub mod render;
 pub mod respond;
+pub mod rest;
+pub mod reveal;
 pub mod scheduler;
 pub mod text;
 

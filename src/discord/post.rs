@@ -1,15 +1,22 @@
-//! Posting, skipping and revealing a guild's round. `/round post-now`, `skip` and `reveal` and
-//! the daily clock all go through these functions.
+//! Posting and skipping a guild's round. `/round post-now` and `skip` and the daily clock all go
+//! through these functions (revealing is in `reveal.rs`).
+//!
+//! A post's outcome can be unclear (Discord's answer lost, a timeout, a 5xx): then the round is
+//! kept, not discarded, and the next attempt first looks for the message in the channel. Each
+//! attempt carries its own nonce, and round ids are never reused, so Discord can never hand back
+//! another round's message for ours.
 
 use super::app::App;
 use super::custom_id::Target;
 use super::render;
+use super::rest::{self, Call, RestError};
 use crate::bank::seeded::SeededRng;
 use crate::quiz::schedule::{closes_at, local_day, next_due_after_day};
 use crate::quiz::{pick, GuildId, GuildSettings, MessageId, NewRound, Round, RoundId, RoundState};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
-use serenity::all::{CreateAllowedMentions, CreateMessage, EditMessage, MessageReference};
+use serenity::all::{CreateAllowedMentions, CreateMessage};
+use serenity::http::{LightMethod, Route};
 use tracing::{info, warn};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,44 +31,15 @@ pub enum PostError {
 /// A claim on a round older than this is taken to belong to a scheduler that stopped.
 pub const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 
-/// How many times a REST call is tried when Discord answers 429 or 5xx.
-const ATTEMPTS: u32 = 4;
-
-fn retryable(e: &serenity::Error) -> bool {
-    match e {
-        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
-            r.status_code.as_u16() == 429 || r.status_code.is_server_error()
-        }
-        serenity::Error::Http(serenity::http::HttpError::Request(_)) => true,
-        _ => false,
-    }
-}
-
-/// Runs a REST call, retrying 429 and 5xx answers with exponential backoff.
-async fn with_retries<T, F, Fut>(app: &App, what: &str, mut call: F) -> serenity::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = serenity::Result<T>>,
-{
-    let mut delay = app.retry_delay();
-    for attempt in 1..=ATTEMPTS {
-        match call().await {
-            Err(e) if attempt < ATTEMPTS && retryable(&e) => {
-                warn!(what, attempt, error = %e, "Discord asked us to retry");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
-            other => return other,
-        }
-    }
-    unreachable!("the last attempt returns")
-}
+/// How long an unclear post waits before the clock checks the channel and tries again.
+pub const UNCLEAR_RETRY: chrono::Duration = chrono::Duration::minutes(1);
 
 /// The message that carries a round's question.
 pub fn round_message(
     app: &App,
     round: &Round,
     role: Option<u64>,
+    attempt: u32,
 ) -> Result<CreateMessage, PostError> {
     let q = app.bank().get(&round.question).ok_or_else(|| {
         PostError::User(format!(
@@ -77,9 +55,10 @@ pub fn round_message(
             &Target::Round(round.id),
             false,
         ))
-        // Discord drops a second message with the same nonce: a retried post appears once.
+        // Discord answers a retried request with the same nonce with the message it made: a
+        // retried post appears once. One nonce per attempt (at most 25 characters).
         .nonce(serenity::all::Nonce::String(format!(
-            "round-{}",
+            "r{}-{attempt}",
             round.id.0
         )))
         .enforce_nonce(true);
@@ -93,8 +72,9 @@ pub fn round_message(
     Ok(msg)
 }
 
-/// Sends a created round's message and stores its id. On failure the round is discarded (nobody
-/// saw it) and the guild's status says what went wrong.
+/// Sends a created round's message and stores its id. When Discord refuses the post the round
+/// is retired (nobody saw it); when the outcome is unclear it is kept for the clock to check and
+/// retry. Either way the guild's status says what happened.
 pub async fn send_round(
     app: &App,
     round: &Round,
@@ -104,24 +84,43 @@ pub async fn send_round(
         .channel
         .or(settings.channel)
         .ok_or_else(|| PostError::User(super::text::NO_CHANNEL.into()))?;
-    let message = round_message(app, round, settings.role.map(|r| r.0))?;
-    let id = serenity::all::ChannelId::new(channel.0);
-    let sent = with_retries(app, "post", || {
-        id.send_message(app.http().as_ref(), message.clone())
-    })
-    .await;
-    match sent {
-        Ok(sent) => {
-            let message = MessageId(sent.id.get());
-            app.store()
-                .set_round_message(round.id, channel, message)
-                .await?;
-            app.store().set_status(round.guild, None).await?;
-            info!(guild = %round.guild, round = %round.id, question = %round.question, "round posted");
-            Ok(message)
+    let attempt = app.store().begin_post_attempt(round.id).await?;
+    if attempt > 1 {
+        // An earlier attempt may have posted it without our hearing back: look before posting.
+        match find_round_message(app, channel, round).await {
+            Ok(Some(message)) => {
+                info!(guild = %round.guild, round = %round.id, "found the round's message from an earlier attempt");
+                return posted(app, round, channel, message).await;
+            }
+            Ok(None) => {}
+            // We may not read the channel's history: post rather than lose the day.
+            Err(e @ RestError::Refused { .. }) => {
+                warn!(guild = %round.guild, round = %round.id, error = %e, "could not look for an earlier post; posting again")
+            }
+            Err(e) => return Err(unclear(app, round, channel, &e).await?),
         }
-        Err(e) => {
-            app.store().discard_round(round.id).await?;
+    }
+    let message = round_message(app, round, settings.role.map(|r| r.0), attempt)?;
+    let (store, guild) = (app.store().clone(), round.guild);
+    let on_limit = move |after: std::time::Duration| {
+        let (store, status) = (store.clone(), rate_limited_status(after));
+        tokio::spawn(async move { store.set_status(guild, Some(status)).await });
+    };
+    let call = Call::new(
+        "post",
+        Route::ChannelMessages {
+            channel_id: channel.0.into(),
+        },
+        LightMethod::Post,
+    )
+    .json(&message)
+    .on_rate_limit(&on_limit);
+    match rest::send::<serenity::all::Message>(app, call).await {
+        Ok(sent) => posted(app, round, channel, MessageId(sent.id.get())).await,
+        Err(e @ RestError::Refused { .. }) => {
+            app.store()
+                .retire_round(round, format!("post refused: {e}"), app.now())
+                .await?;
             let status = format!(
                 "Posting in <#{channel}> failed at <t:{}:f>: {e}. Check that the channel exists and that I can view it, send messages and embed links there.",
                 app.now().timestamp()
@@ -132,7 +131,100 @@ pub async fn send_round(
                 "I couldn't post in <#{channel}> ({e}). Check that I can view that channel, send messages and embed links there, then try again."
             )))
         }
+        Err(e) => Err(unclear(app, round, channel, &e).await?),
     }
+}
+
+/// The status a guild shows while Discord rate limits its post.
+fn rate_limited_status(after: std::time::Duration) -> String {
+    format!(
+        "Rate limited by Discord: retrying in {:.0} s.",
+        after.as_secs_f64().ceil()
+    )
+}
+
+async fn posted(
+    app: &App,
+    round: &Round,
+    channel: crate::quiz::ChannelId,
+    message: MessageId,
+) -> Result<MessageId, PostError> {
+    app.store()
+        .set_round_message(round.id, channel, message)
+        .await?;
+    app.store().set_status(round.guild, None).await?;
+    info!(guild = %round.guild, round = %round.id, question = %round.question, "round posted");
+    Ok(message)
+}
+
+/// Keeps a round whose post may or may not have gone out, for the clock to check and retry.
+async fn unclear(
+    app: &App,
+    round: &Round,
+    channel: crate::quiz::ChannelId,
+    e: &RestError,
+) -> Result<PostError, PostError> {
+    let wait = match e {
+        RestError::RateLimited { retry_after, .. } => {
+            chrono::Duration::from_std(*retry_after).unwrap_or(UNCLEAR_RETRY)
+        }
+        _ => UNCLEAR_RETRY,
+    }
+    .max(chrono::Duration::seconds(1));
+    let at = app.now() + wait;
+    app.store().retry_round_at(round.id, at).await?;
+    let status = match e {
+        RestError::RateLimited { retry_after, .. } => rate_limited_status(*retry_after),
+        _ => format!(
+            "Posting in <#{channel}> was not confirmed at <t:{}:f>: {e}. I will look for the post and retry <t:{}:R>.",
+            app.now().timestamp(),
+            at.timestamp()
+        ),
+    };
+    app.store().set_status(round.guild, Some(status)).await?;
+    warn!(guild = %round.guild, round = %round.id, error = %e, "the post's outcome is unclear; kept for a retry");
+    Ok(PostError::User(format!(
+        "I couldn't confirm the post in <#{channel}> ({e}). I'll check the channel and retry <t:{}:R>; nothing is lost.",
+        at.timestamp()
+    )))
+}
+
+/// Looks through the channel's latest messages for this round's post (its controls name it).
+async fn find_round_message(
+    app: &App,
+    channel: crate::quiz::ChannelId,
+    round: &Round,
+) -> Result<Option<MessageId>, RestError> {
+    let call = Call::new(
+        "look for the post",
+        Route::ChannelMessages {
+            channel_id: channel.0.into(),
+        },
+        LightMethod::Get,
+    )
+    .params(vec![("limit", "50".into())]);
+    let messages: Vec<serde_json::Value> = rest::send(app, call).await?;
+    Ok(messages
+        .iter()
+        .find(|m| names_round(m, round.id))
+        .and_then(|m| m["id"].as_str()?.parse().ok())
+        .map(MessageId))
+}
+
+/// Whether a message's controls answer this round.
+fn names_round(message: &serde_json::Value, round: RoundId) -> bool {
+    use super::custom_id::Control;
+    let rows = message["components"].as_array().into_iter().flatten();
+    rows.flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["custom_id"].as_str())
+        .filter_map(Control::parse)
+        .any(|c| match c {
+            Control::Option { target, .. }
+            | Control::Multi { target }
+            | Control::OpenModal { target }
+            | Control::Modal { target } => target == Target::Round(round),
+            _ => false,
+        })
 }
 
 /// Creates and posts the guild's round for `day` now. `Ok(None)` if the day has a round already
@@ -208,104 +300,12 @@ pub async fn post_now(app: &App, guild: GuildId) -> Result<String, PostError> {
     ))
 }
 
-/// Disables a posted round's controls (best effort: the round is closed either way).
-pub async fn disable_controls(app: &App, round: &Round) {
-    let (Some(channel), Some(message), Some(q)) = (
-        round.channel,
-        round.message,
-        app.bank().get(&round.question),
-    ) else {
-        return;
-    };
-    let inst = q.instance(round.seed);
-    let edit = EditMessage::new().components(render::answer_controls(
-        &inst,
-        &Target::Round(round.id),
-        true,
-    ));
-    let id = serenity::all::ChannelId::new(channel.0);
-    let done = with_retries(app, "disable controls", || {
-        id.edit_message(app.http().as_ref(), message.0, edit.clone())
-    })
-    .await;
-    if let Err(e) = done {
-        warn!(round = %round.id, error = %e, "could not disable the round's controls");
-    }
-}
-
-/// Closes a round (if open) and posts its reveal once: a reply to the question with the answer,
-/// the explanation and the results, and the question's controls disabled. `Ok(false)` when
-/// another scheduler has it, or it was revealed already.
-pub async fn reveal(app: &App, id: RoundId) -> Result<bool, PostError> {
-    let now = app.now();
-    let Some(round) = app.store().round(id).await? else {
-        return Ok(false);
-    };
-    if round.state == RoundState::Skipped {
-        return Ok(false);
-    }
-    if !app.store().claim_round(id, now, STALE_CLAIM).await? {
-        return Ok(false);
-    }
-    if round.state == RoundState::Open {
-        app.store().end_round(id, RoundState::Closed).await?;
-    }
-    app.forget_round(id);
-    let results = app.store().round_results(id, 5).await?;
-    let (Some(q), Some(channel)) = (app.bank().get(&round.question), round.channel) else {
-        app.store().mark_revealed(id, now).await?;
-        return Ok(true);
-    };
-    let inst = q.instance(round.seed);
-    let mut msg = CreateMessage::new()
-        .embed(render::reveal_embed(app.bank(), &inst, &results))
-        .allowed_mentions(render::no_mentions())
-        .nonce(serenity::all::Nonce::String(format!(
-            "reveal-{}",
-            round.id.0
-        )))
-        .enforce_nonce(true);
-    if let Some(m) = round.message {
-        msg = msg.reference_message(MessageReference::from((
-            serenity::all::ChannelId::new(channel.0),
-            serenity::all::MessageId::new(m.0),
-        )));
-    }
-    let cid = serenity::all::ChannelId::new(channel.0);
-    match with_retries(app, "reveal", || {
-        cid.send_message(app.http().as_ref(), msg.clone())
-    })
-    .await
-    {
-        Ok(_) => {
-            disable_controls(app, &round).await;
-            app.store().mark_revealed(id, now).await?;
-            info!(guild = %round.guild, round = %id, answers = results.answers, "round revealed");
-            Ok(true)
-        }
-        Err(e) => {
-            // Someone else (or the next pass) tries again once the claim goes stale.
-            warn!(guild = %round.guild, round = %id, error = %e, "posting the reveal failed");
-            app.store()
-                .set_status(
-                    round.guild,
-                    Some(format!(
-                        "The reveal in <#{channel}> failed at <t:{}:f>: {e}.",
-                        now.timestamp()
-                    )),
-                )
-                .await?;
-            Ok(false)
-        }
-    }
-}
-
 /// `/round skip`: skips the open round, or today if nothing is posted yet.
 pub async fn skip(app: &App, guild: GuildId) -> Result<String, PostError> {
     if let Some(open) = app.store().open_round(guild).await? {
         if app.store().end_round(open.id, RoundState::Skipped).await? {
             app.forget_round(open.id);
-            disable_controls(app, &open).await;
+            super::reveal::disable_controls(app, &open).await;
             info!(guild = %guild, round = %open.id, "round skipped");
             return Ok(
                 "Skipped the open round: it no longer takes answers and breaks no streak.".into(),
@@ -324,24 +324,4 @@ pub async fn skip(app: &App, guild: GuildId) -> Result<String, PostError> {
             "Today ({day}) already had its round; there is nothing to skip."
         )))
     }
-}
-
-/// `/round reveal`: closes the open round now and reveals it.
-pub async fn reveal_now(app: &App, guild: GuildId) -> Result<String, PostError> {
-    let open = app
-        .store()
-        .open_round(guild)
-        .await?
-        .ok_or_else(|| PostError::User("There is no open round to reveal.".into()))?;
-    if !reveal(app, open.id).await? {
-        return Err(PostError::User(
-            "That round is being revealed already.".into(),
-        ));
-    }
-    let results = app.store().round_results(open.id, 3).await?;
-    Ok(format!(
-        "Closed the round: {}, {:.0}% correct. The reveal is posted.",
-        render::count(results.answers, "answer"),
-        results.share_correct() * 100.0
-    ))
 }

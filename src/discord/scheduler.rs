@@ -8,6 +8,7 @@
 
 use super::app::App;
 use super::post::{self, PostError, STALE_CLAIM};
+use super::reveal::{self, Revealed};
 use crate::quiz::schedule::{local_day, next_due_after_day};
 use crate::quiz::{GuildId, RoundId};
 use crate::store::StoreError;
@@ -69,7 +70,11 @@ impl Tally {
             return false;
         };
         let r = &mut self.report;
-        match done.unwrap_or(Outcome::Failed) {
+        let done = done.unwrap_or_else(|e| {
+            error!(error = %e, "a guild's post or reveal panicked; the other guilds go on");
+            Outcome::Failed
+        });
+        match done {
             Outcome::Posted => r.posted += 1,
             Outcome::PostedAfterMissed => {
                 r.posted += 1;
@@ -101,7 +106,7 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         work.add(Box::pin(async move { reveal_one(&app, id).await }))
             .await;
     }
-    for id in app.store().unposted(BATCH).await? {
+    for id in app.store().unposted(now, BATCH).await? {
         let app = app.clone();
         work.add(Box::pin(async move { repost(&app, id, now).await }))
             .await;
@@ -132,9 +137,10 @@ fn log_store(e: &StoreError) -> Outcome {
 }
 
 async fn reveal_one(app: &App, id: RoundId) -> Outcome {
-    match post::reveal(app, id).await {
-        Ok(true) => Outcome::Revealed,
-        Ok(false) => Outcome::Nothing,
+    match reveal::reveal(app, id).await {
+        Ok(Revealed::Done) => Outcome::Revealed,
+        Ok(Revealed::NotMine) => Outcome::Nothing,
+        Ok(Revealed::Failed { .. }) => Outcome::Failed,
         Err(PostError::Store(e)) => log_store(&e),
         Err(PostError::User(m)) => {
             warn!(round = %id, problem = m, "reveal failed");
@@ -218,13 +224,32 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
     }
 }
 
-/// Runs the clock until the process stops: a pass, then a wait until the next thing is due (at
-/// most `poll`, so settings changes are picked up).
+/// Runs the clock until the process stops: a pass every `poll`. It is supervised: a pass that
+/// fails or panics is logged and the clock goes on with the next one (each guild's work runs in
+/// its own task, so one guild's panic costs only that guild's post).
 pub async fn run(app: App, poll: Duration) {
+    use futures_util::FutureExt;
     loop {
-        if let Err(e) = pass(&app).await {
-            error!(error = %e, "a clock pass failed");
+        match std::panic::AssertUnwindSafe(pass(&app))
+            .catch_unwind()
+            .await
+        {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => error!(error = %e, "a clock pass failed; the next one tries again"),
+            Err(panic) => error!(
+                panic = panic_message(&panic),
+                "a clock pass panicked; the next one tries again"
+            ),
         }
         tokio::time::sleep(poll).await;
     }
+}
+
+/// The text of a panic's payload, for the log.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }

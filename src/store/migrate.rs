@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_appeals.sql",
         include_str!("../../migrations/0004_appeals.sql"),
     ),
+    (
+        "0005_round_attempts.sql",
+        include_str!("../../migrations/0005_round_attempts.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

@@ -8,6 +8,7 @@
 //! WAL into the database file (the only step that syncs to disk), so no commit waits for one.
 
 pub mod appeals;
+mod attempts;
 mod migrate;
 mod ports;
 pub mod queries;
@@ -305,8 +306,12 @@ impl Store {
         self.read(move |c| queries::unrevealed(c, now, limit)).await
     }
 
-    pub async fn unposted(&self, limit: u32) -> Result<Vec<RoundId>, StoreError> {
-        self.read(move |c| queries::unposted(c, limit)).await
+    pub async fn unposted(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<RoundId>, StoreError> {
+        self.read(move |c| queries::unposted(c, now, limit)).await
     }
 
     pub async fn claim_round(
@@ -404,10 +409,6 @@ impl Store {
 
     pub async fn asked_questions(&self, guild: GuildId) -> Result<Vec<String>, StoreError> {
         self.read(move |c| queries::asked_questions(c, guild)).await
-    }
-
-    pub async fn discard_round(&self, id: RoundId) -> Result<bool, StoreError> {
-        self.write(move |c| queries::discard_round(c, id)).await
     }
 
     pub async fn skip_day(

@@ -150,7 +150,8 @@ pub fn due_reveals(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Closed rounds whose reveal has not gone out (a reveal interrupted by a restart).
+/// Closed rounds whose reveal has not gone out (a reveal interrupted by a restart, or one that
+/// failed and waits for its retry time).
 pub fn unrevealed(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -158,18 +159,24 @@ pub fn unrevealed(
 ) -> Result<Vec<RoundId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT round_id FROM rounds INDEXED BY rounds_unrevealed WHERE state = 'closed' AND revealed_at IS NULL
-         AND closes_at <= ?1 ORDER BY closes_at LIMIT ?2",
+         AND coalesce(retry_at, closes_at) <= ?1 ORDER BY closes_at LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![ms(now), limit], |r| Ok(RoundId(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Open rounds created but never posted (their scheduler stopped between the two).
-pub fn unposted(conn: &Connection, limit: u32) -> Result<Vec<RoundId>, StoreError> {
+/// Open rounds created but not posted (their scheduler stopped between the two, or Discord's
+/// answer was unclear), whose retry time has come.
+pub fn unposted(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<RoundId>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT round_id FROM rounds INDEXED BY rounds_unposted WHERE state = 'open' AND message_id IS NULL ORDER BY opens_at LIMIT ?1",
+        "SELECT round_id FROM rounds INDEXED BY rounds_unposted WHERE state = 'open' AND message_id IS NULL
+         AND (retry_at IS NULL OR retry_at <= ?1) ORDER BY opens_at LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![limit], |r| Ok(RoundId(r.get(0)?)))?;
+    let rows = stmt.query_map(params![ms(now), limit], |r| Ok(RoundId(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -195,7 +202,7 @@ pub fn release_claim(conn: &Connection, id: RoundId) -> Result<(), StoreError> {
 
 pub fn mark_revealed(conn: &Connection, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "UPDATE rounds SET revealed_at = ?2, claimed_at = NULL WHERE round_id = ?1",
+        "UPDATE rounds SET revealed_at = ?2, claimed_at = NULL, retry_at = NULL WHERE round_id = ?1",
     )?
     .execute(params![id.0, ms(at)])?;
     Ok(())
@@ -229,8 +236,10 @@ pub fn create_round(conn: &Connection, r: &NewRound) -> Result<Option<Round>, St
         .execute([r.guild.sql()])?;
     let inserted = conn
         .prepare_cached(
-            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7) ON CONFLICT (guild_id, day) DO NOTHING",
+            // Numbered after every id ever used, retired ones included: an id is never reused.
+            "INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at)
+             VALUES (1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
+                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7) ON CONFLICT (guild_id, day) DO NOTHING",
         )?
         .execute(params![
             r.guild.sql(),
@@ -275,7 +284,7 @@ pub fn set_round_message(
     message: MessageId,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "UPDATE rounds SET channel_id = ?2, message_id = ?3, claimed_at = NULL WHERE round_id = ?1",
+        "UPDATE rounds SET channel_id = ?2, message_id = ?3, claimed_at = NULL, retry_at = NULL WHERE round_id = ?1",
     )?
     .execute(params![id.0, channel.sql(), message.sql()])?;
     Ok(())
@@ -755,19 +764,6 @@ pub fn asked_questions(conn: &Connection, guild: GuildId) -> Result<Vec<String>,
 }
 
 /// Removes a round that was never seen (its post failed); `false` if anyone answered it.
-pub fn discard_round(conn: &Connection, id: RoundId) -> Result<bool, StoreError> {
-    let answered = conn
-        .prepare_cached("SELECT 1 FROM answers WHERE round_id = ?1")?
-        .exists([id.0])?;
-    if answered {
-        return Ok(false);
-    }
-    Ok(conn
-        .prepare_cached("DELETE FROM rounds WHERE round_id = ?1")?
-        .execute([id.0])?
-        == 1)
-}
-
 /// Marks a local day as skipped before anything was posted, so nothing will be.
 pub fn skip_day(
     conn: &Connection,

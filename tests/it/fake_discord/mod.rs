@@ -26,6 +26,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
+mod faults;
+use faults::Faults;
+
 /// How long the waits without an explicit bound wait: long enough for a slow CI machine, short
 /// enough that a broken runner fails the test instead of hanging it.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -98,6 +101,8 @@ struct State {
     originals: HashMap<String, u64>,
     /// Interaction token -> the channel it came from (to place webhook messages).
     interaction_channels: HashMap<String, u64>,
+    /// Faults to play on the bot's own channel messages (`faults.rs`).
+    faults: Faults,
 }
 
 struct Conn {
@@ -381,6 +386,12 @@ async fn rest_handler(
             .map(String::from),
         body,
     };
+    if shared.update(|s| s.faults.take_hang(&request)) {
+        // A hung Discord: the request is seen, and never answered.
+        shared.update(|s| s.requests.push(request));
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        return StatusCode::GATEWAY_TIMEOUT.into_response();
+    }
     // Answer first (under the lock), record right after, then wake the waiters: a waiter that
     // sees the request may rely on the fake's state (messages, ids) being in place.
     shared.update(|s| {
@@ -461,16 +472,34 @@ fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
         }
         ("POST", ["channels", channel, "messages"]) => match id(channel) {
             Some(channel) => {
-                let mid = s.fresh_id();
-                ok(upsert_message(
-                    shared,
-                    s,
-                    mid,
-                    channel,
-                    &r.body,
-                    Author::Bot,
-                ))
+                if let Some(limited) = s.faults.take_rate_limit() {
+                    return limited;
+                }
+                // Discord honours `enforce_nonce`: the same nonce again answers the first message.
+                let nonce = faults::nonce_of(&r.body);
+                let known = nonce
+                    .as_ref()
+                    .and_then(|n| s.faults.nonces.get(&(channel, n.clone())));
+                let message = match known.and_then(|m| s.messages.get(m)) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let mid = s.fresh_id();
+                        let m = upsert_message(shared, s, mid, channel, &r.body, Author::Bot);
+                        if let Some(n) = nonce {
+                            s.faults.nonces.insert((channel, n), mid);
+                        }
+                        m
+                    }
+                };
+                if s.faults.take_lost_body() {
+                    return faults::cut_off(&message);
+                }
+                ok(message)
             }
+            None => not_found(),
+        },
+        ("GET", ["channels", channel, "messages"]) => match id(channel) {
+            Some(channel) => ok(faults::channel_messages(s, channel, r.query.as_deref())),
             None => not_found(),
         },
         ("PATCH", ["channels", channel, "messages", mid]) => match (id(channel), id(mid)) {
@@ -661,6 +690,13 @@ fn upsert_message(
     }
     if let Some(flags) = body.get("flags").and_then(Value::as_u64) {
         m["flags"] = json!(flags);
+    }
+    if let Some(reference) = body.get("message_reference").filter(|r| !r.is_null()) {
+        m["message_reference"] = json!({
+            "type": 0,
+            "message_id": reference["message_id"],
+            "channel_id": reference.get("channel_id").cloned().unwrap_or(json!(channel.to_string())),
+        });
     }
     s.messages.insert(id, m.clone());
     m
