@@ -26,6 +26,9 @@ pub struct DiscordConfig {
     pub public_key: Option<[u8; 32]>,
     /// An `http://host:port` base that every REST call goes through instead of discord.com.
     pub proxy: Option<String>,
+    /// `INTERVIEW_BOT_CLAIM_TIMEOUT`: seconds before a post or reveal another instance started
+    /// and never finished (it stopped) is taken over; two minutes when unset.
+    pub claim_timeout_secs: Option<u64>,
 }
 
 impl std::fmt::Debug for DiscordConfig {
@@ -43,6 +46,7 @@ const TOKEN_HINT: &str = "put the bot token from the Discord developer portal (B
 const APP_HINT: &str = "put the application id (General Information → Application ID, a number) in the environment or .env";
 const KEY_HINT: &str = "put the public key (General Information → Public Key, 64 hex characters) in the environment or .env";
 const PROXY_HINT: &str = "use an http://host:port base, such as http://127.0.0.1:3000";
+const CLAIM_HINT: &str = "use a whole number of seconds, at least 1, such as 120";
 
 fn var(name: &'static str) -> Option<String> {
     env::var(name)
@@ -93,11 +97,21 @@ impl DiscordConfig {
             }
             None => None,
         };
+        let claim_timeout_secs = match var("INTERVIEW_BOT_CLAIM_TIMEOUT") {
+            Some(v) => Some(v.parse::<u64>().ok().filter(|s| *s > 0).ok_or(
+                ConfigError::Malformed {
+                    name: "INTERVIEW_BOT_CLAIM_TIMEOUT",
+                    hint: CLAIM_HINT,
+                },
+            )?),
+            None => None,
+        };
         Ok(DiscordConfig {
             token,
             application_id,
             public_key,
             proxy,
+            claim_timeout_secs,
         })
     }
 }

@@ -287,13 +287,17 @@ fn start_app(
         config.application_id,
         config.proxy.as_deref(),
     );
-    Ok(crate::discord::App::new(
+    let app = crate::discord::App::new(
         bank,
         grader,
         store,
         std::sync::Arc::new(crate::quiz::SystemClock),
         std::sync::Arc::new(http),
-    ))
+    );
+    if let Some(secs) = config.claim_timeout_secs {
+        app.set_stale_claim(std::time::Duration::from_secs(secs));
+    }
+    Ok(app)
 }
 
 /// Structured logs on standard error; `RUST_LOG` filters them (default `info`).

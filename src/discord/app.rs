@@ -31,6 +31,8 @@ struct Inner {
     rest_deadline_ms: AtomicU64,
     /// The raw REST path's client (`rest.rs`); requests end after their timeout.
     reqwest: reqwest::Client,
+    /// A claim on a round older than this belongs to a scheduler that stopped, in milliseconds.
+    stale_claim_ms: AtomicU64,
     /// Discord's global rate limit: no REST call starts before this instant.
     paused_until: Mutex<Option<tokio::time::Instant>>,
 }
@@ -59,6 +61,7 @@ impl App {
                 rest_deadline_ms: AtomicU64::new(super::rest::CALL_DEADLINE.as_millis() as u64),
                 reqwest: super::rest::reqwest_client(),
                 paused_until: Mutex::new(None),
+                stale_claim_ms: AtomicU64::new(super::post::STALE_CLAIM.num_milliseconds() as u64),
             }),
         }
     }
@@ -122,6 +125,17 @@ impl App {
         self.inner
             .rest_deadline_ms
             .store(deadline.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// How old a claim on a round must be before another scheduler takes the round over.
+    pub fn stale_claim(&self) -> chrono::Duration {
+        chrono::Duration::milliseconds(self.inner.stale_claim_ms.load(Ordering::Relaxed) as i64)
+    }
+
+    pub fn set_stale_claim(&self, d: std::time::Duration) {
+        self.inner
+            .stale_claim_ms
+            .store(d.as_millis() as u64, Ordering::Relaxed);
     }
 
     pub(super) fn reqwest(&self) -> &reqwest::Client {

@@ -28,7 +28,8 @@ pub enum PostError {
     Store(#[from] StoreError),
 }
 
-/// A claim on a round older than this is taken to belong to a scheduler that stopped.
+/// A claim on a round older than this is taken to belong to a scheduler that stopped (the
+/// default of `App::stale_claim`).
 pub const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 
 /// How long an unclear post waits before the clock checks the channel and tries again.

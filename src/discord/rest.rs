@@ -123,23 +123,35 @@ enum Attempt {
     Refused(RestError),
 }
 
-/// Makes the call, decoding a 2xx body as `T`.
+/// Makes the call, decoding a 2xx body as `T`. A body that cannot be read is asked for again
+/// (with the same nonce, Discord answers with what it made the first time).
 pub async fn send<T: DeserializeOwned>(app: &App, call: Call<'_>) -> Result<T, RestError> {
-    let body = send_raw(app, &call).await?;
-    serde_json::from_slice(&body).map_err(|e| {
-        warn!(what = call.what, error = %e, "Discord's answer could not be read");
-        RestError::Unclear(format!("its answer could not be read: {e}"))
+    send_with(app, &call, |body| {
+        serde_json::from_slice(body).map_err(|e| format!("its answer could not be read: {e}"))
     })
+    .await
 }
 
 /// Makes the call; the 2xx body as it came.
 pub async fn send_raw(app: &App, call: &Call<'_>) -> Result<bytes::Bytes, RestError> {
+    send_with(app, call, |body| Ok(bytes::Bytes::copy_from_slice(body))).await
+}
+
+async fn send_with<T>(
+    app: &App,
+    call: &Call<'_>,
+    decode: impl Fn(&[u8]) -> Result<T, String>,
+) -> Result<T, RestError> {
     let deadline = Instant::now() + app.rest_deadline();
     let mut backoff = app.retry_delay();
     let mut unclear = 0;
     loop {
         app.wait_global_rate_limit().await;
         let attempt = match tokio::time::timeout(app.rest_timeout(), attempt(app, call)).await {
+            Ok(Attempt::Done(body)) => match decode(&body) {
+                Ok(v) => return Ok(v),
+                Err(why) => Attempt::Retry(why),
+            },
             Ok(a) => a,
             Err(_) => Attempt::Retry(format!(
                 "no answer within {} s",
@@ -147,7 +159,7 @@ pub async fn send_raw(app: &App, call: &Call<'_>) -> Result<bytes::Bytes, RestEr
             )),
         };
         match attempt {
-            Attempt::Done(body) => return Ok(body),
+            Attempt::Done(_) => unreachable!("decoded above"),
             Attempt::Refused(e) => return Err(e),
             Attempt::Wait { after, global } => {
                 if Instant::now() + after > deadline {

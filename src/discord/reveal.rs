@@ -9,7 +9,7 @@
 
 use super::app::App;
 use super::custom_id::Target;
-use super::post::{PostError, STALE_CLAIM};
+use super::post::PostError;
 use super::render;
 use super::rest::{self, Call, RestError};
 use crate::quiz::{GuildId, MessageId, Round, RoundId, RoundState};
@@ -57,7 +57,7 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
     if round.state == RoundState::Skipped {
         return Ok(Revealed::NotMine);
     }
-    if !app.store().claim_round(id, now, STALE_CLAIM).await? {
+    if !app.store().claim_round(id, now, app.stale_claim()).await? {
         return Ok(Revealed::NotMine);
     }
     if round.state == RoundState::Open {

@@ -7,7 +7,7 @@
 //! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way.
 
 use super::app::App;
-use super::post::{self, PostError, STALE_CLAIM};
+use super::post::{self, PostError};
 use super::reveal::{self, Revealed};
 use crate::quiz::schedule::{local_day, next_due_after_day};
 use crate::quiz::{GuildId, RoundId};
@@ -151,7 +151,7 @@ async fn reveal_one(app: &App, id: RoundId) -> Outcome {
 
 /// A round whose creator stopped before posting it.
 async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
-    let claimed = match app.store().claim_round(id, now, STALE_CLAIM).await {
+    let claimed = match app.store().claim_round(id, now, app.stale_claim()).await {
         Ok(c) => c,
         Err(e) => return log_store(&e),
     };

@@ -7,6 +7,7 @@ mod config;
 mod discord;
 mod endpoint;
 mod fake_discord;
+mod faults;
 mod gateway;
 mod grade;
 mod interactions;

@@ -12,7 +12,7 @@ use std::time::Duration;
 const ADMIN: u64 = 800;
 const WAIT: Duration = Duration::from_secs(10);
 
-async fn say(app: &interview_bot::discord::App, v: Value) -> (Value, String) {
+pub async fn say(app: &interview_bot::discord::App, v: Value) -> (Value, String) {
     let i: Interaction = serde_json::from_value(v).unwrap();
     let body = serde_json::to_value(
         interview_bot::discord::handle(app, &i)
@@ -28,7 +28,7 @@ async fn say(app: &interview_bot::discord::App, v: Value) -> (Value, String) {
     (body, text)
 }
 
-fn round_cmd(sub: &str) -> Value {
+pub fn round_cmd(sub: &str) -> Value {
     ix::command(
         "round",
         json!([{"name": sub, "type": 1, "options": []}]),
@@ -38,7 +38,7 @@ fn round_cmd(sub: &str) -> Value {
 }
 
 /// A fake Discord and an App on a fresh database pointed at it, at noon UTC on 10 June.
-async fn start() -> (FakeDiscord, interview_bot::discord::App, tempfile::TempDir) {
+pub async fn start() -> (FakeDiscord, interview_bot::discord::App, tempfile::TempDir) {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = test_app(
@@ -49,7 +49,7 @@ async fn start() -> (FakeDiscord, interview_bot::discord::App, tempfile::TempDir
     (fake, app, dir)
 }
 
-async fn configure(app: &interview_bot::discord::App, role: Option<u64>) {
+pub async fn configure(app: &interview_bot::discord::App, role: Option<u64>) {
     let mut s = app.store().settings(GuildId(GUILD)).await.unwrap();
     s.channel = Some(interview_bot::quiz::ChannelId(CHANNEL));
     s.role = role.map(RoleId);

@@ -111,6 +111,14 @@ pub fn channel_messages(s: &State, channel: u64, query: Option<&str>) -> Value {
 }
 
 impl FakeDiscord {
+    /// Every message in a channel, newest first (as `GET /channels/{id}/messages` lists them).
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        match channel_messages(&self.shared.lock(), channel, Some("limit=100")) {
+            Value::Array(v) => v,
+            _ => vec![],
+        }
+    }
+
     /// The next `n` messages the bot creates are made, but their answer is cut off.
     pub fn lose_reply_bodies(&self, n: u32) {
         self.shared.update(|s| s.faults.lost_bodies = n);
