@@ -284,5 +284,10 @@ fn a_hung_request_is_given_up_and_retried_with_the_same_nonce() {
         let posts = fake.requests_to("POST", POSTS);
         assert_eq!(posts.len(), 2);
         assert_eq!(posts[0].body["nonce"], posts[1].body["nonce"]);
+        assert_eq!(
+            question_messages(&fake).len(),
+            1,
+            "made once, though asked twice"
+        );
     });
 }

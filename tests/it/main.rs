@@ -14,6 +14,7 @@ mod interactions;
 mod probes;
 mod rounds;
 mod schedule;
+mod service;
 mod spec;
 mod store;
 mod util;

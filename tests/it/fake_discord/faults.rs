@@ -1,7 +1,7 @@
 //! The faults the fake Discord can play on the bot's channel messages, the way Discord (or the
 //! network) fails: a created message whose answer is cut off, 429 with `retry_after` (in the body,
-//! without `code`, as Discord sends it), a request that hangs, and nonces honoured as Discord does
-//! with `enforce_nonce`. `fail_channel` (5xx/4xx for every POST to a channel) is in `mod.rs`.
+//! without `code`, as Discord sends it), a message made whose request then hangs, and nonces
+//! honoured as Discord does with `enforce_nonce`. `fail_channel` (5xx/4xx for every POST to a channel) is in `mod.rs`.
 
 use super::{FakeDiscord, Request, State};
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ pub(super) struct Faults {
     lost_bodies: u32,
     /// The next `count` message creates answer 429 with this `retry_after` and `global`.
     rate_limited: Option<(u32, f64, bool)>,
-    /// The next this many message creates are never answered.
+    /// The next this many message creates are made, and never answered.
     hangs: u32,
 }
 
@@ -130,7 +130,7 @@ impl FakeDiscord {
             .update(|s| s.faults.rate_limited = Some((n, retry_after, global)));
     }
 
-    /// The next `n` message creates are never answered.
+    /// The next `n` message creates are made, and never answered.
     pub fn hang(&self, n: u32) {
         self.shared.update(|s| s.faults.hangs = n);
     }

@@ -387,8 +387,11 @@ async fn rest_handler(
         body,
     };
     if shared.update(|s| s.faults.take_hang(&request)) {
-        // A hung Discord: the request is seen, and never answered.
-        shared.update(|s| s.requests.push(request));
+        // A hung Discord: the request is done (a message is made), and never answered.
+        shared.update(|s| {
+            let _ = route(&shared, s, &request);
+            s.requests.push(request);
+        });
         tokio::time::sleep(Duration::from_secs(3600)).await;
         return StatusCode::GATEWAY_TIMEOUT.into_response();
     }
