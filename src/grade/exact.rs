@@ -75,6 +75,30 @@ const DENIALS: &[&str] = &[
 /// How many words before a short answer a denial reaches.
 const DENIAL_REACH: usize = 3;
 
+/// Words a denial reaches over to the answer ("don't use ps", "not really SQL"). Any other word
+/// between them stops it: in "not sigmoid - softmax" or "not 0.10.0 but 1.0.0" the denial is of
+/// the first name, and the second is the answer.
+const DENIAL_BRIDGES: &[&str] = &[
+    "use", "using", "run", "running", "try", "pick", "the", "a", "an", "really", "exactly", "even",
+    "it", "be", "is", "s", "that", "call", "called", "named", "with", "version", "to", "go", "for",
+    "just", "simply", "plain",
+];
+
+/// Whether the words right before a short answer deny it, reading back from the answer over
+/// bridge words only; `extra` are more denials (a version's "rather than").
+fn denied_before(before: &[&str], extra: &[&str]) -> bool {
+    for w in before.iter().rev() {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if DENIALS.contains(&w) || extra.contains(&w) {
+            return true;
+        }
+        if !DENIAL_BRIDGES.contains(&w) {
+            return false;
+        }
+    }
+    false
+}
+
 /// The words of a folded text, keeping `/`, `-`, `+`, `#` and `.` that join two letters or
 /// digits: "PL/SQL" is one name, not "SQL" after "PL".
 fn joined_words(s: &str) -> Vec<String> {
@@ -195,7 +219,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                         ]
                         .contains(x)
                     });
-                    let denied = before.iter().any(|x| DENIALS.contains(x))
+                    let denied = denied_before(before, &[])
                         || (copula && after.iter().any(|x| DENIALS.contains(x)));
                     same && !denied
                 })
@@ -214,11 +238,11 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 if !is_version(&v) {
                     continue;
                 }
-                let before = &words[i.saturating_sub(DENIAL_REACH)..i];
-                let denied = before.iter().any(|x| {
-                    let x = x.trim_matches(|c: char| !c.is_alphanumeric());
-                    DENIALS.contains(&x) || x == "than" || x == "rather"
-                });
+                let before: Vec<&str> = words[i.saturating_sub(DENIAL_REACH)..i]
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect();
+                let denied = denied_before(&before, &["than", "rather"]);
                 if !denied {
                     said.push(v);
                 }
@@ -319,6 +343,17 @@ mod tests {
         assert!(short("Version 1.4.3.", &["1.4.3"], Normaliser::Version));
         assert!(short("`2.0.0-rc.1`", &["2.0.0-rc.1"], Normaliser::Version));
         assert!(!short("1.4.4", &["1.4.3"], Normaliser::Version));
+        assert!(short(
+            "Not 0.10.0 but 1.0.0.",
+            &["1.0.0"],
+            Normaliser::Version
+        ));
+        assert!(short(
+            "Not 0.10.0 - 1.0.0.",
+            &["1.0.0"],
+            Normaliser::Version
+        ));
+        assert!(!short("it's not 1.0.0", &["1.0.0"], Normaliser::Version));
         assert!(!short("1.4.3 or 1.5.0", &["1.4.3"], Normaliser::Version));
         assert!(short("Equal", &["equal", "same"], Normaliser::Version));
         assert!(short(
@@ -371,6 +406,9 @@ mod tests {
         assert_eq!(score("argmax", &sm), 0.0);
         assert_eq!(score("DeepLearnng.AI", &["DeepLearning.AI"]), 1.0);
         assert_eq!(score("Not Python, not Spark: SQL.", &["sql"]), 1.0);
+        assert_eq!(score("Not sigmoid - softmax.", &["softmax"]), 1.0);
+        assert_eq!(score("don't use softmax", &["softmax"]), 0.0);
+        assert_eq!(score("not really softmax, sigmoid", &["softmax"]), 0.0);
         assert_eq!(score("not SQL, Python", &["sql"]), 0.0);
     }
 }
