@@ -200,14 +200,21 @@ async fn attempt(app: &App, call: &Call<'_>) -> Attempt {
     let http = app.http();
     let response = match &http.ratelimiter {
         Some(limiter) => limiter.perform(call.request()).await,
-        None => match call
-            .request()
-            .build(app.reqwest(), http.token(), http.proxy.as_deref())
-            .and_then(|b| b.build().map_err(Into::into))
-        {
-            Ok(req) => app.reqwest().execute(req).await.map_err(Into::into),
-            Err(e) => return Attempt::Refused(RestError::Unclear(e.to_string())),
-        },
+        None => {
+            let built =
+                match call
+                    .request()
+                    .build(app.reqwest(), http.token(), http.proxy.as_deref())
+                {
+                    Ok(b) => b.build().map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+            match built {
+                Ok(req) => app.reqwest().execute(req).await.map_err(Into::into),
+                // A request we cannot even build is never sent.
+                Err(e) => return Attempt::Refused(RestError::Unclear(e)),
+            }
+        }
     };
     let response = match response {
         Ok(r) => r,
