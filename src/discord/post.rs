@@ -196,20 +196,11 @@ async fn find_round_message(
     channel: crate::quiz::ChannelId,
     round: &Round,
 ) -> Result<Option<MessageId>, RestError> {
-    let call = Call::new(
-        "look for the post",
-        Route::ChannelMessages {
-            channel_id: channel.0.into(),
-        },
-        LightMethod::Get,
-    )
-    .params(vec![("limit", "50".into())]);
-    let messages: Vec<serde_json::Value> = rest::send(app, call).await?;
-    Ok(messages
-        .iter()
-        .find(|m| names_round(m, round.id))
-        .and_then(|m| m["id"].as_str()?.parse().ok())
-        .map(MessageId))
+    Ok(rest::find_recent(app, "look for the post", channel.0, |m| {
+        names_round(m, round.id)
+    })
+    .await?
+    .map(MessageId))
 }
 
 /// Whether a message's controls answer this round.

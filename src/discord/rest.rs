@@ -258,6 +258,29 @@ async fn attempt(app: &App, call: &Call<'_>) -> Attempt {
     })
 }
 
+/// The first message in the channel's latest 50 that `pick` picks, by id: how a retry finds
+/// what an attempt with an unclear outcome made.
+pub async fn find_recent(
+    app: &App,
+    what: &'static str,
+    channel: u64,
+    pick: impl Fn(&serde_json::Value) -> bool,
+) -> Result<Option<u64>, RestError> {
+    let call = Call::new(
+        what,
+        Route::ChannelMessages {
+            channel_id: channel.into(),
+        },
+        LightMethod::Get,
+    )
+    .params(vec![("limit", "50".into())]);
+    let messages: Vec<serde_json::Value> = send(app, call).await?;
+    Ok(messages
+        .iter()
+        .find(|m| pick(m))
+        .and_then(|m| m["id"].as_str()?.parse().ok()))
+}
+
 /// The reqwest client every REST call uses: each request ends after `ATTEMPT_TIMEOUT`, so a hung
 /// proxy holds up no serenity call either.
 pub fn reqwest_client() -> reqwest::Client {

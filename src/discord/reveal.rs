@@ -137,30 +137,19 @@ async fn find_reveal(
     let Some(question) = round.message else {
         return Ok(None);
     };
-    let call = Call::new(
-        "look for the reveal",
-        Route::ChannelMessages {
-            channel_id: channel.0.into(),
-        },
-        LightMethod::Get,
-    )
-    .params(vec![("limit", "50".into())]);
-    let messages: Vec<serde_json::Value> = match rest::send(app, call).await {
-        Ok(m) => m,
-        // We may not read the history: post rather than never reveal.
-        Err(RestError::Refused { .. }) => return Ok(None),
-        Err(e) => return Err(e),
-    };
     let question = question.0.to_string();
-    Ok(messages
-        .iter()
-        .find(|m| {
-            m["author"]["bot"].as_bool() == Some(true)
-                && m["message_reference"]["message_id"].as_str() == Some(question.as_str())
-                && m["embeds"].as_array().is_some_and(|e| !e.is_empty())
-        })
-        .and_then(|m| m["id"].as_str()?.parse().ok())
-        .map(MessageId))
+    let found = rest::find_recent(app, "look for the reveal", channel.0, |m| {
+        m["author"]["bot"].as_bool() == Some(true)
+            && m["message_reference"]["message_id"].as_str() == Some(question.as_str())
+            && m["embeds"].as_array().is_some_and(|e| !e.is_empty())
+    })
+    .await;
+    match found {
+        Ok(m) => Ok(m.map(MessageId)),
+        // We may not read the history: post rather than never reveal.
+        Err(RestError::Refused { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Disables a posted round's controls (best effort: the round is closed either way).
