@@ -65,6 +65,15 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
     }
 }
 
+/// Words that set a version off as an example or a trap, not the answer ("like 3.12.0rc2
+/// becoming 3.12.0", "I almost wrote 3.1.5-rc.1"), within `CONTEXT_REACH` words before it.
+const CONTEXT_MARKERS: &[&str] = &[
+    "like", "e", "g", "eg", "example", "instance", "almost", "nearly", "wrote", "trap", "going",
+    "went", "becoming", "became", "becomes", "seen", "saw", "seeing", "same", "similar", "before",
+    "after", "once", "mistake", "tempting",
+];
+const CONTEXT_REACH: usize = 4;
+
 /// Words that, next to a short answer, deny it ("not ps", "ps isn't it"); `isn't` is folded to
 /// `isn t`.
 const DENIALS: &[&str] = &[
@@ -232,7 +241,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 .split_whitespace()
                 .map(|w| w.to_string())
                 .collect();
-            let mut said = Vec::new();
+            let (mut said, mut stated) = (Vec::new(), Vec::new());
             for (i, w) in words.iter().enumerate() {
                 let v = normalise(w, Normaliser::Version);
                 if !is_version(&v) {
@@ -243,8 +252,24 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                     .map(|w| w.as_str())
                     .collect();
                 let denied = denied_before(&before, &["than", "rather"]);
+                // "like Python 3.12.0rc2 becoming 3.12.0", "I almost wrote 3.1.5": an example
+                // or a trap the answer names on its way to its own answer.
+                // Read back from the version, up to another version or a punctuation mark.
+                let context = words[i.saturating_sub(CONTEXT_REACH)..i]
+                    .iter()
+                    .rev()
+                    .take_while(|x| {
+                        !is_version(&normalise(x, Normaliser::Version))
+                            && !x.ends_with([',', '.', ':', ';', '!', '?'])
+                    })
+                    .any(|x| {
+                        CONTEXT_MARKERS.contains(&x.trim_matches(|c: char| !c.is_alphanumeric()))
+                    });
                 if !denied {
-                    said.push(v);
+                    said.push(v.clone());
+                    if !context {
+                        stated.push(v);
+                    }
                 }
             }
             let quoted: Vec<String> = fold(prompt)
@@ -263,10 +288,15 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 .iter()
                 .filter_map(|v| v.split_once('-').map(|(core, _)| core.to_string()))
                 .collect();
-            own.iter().any(|v| variants.contains(v))
-                && own
-                    .iter()
-                    .all(|v| variants.contains(v) || cores.contains(v))
+            let gives = |own: &[&String]| {
+                own.iter().any(|v| variants.contains(v))
+                    && own
+                        .iter()
+                        .all(|v| variants.contains(v) || cores.contains(v))
+            };
+            // Else the versions it states as its own, examples and traps set aside.
+            let stated: Vec<&String> = stated.iter().filter(|v| !quoted.contains(v)).collect();
+            gives(&own) || (!stated.is_empty() && gives(&stated))
         }
     }
 }
@@ -354,6 +384,25 @@ mod tests {
             Normaliser::Version
         ));
         assert!(!short("it's not 1.0.0", &["1.0.0"], Normaliser::Version));
+        // Examples and traps on the way to the answer are not the answer.
+        for a in [
+            "Like Python 3.12.0rc2 becoming 3.12.0: here 2.0.0.",
+            "2.0.0, the same way 1.5.0-rc.1 went to 1.5.0.",
+        ] {
+            assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
+        }
+        assert!(short(
+            "3.2.0-rc.1. I almost wrote 3.1.5-rc.1, which is the trap.",
+            &["3.2.0-rc.1"],
+            Normaliser::Version
+        ));
+        for a in [
+            "2.0.1, like 2.0.0 was before",
+            "2.0.0 or 2.0.1",
+            "2.0.1 then 2.0.0",
+        ] {
+            assert!(!short(a, &["2.0.0"], Normaliser::Version), "{a}");
+        }
         assert!(!short("1.4.3 or 1.5.0", &["1.4.3"], Normaliser::Version));
         assert!(short("Equal", &["equal", "same"], Normaliser::Version));
         assert!(short(
