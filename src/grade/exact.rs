@@ -153,7 +153,8 @@ pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &st
 /// A list of short names, one of them right and another not accepted: "Berkeley or Stanford",
 /// "softmax / logits / argmax".
 fn hedges(answer: &str, expected: &[&str]) -> bool {
-    let folded = fold(answer);
+    // "Stanford / Berkeley" offers one of two, as "or" does.
+    let folded = fold(answer).replace(" / ", " or ");
     if !folded.contains(" or ") {
         // A list of related names ("ps, top, htop") is an answer, not a hedge.
         return false;
@@ -161,6 +162,15 @@ fn hedges(answer: &str, expected: &[&str]) -> bool {
     let items: Vec<String> = folded
         .split(" or ")
         .map(|i| {
+            // What follows a name's comma or full stop is comment ("Berkeley or Stanford, I
+            // always mix them up"), not another name.
+            let i = i
+                .split([',', ';', '!', '?'])
+                .next()
+                .unwrap_or(i)
+                .split(". ")
+                .next()
+                .unwrap_or(i);
             i.split(|c: char| !c.is_alphanumeric() && !matches!(c, '.' | '/' | '-'))
                 .filter(|w| !w.is_empty() && !HEDGE_FILLER.contains(w))
                 .collect::<Vec<_>>()
@@ -446,6 +456,19 @@ mod tests {
             0.5
         );
         assert_eq!(score("ps or top", &["ps", "top"]), 1.0);
+        assert_eq!(score("ps / top", &["ps", "top"]), 1.0);
+        assert_eq!(score("Stanford / Berkeley", &["berkeley"]), 0.5);
+        assert_eq!(
+            score("Berkeley or Stanford, I always mix them up.", &["berkeley"]),
+            0.5
+        );
+        assert_eq!(
+            score(
+                "Coursera? Or maybe deeplearning.ai, I think he did both.",
+                &["deeplearning.ai"]
+            ),
+            0.5
+        );
         assert_eq!(
             score("Sinusoidal, position, embeddings", &["position embeddings"]),
             0.0,
