@@ -159,8 +159,15 @@ fn hedges(answer: &str, expected: &[&str]) -> bool {
         // A list of related names ("ps, top, htop") is an answer, not a hedge.
         return false;
     }
+    // A name the answer denies is not one it offers ("Not sigmoid or ReLU - softmax").
+    let denied = |i: &str| {
+        i.split_whitespace()
+            .next()
+            .is_some_and(|w| DENIALS.contains(&w))
+    };
     let items: Vec<String> = folded
         .split(" or ")
+        .filter(|raw| !denied(raw))
         .map(|i| {
             // What follows a name's comma or full stop is comment ("Berkeley or Stanford, I
             // always mix them up"), not another name.
@@ -458,6 +465,8 @@ mod tests {
         assert_eq!(score("ps or top", &["ps", "top"]), 1.0);
         assert_eq!(score("ps / top", &["ps", "top"]), 1.0);
         assert_eq!(score("Stanford / Berkeley", &["berkeley"]), 0.5);
+        assert_eq!(score("Not sigmoid or ReLU, softmax.", &sm), 1.0);
+        assert_eq!(score("Not sigmoid or ReLU \u{2014} softmax.", &sm), 1.0);
         assert_eq!(
             score("Berkeley or Stanford, I always mix them up.", &["berkeley"]),
             0.5
