@@ -5,7 +5,7 @@ use super::commands::grades;
 use super::custom_id::{Control, Target};
 use super::post;
 use super::render::{self, Msg};
-use super::text as t;
+use super::text::{self as t, limits};
 use crate::bank::{Difficulty, Instance, Kind, Question};
 use crate::grade::{Answer, AnswerError};
 use crate::quiz::{self, GuildId, Period, Practice, Recorded, RoundState, UserId};
@@ -514,7 +514,7 @@ fn autocomplete(app: &App, c: &CommandInteraction) -> Reply {
             .topics()
             .iter()
             .filter(|t| t.id.contains(&typed) || t.title.to_lowercase().contains(&typed))
-            .map(|t| AutocompleteChoice::new(format!("{} ({})", t.title, t.id), t.id.clone()))
+            .filter_map(|t| limits::choice(&format!("{} ({})", t.title, t.id), t.id.clone()))
             .collect(),
         "topics" => {
             // Complete the last item of a comma-separated list.
@@ -528,9 +528,10 @@ fn autocomplete(app: &App, c: &CommandInteraction) -> Reply {
                     .topics()
                     .iter()
                     .filter(|t| t.id.starts_with(&last) || t.id.contains(&last))
-                    .map(|t| {
+                    // A list grown past a choice's 100 characters is offered nothing more.
+                    .filter_map(|t| {
                         let value = format!("{done}{}", t.id);
-                        AutocompleteChoice::new(super::render::clip(&value, 100), value)
+                        limits::choice(&value, value.clone())
                     }),
             );
             out
@@ -539,8 +540,8 @@ fn autocomplete(app: &App, c: &CommandInteraction) -> Reply {
             .iter()
             .map(|tz| tz.name())
             .filter(|name| name.to_lowercase().contains(&typed))
+            .filter_map(|name| limits::choice(name, name))
             .take(25)
-            .map(|name| AutocompleteChoice::new(name, name))
             .collect(),
         _ => vec![],
     };

@@ -11,6 +11,7 @@ mod faults;
 mod gateway;
 mod grade;
 mod interactions;
+mod limits;
 mod probes;
 mod rounds;
 mod schedule;
