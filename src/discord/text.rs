@@ -57,6 +57,8 @@ pub const NO_QUESTIONS_MATCH: &str = "No question matches that topic and difficu
 pub const DISABLED: &str = "The daily question is switched off in this server. An admin can turn it on with `/config enable`.";
 pub const NO_CHANNEL: &str =
     "No channel is set for the daily question. Set one with `/config channel`.";
+pub const BAD_LENGTH: &str = "A round lasts a whole number of hours, 1 to 168, or 0 for until the next post. Nothing was changed.";
+pub const NO_SENDER: &str = "I can't tell who sent this, so nothing was done.";
 pub const HELD_BACK: &str =
     "What you missed and the model answer come with the reveal, when the round closes.";
 

@@ -8,6 +8,7 @@ mod discord;
 mod endpoint;
 mod fake_discord;
 mod faults;
+mod forged;
 mod gateway;
 mod grade;
 mod interactions;
