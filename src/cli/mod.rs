@@ -78,6 +78,16 @@ pub enum Command {
         /// requests, before it is closed.
         #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
         header_timeout: u64,
+        /// Accept signed requests whatever their timestamp. By default a request signed more
+        /// than 5 minutes from this server's clock is refused (401), so a captured request cannot
+        /// be replayed later; turn that off only if this clock cannot be kept right.
+        /// The variable takes 1, true, yes or on (0, false, no, off or empty leave the check on).
+        #[arg(
+            long,
+            env = "INTERVIEW_BOT_NO_TIMESTAMP_CHECK",
+            value_parser = clap::builder::FalseyValueParser::new()
+        )]
+        no_timestamp_check: bool,
     },
     /// Install the slash commands (a bulk overwrite): in one guild for development, else globally.
     Register {
@@ -227,6 +237,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             max_connections,
             header_timeout,
+            no_timestamp_check,
         } => {
             init_logging();
             let config = crate::config::DiscordConfig::from_env(true)?;
@@ -236,11 +247,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = start_app(&cli.questions, &cli.db, &config)?;
             runtime()?.block_on(async move {
                 tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
+                let verification = crate::discord::endpoint::Verification {
+                    public_key: key,
+                    check_timestamp: !no_timestamp_check,
+                };
                 let limits = crate::discord::listener::Limits {
                     max_connections: max_connections.max(1),
                     header_timeout: std::time::Duration::from_secs(header_timeout),
                 };
-                crate::discord::endpoint::serve(app, key, listen, limits).await
+                crate::discord::endpoint::serve(app, verification, listen, limits).await
             })?;
             Ok(ExitCode::SUCCESS)
         }

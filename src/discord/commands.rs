@@ -1,5 +1,9 @@
 //! The slash commands, defined in one place; `register` sends exactly this list. A family that
 //! grows has its own file under `commands/`, with its handling.
+//!
+//! Every string option has a `max_length`, so Discord itself refuses an oversized value before
+//! it reaches the bot (the handler still clips whatever it quotes back: a forged request to the
+//! HTTP endpoint skips Discord's checks).
 
 pub mod grades;
 
@@ -9,15 +13,30 @@ use serenity::all::{
     Permissions,
 };
 
+/// The longest topic id an option takes: the longest value an autocomplete choice can carry.
+pub const TOPIC_MAX: u16 = super::text::limits::CHOICE as u16;
+/// The longest time zone (IANA names reach 32 characters).
+pub const TIMEZONE_MAX: u16 = 64;
+/// The longest comma-separated list of topics.
+pub const TOPICS_MAX: u16 = 200;
+
+/// A string option of `min..=max` characters.
+fn string(name: &str, description: &str, min: u16, max: u16) -> CreateCommandOption {
+    CreateCommandOption::new(CommandOptionType::String, name, description)
+        .min_length(min)
+        .max_length(max)
+}
+
 fn difficulty_option(description: &str) -> CreateCommandOption {
-    CreateCommandOption::new(CommandOptionType::String, "difficulty", description)
+    // "medium" is the longest choice.
+    string("difficulty", description, 1, 6)
         .add_string_choice("easy", "easy")
         .add_string_choice("medium", "medium")
         .add_string_choice("hard", "hard")
 }
 
 fn topic_option(description: &str) -> CreateCommandOption {
-    CreateCommandOption::new(CommandOptionType::String, "topic", description).set_autocomplete(true)
+    string("topic", description, 1, TOPIC_MAX).set_autocomplete(true)
 }
 
 fn sub(name: &str, description: &str) -> CreateCommandOption {
@@ -41,14 +60,10 @@ pub fn all() -> Vec<CreateCommand> {
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)
                 .add_option(
-                    CreateCommandOption::new(
-                        CommandOptionType::String,
-                        "period",
-                        t::LEADERBOARD_PERIOD,
-                    )
-                    .add_string_choice("all time", "all")
-                    .add_string_choice("this month", "month")
-                    .add_string_choice("this week", "week"),
+                    string("period", t::LEADERBOARD_PERIOD, 1, 5)
+                        .add_string_choice("all time", "all")
+                        .add_string_choice("this month", "month")
+                        .add_string_choice("this week", "week"),
                 )
                 .add_option(topic_option(t::LEADERBOARD_TOPIC)),
         ),
@@ -77,35 +92,21 @@ pub fn all() -> Vec<CreateCommand> {
                     ),
                 )
                 .add_option(
-                    sub("time", t::CONFIG_TIME).add_sub_option(
-                        CreateCommandOption::new(CommandOptionType::String, "time", t::CONFIG_TIME)
-                            .min_length(4)
-                            .max_length(5)
+                    sub("time", t::CONFIG_TIME)
+                        .add_sub_option(string("time", t::CONFIG_TIME, 4, 5).required(true)),
+                )
+                .add_option(
+                    sub("timezone", t::CONFIG_TIMEZONE).add_sub_option(
+                        string("timezone", t::CONFIG_TIMEZONE, 1, TIMEZONE_MAX)
+                            .set_autocomplete(true)
                             .required(true),
                     ),
                 )
                 .add_option(
-                    sub("timezone", t::CONFIG_TIMEZONE).add_sub_option(
-                        CreateCommandOption::new(
-                            CommandOptionType::String,
-                            "timezone",
-                            t::CONFIG_TIMEZONE,
-                        )
-                        .set_autocomplete(true)
-                        .max_length(64)
-                        .required(true),
-                    ),
-                )
-                .add_option(
                     sub("topics", t::CONFIG_TOPICS).add_sub_option(
-                        CreateCommandOption::new(
-                            CommandOptionType::String,
-                            "topics",
-                            t::CONFIG_TOPICS,
-                        )
-                        .set_autocomplete(true)
-                        .max_length(200)
-                        .required(true),
+                        string("topics", t::CONFIG_TOPICS, 1, TOPICS_MAX)
+                            .set_autocomplete(true)
+                            .required(true),
                     ),
                 )
                 .add_option(
@@ -124,7 +125,7 @@ pub fn all() -> Vec<CreateCommand> {
                 )
                 .add_option(
                     sub("days", t::CONFIG_DAYS).add_sub_option(
-                        CreateCommandOption::new(CommandOptionType::String, "days", t::CONFIG_DAYS)
+                        string("days", t::CONFIG_DAYS, 1, 8)
                             .add_string_choice("every day", "daily")
                             .add_string_choice("weekdays (Monday to Friday)", "weekdays")
                             .required(true),

@@ -10,6 +10,7 @@
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
 
+use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
 use crate::quiz::{AppealId, Period, RoundId, UserId};
 
@@ -51,6 +52,16 @@ pub enum Control {
 pub enum Target {
     Round(RoundId),
     Practice { question: String, seed: u64 },
+}
+
+/// Whether a question of this kind is answered in the text box (`1:t:`/`1:f:` and their
+/// practice twins): the kinds `render::answer_controls` gives an "Answer" button. A text control
+/// of any other question is a forgery.
+pub fn answered_in_modal(kind: &Kind) -> bool {
+    match kind {
+        Kind::Order { .. } | Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => true,
+        Kind::Choice { .. } | Kind::TrueFalse { .. } | Kind::Multi { .. } => false,
+    }
 }
 
 const VERSION: &str = "1";

@@ -2,7 +2,7 @@
 
 use super::app::App;
 use super::commands::grades;
-use super::custom_id::{Control, Target};
+use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::render::{self, Msg};
 use super::text as t;
@@ -16,6 +16,9 @@ use serenity::all::{
     CreateModal, Interaction, ModalInteraction, Permissions, ResolvedOption, ResolvedValue,
 };
 use tracing::{error, info, warn};
+
+mod autocomplete;
+mod sender;
 
 /// What the handler answers; the transports turn it into a response, or an edit when deferred.
 #[derive(Debug, Clone)]
@@ -103,39 +106,55 @@ fn ctx_of(
     guild: Option<serenity::all::GuildId>,
     author: &serenity::all::User,
     member: Option<&serenity::all::Member>,
-) -> Ctx {
+) -> Result<Ctx, Failure> {
+    let user = sender::of(guild, author, member)?;
     // The member's permissions in the channel, as Discord computed them for this interaction.
     let perms = member
         .and_then(|m| m.permissions)
         .unwrap_or(Permissions::empty());
-    Ctx {
+    Ok(Ctx {
         guild: guild.map(|g| GuildId(g.get())),
-        user: UserId(author.id.get()),
+        user,
         can_manage: perms.contains(Permissions::MANAGE_GUILD)
             || perms.contains(Permissions::ADMINISTRATOR),
-    }
+    })
 }
 
 /// Handles one interaction. Every failure becomes a short private message; details go to the log.
 pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
     let (kind, result) = match interaction {
         Interaction::Ping(_) => return Reply::Pong,
-        Interaction::Autocomplete(c) => ("autocomplete", Ok(autocomplete(app, c))),
-        Interaction::Command(c) => {
-            let ctx = ctx_of(c.guild_id, &c.user, c.member.as_deref());
-            info!(command = %c.data.name, guild = ?ctx.guild, user = %ctx.user, "command");
-            ("command", command(app, &ctx, c).await)
-        }
-        Interaction::Component(c) => {
-            let ctx = ctx_of(c.guild_id, &c.user, c.member.as_ref());
-            info!(custom_id = %c.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "component");
-            ("component", component(app, &ctx, c).await)
-        }
-        Interaction::Modal(m) => {
-            let ctx = ctx_of(m.guild_id, &m.user, m.member.as_ref());
-            info!(custom_id = %m.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "modal");
-            ("modal", modal(app, &ctx, m).await)
-        }
+        Interaction::Autocomplete(c) => ("autocomplete", Ok(autocomplete::choices(app, c))),
+        Interaction::Command(c) => (
+            "command",
+            match ctx_of(c.guild_id, &c.user, c.member.as_deref()) {
+                Ok(ctx) => {
+                    info!(command = %c.data.name, guild = ?ctx.guild, user = %ctx.user, "command");
+                    command(app, &ctx, c).await
+                }
+                Err(e) => Err(e),
+            },
+        ),
+        Interaction::Component(c) => (
+            "component",
+            match ctx_of(c.guild_id, &c.user, c.member.as_ref()) {
+                Ok(ctx) => {
+                    info!(custom_id = %c.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "component");
+                    component(app, &ctx, c).await
+                }
+                Err(e) => Err(e),
+            },
+        ),
+        Interaction::Modal(m) => (
+            "modal",
+            match ctx_of(m.guild_id, &m.user, m.member.as_ref()) {
+                Ok(ctx) => {
+                    info!(custom_id = %m.data.custom_id, guild = ?ctx.guild, user = %ctx.user, "modal");
+                    modal(app, &ctx, m).await
+                }
+                Err(e) => Err(e),
+            },
+        ),
         _ => ("other", Err(user(t::UNKNOWN_COMMAND))),
     };
     match result {
@@ -346,14 +365,16 @@ async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Rep
             )
         }
         "length" => {
-            let hours = sub.iter().find_map(|o| match o.value {
-                ResolvedValue::Integer(h) => Some(h),
-                _ => None,
-            });
+            // A whole number of hours only: anything else (a fraction, a missing value) is
+            // refused rather than read as "until the next post".
+            let hours = sub.iter().find(|o| o.name == "hours").map(|o| &o.value);
             s.round_minutes = match hours {
-                None | Some(0) => None,
-                Some(h) if (1..=168).contains(&h) => Some(h as u32 * 60),
-                Some(_) => return Err(user("A round lasts 1 to 168 hours, or 0 for until the next post. Nothing was changed.")),
+                Some(ResolvedValue::Integer(0)) => None,
+                Some(ResolvedValue::Integer(h)) if (1..=168).contains(h) => Some(*h as u32 * 60),
+                other => {
+                    warn!(guild = %guild, hours = ?other, "a round length that is not 0 to 168 whole hours");
+                    return Err(user(t::BAD_LENGTH));
+                }
             };
             match s.round_minutes {
                 Some(m) => format!("Rounds stay open {} hours.", m / 60),
@@ -503,50 +524,6 @@ impl From<post::PostError> for Failure {
     }
 }
 
-fn autocomplete(app: &App, c: &CommandInteraction) -> Reply {
-    let Some(focused) = c.data.autocomplete() else {
-        return Reply::Choices(vec![]);
-    };
-    let typed = focused.value.trim().to_lowercase();
-    let choices: Vec<AutocompleteChoice> = match focused.name {
-        "topic" => app
-            .bank()
-            .topics()
-            .iter()
-            .filter(|t| t.id.contains(&typed) || t.title.to_lowercase().contains(&typed))
-            .map(|t| AutocompleteChoice::new(format!("{} ({})", t.title, t.id), t.id.clone()))
-            .collect(),
-        "topics" => {
-            // Complete the last item of a comma-separated list.
-            let (done, last) = match typed.rsplit_once(',') {
-                Some((done, last)) => (format!("{},", done.trim()), last.trim().to_string()),
-                None => (String::new(), typed.clone()),
-            };
-            let mut out = vec![AutocompleteChoice::new("all topics", "all")];
-            out.extend(
-                app.bank()
-                    .topics()
-                    .iter()
-                    .filter(|t| t.id.starts_with(&last) || t.id.contains(&last))
-                    .map(|t| {
-                        let value = format!("{done}{}", t.id);
-                        AutocompleteChoice::new(super::render::clip(&value, 100), value)
-                    }),
-            );
-            out
-        }
-        "timezone" => chrono_tz::TZ_VARIANTS
-            .iter()
-            .map(|tz| tz.name())
-            .filter(|name| name.to_lowercase().contains(&typed))
-            .take(25)
-            .map(|name| AutocompleteChoice::new(name, name))
-            .collect(),
-        _ => vec![],
-    };
-    Reply::Choices(choices.into_iter().take(25).collect())
-}
-
 /// The question a control answers, and where its answer is recorded.
 struct Resolved<'a> {
     inst: Instance<'a>,
@@ -648,6 +625,12 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::OpenModal { target } => {
             let r = resolve(app, ctx, &target).await?;
+            // Only a question answered in writing has a text box: a forged "Answer" button of a
+            // choice round would otherwise take any text as its answer.
+            if !answered_in_modal(&r.inst.question.kind) {
+                warn!(custom_id = %c.data.custom_id, "a text answer control of a question answered otherwise");
+                return Err(user(t::UNKNOWN_CONTROL));
+            }
             if let Some(round) = &r.round {
                 if app
                     .store()

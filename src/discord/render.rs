@@ -28,9 +28,10 @@ pub struct Msg {
 }
 
 impl Msg {
+    /// A private message of text alone, clipped to Discord's limit on content.
     pub fn private(content: impl Into<String>) -> Msg {
         Msg {
-            content: Some(content.into()),
+            content: Some(clip(&content.into(), CONTENT)),
             ephemeral: true,
             ..Msg::default()
         }
@@ -64,16 +65,8 @@ pub fn count(n: u64, noun: &str) -> String {
     }
 }
 
-/// Cuts a text to `max` characters, marking the cut.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
+pub use super::text::limits::clip;
+use super::text::limits::{CONTENT, TITLE};
 
 fn topic_title<'b>(bank: &'b Bank, topic: &'b str) -> &'b str {
     bank.topic(topic).map_or(topic, |t| t.title.as_str())
@@ -523,7 +516,7 @@ pub fn leaderboard(
     };
     let pages = board.members.div_ceil(PAGE_SIZE as u64).max(1) as u32;
     let embed = CreateEmbed::new()
-        .title(title)
+        .title(clip(&title, TITLE))
         .description(clip(&lines.join("\n"), 4096))
         .footer(CreateEmbedFooter::new(format!(
             "{mine} · page {} of {pages}",

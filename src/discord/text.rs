@@ -1,4 +1,10 @@
 //! Every text a member or admin reads, in one place so wording is reviewed and changed here.
+//! A member's input quoted back is clipped (`limits::echo`), so a reply never outgrows Discord's
+//! limits however long the input.
+
+pub mod limits;
+
+use limits::echo;
 
 pub const DAILY: &str = "Today's interview question: answer it, or see your grade";
 pub const QUIZ: &str = "A private practice question, graded at once (no points)";
@@ -51,6 +57,8 @@ pub const NO_QUESTIONS_MATCH: &str = "No question matches that topic and difficu
 pub const DISABLED: &str = "The daily question is switched off in this server. An admin can turn it on with `/config enable`.";
 pub const NO_CHANNEL: &str =
     "No channel is set for the daily question. Set one with `/config channel`.";
+pub const BAD_LENGTH: &str = "A round lasts a whole number of hours, 1 to 168, or 0 for until the next post. Nothing was changed.";
+pub const NO_SENDER: &str = "I can't tell who sent this, so nothing was done.";
 pub const HELD_BACK: &str =
     "What you missed and the model answer come with the reveal, when the round closes.";
 
@@ -98,17 +106,20 @@ pub fn no_round_yet(next: i64) -> String {
 }
 
 pub fn unknown_topic(topic: &str, topics: &[&str]) -> String {
+    let known = limits::clip(&topics.join(", "), limits::CONTENT / 2);
     format!(
-        "There is no topic `{topic}`. The topics are: {}.",
-        topics.join(", ")
+        "There is no topic `{}`. The topics are: {known}.",
+        echo(topic)
     )
 }
 
 pub fn bad_time(input: &str) -> String {
+    let input = echo(input);
     format!("`{input}` is not a time of day. Use 24-hour HH:MM, like `09:00` or `18:30`. Nothing was changed.")
 }
 
 pub fn bad_timezone(input: &str) -> String {
+    let input = echo(input);
     format!(
         "`{input}` is not a time zone I know. Use an IANA name such as `Europe/London` or `America/New_York` (the list autocompletes). Nothing was changed."
     )

@@ -11,24 +11,25 @@ use interview_bot::quiz::{GuildId, NewRound, UserId};
 use serde_json::{json, Value};
 use serenity::all::Interaction;
 
-const ADMIN: u64 = 700;
-const ADA: u64 = 701;
+pub(crate) const ADMIN: u64 = 700;
+pub(crate) const ADA: u64 = 701;
 const BOB: u64 = 702;
 
 fn now() -> DateTime<Utc> {
     "2026-06-10T12:00:00Z".parse().unwrap()
 }
 
-/// Collects every response body of a test and validates them together at the end.
-struct Session {
-    app: App,
+/// Collects every response body of a test and validates them together at the end (shared with
+/// the other handler tests).
+pub(crate) struct Session {
+    pub(crate) app: App,
     clock: interview_bot::quiz::ManualClock,
-    bodies: Vec<Value>,
+    pub(crate) bodies: Vec<Value>,
     _dir: tempfile::TempDir,
 }
 
 impl Session {
-    fn new() -> Session {
+    pub(crate) fn new() -> Session {
         let dir = tempfile::tempdir().unwrap();
         // No REST is reached in these tests; the base is a closed local port.
         let (app, clock) = test_app(dir.path(), "http://127.0.0.1:9", now());
@@ -40,7 +41,7 @@ impl Session {
         }
     }
 
-    async fn send(&mut self, interaction: Value) -> Value {
+    pub(crate) async fn send(&mut self, interaction: Value) -> Value {
         let i: Interaction =
             serde_json::from_value(interaction).expect("serenity parses the interaction");
         let body = serde_json::to_value(
@@ -54,14 +55,14 @@ impl Session {
     }
 
     /// The text a member reads: content, embed titles, descriptions, fields and footers.
-    async fn read(&mut self, interaction: Value) -> (Value, String) {
+    pub(crate) async fn read(&mut self, interaction: Value) -> (Value, String) {
         let body = self.send(interaction).await;
         let text = visible_text(&body);
         (body, text)
     }
 
     /// The bank's first question of a kind.
-    fn first(&self, kind: impl Fn(&Kind) -> bool) -> interview_bot::bank::Question {
+    pub(crate) fn first(&self, kind: impl Fn(&Kind) -> bool) -> interview_bot::bank::Question {
         self.app
             .bank()
             .questions()
@@ -72,7 +73,11 @@ impl Session {
     }
 
     /// Whether the member has an answer recorded for the round.
-    async fn has_answered(&self, round: interview_bot::quiz::RoundId, user: u64) -> bool {
+    pub(crate) async fn has_answered(
+        &self,
+        round: interview_bot::quiz::RoundId,
+        user: u64,
+    ) -> bool {
         self.app
             .store()
             .member_answer(round, UserId(user))
@@ -90,11 +95,15 @@ impl Session {
             .unwrap();
     }
 
-    fn check_spec(&self) {
+    pub(crate) fn check_spec(&self) {
         spec::validate("callback", &self.bodies);
     }
 
-    async fn open_round(&self, guild: u64, question: &str) -> interview_bot::quiz::Round {
+    pub(crate) async fn open_round(
+        &self,
+        guild: u64,
+        question: &str,
+    ) -> interview_bot::quiz::Round {
         let q = self.app.bank().get(question).unwrap();
         self.app
             .store()

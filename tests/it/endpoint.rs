@@ -11,6 +11,20 @@ fn key() -> SigningKey {
     SigningKey::from_bytes(&[7u8; 32])
 }
 
+/// The endpoint's clock.
+const NOW: &str = "2026-06-10T12:00:00Z";
+
+/// A signed timestamp `secs` seconds from the endpoint's clock, as Discord sends it.
+fn at(secs: i64) -> String {
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    (now.timestamp() + secs).to_string()
+}
+
+/// The current timestamp, by the endpoint's clock.
+fn now() -> String {
+    at(0)
+}
+
 struct Endpoint {
     url: String,
     client: reqwest::Client,
@@ -18,18 +32,19 @@ struct Endpoint {
 }
 
 async fn start(budget: Duration, rest_base: &str) -> Endpoint {
+    start_checking(budget, rest_base, true).await
+}
+
+/// As `start`, with the timestamp check on or off.
+async fn start_checking(budget: Duration, rest_base: &str, check_timestamp: bool) -> Endpoint {
     let dir = tempfile::tempdir().unwrap();
-    let (app, _) = test_app(
-        dir.path(),
-        rest_base,
-        "2026-06-10T12:00:00Z".parse().unwrap(),
-    );
-    let router = interview_bot::discord::endpoint::router_with_budget(
-        app,
-        key().verifying_key().to_bytes(),
-        budget,
-    )
-    .unwrap();
+    let (app, _) = test_app(dir.path(), rest_base, NOW.parse().unwrap());
+    let verification = interview_bot::discord::endpoint::Verification {
+        public_key: key().verifying_key().to_bytes(),
+        check_timestamp,
+    };
+    let router =
+        interview_bot::discord::endpoint::router_with_budget(app, verification, budget).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/interactions", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -68,9 +83,13 @@ impl Endpoint {
     }
 
     async fn signed(&self, body: &Value) -> (u16, String) {
+        self.signed_at(body, &now()).await
+    }
+
+    async fn signed_at(&self, body: &Value, timestamp: &str) -> (u16, String) {
         let bytes = serde_json::to_vec(body).unwrap();
-        let sig = signed(&bytes, "1781092800");
-        self.post(bytes, Some(sig), "1781092800").await
+        let sig = signed(&bytes, timestamp);
+        self.post(bytes, Some(sig), timestamp).await
     }
 }
 
@@ -144,32 +163,29 @@ fn unsigned_badly_signed_and_tampered_requests_get_401() {
         let body = serde_json::to_vec(&ix::ping()).unwrap();
         assert_eq!(e.post(body.clone(), None, "1").await.0, 401, "unsigned");
         assert_eq!(
-            e.post(body.clone(), Some("00".repeat(64)), "1781092800")
-                .await
-                .0,
+            e.post(body.clone(), Some("00".repeat(64)), &now()).await.0,
             401,
             "bad signature"
         );
         assert_eq!(
-            e.post(body.clone(), Some("not hex".into()), "1781092800")
-                .await
-                .0,
+            e.post(body.clone(), Some("not hex".into()), &now()).await.0,
             401,
             "not hex"
         );
-        let sig = signed(&body, "1781092800");
+        let sig = signed(&body, &now());
         let mut tampered = body.clone();
         tampered.extend_from_slice(b" ");
         assert_eq!(
-            e.post(tampered, Some(sig.clone()), "1781092800").await.0,
+            e.post(tampered, Some(sig.clone()), &now()).await.0,
             401,
             "body changed after signing"
         );
         assert_eq!(
-            e.post(body, Some(sig), "1781092801").await.0,
+            e.post(body.clone(), Some(sig.clone()), &at(1)).await.0,
             401,
             "timestamp changed after signing"
         );
+        assert_eq!(e.post(body, Some(sig), &now()).await.0, 200, "as signed");
     });
 }
 
@@ -178,12 +194,161 @@ fn malformed_json_gets_400_and_an_oversized_body_413() {
     runtime().block_on(async {
         let e = start(Duration::from_millis(2500), "http://127.0.0.1:9").await;
         for bad in [&b"{not json"[..], b"{\"type\": 99}", b"[]", b""] {
-            let sig = signed(bad, "1781092800");
-            let (status, text) = e.post(bad.to_vec(), Some(sig), "1781092800").await;
+            let sig = signed(bad, &now());
+            let (status, text) = e.post(bad.to_vec(), Some(sig), &now()).await;
             assert_eq!(status, 400, "{:?}: {text}", String::from_utf8_lossy(bad));
         }
         let big = vec![b' '; interview_bot::discord::endpoint::MAX_BODY + 1];
-        let sig = signed(&big, "1781092800");
-        assert_eq!(e.post(big, Some(sig), "1781092800").await.0, 413);
+        let sig = signed(&big, &now());
+        assert_eq!(e.post(big, Some(sig), &now()).await.0, 413);
     });
+}
+
+/// A captured request replayed later, or one dated ahead, is refused: the signed timestamp must
+/// be within 5 minutes of the clock.
+#[test]
+fn a_request_signed_more_than_5_minutes_from_the_clock_gets_401() {
+    runtime().block_on(async {
+        let e = start(Duration::from_millis(2500), "http://127.0.0.1:9").await;
+        let help = ix::command("help", json!([]), 5, 0);
+        for (secs, status) in [
+            (-301, 401),
+            (301, 401),
+            (-86_400, 401),
+            (-300, 200),
+            (299, 200),
+            (0, 200),
+        ] {
+            let (got, body) = e.signed_at(&help, &at(secs)).await;
+            assert_eq!(got, status, "signed {secs} s from now: {body}");
+        }
+        for undated in ["soon", "", "1781092800.5", "-1"] {
+            let (got, _) = e.signed_at(&help, undated).await;
+            assert_eq!(got, 401, "timestamp {undated:?}");
+        }
+        // With the check off, any signed time is taken.
+        let e = start_checking(Duration::from_millis(2500), "http://127.0.0.1:9", false).await;
+        let (got, body) = e.signed_at(&help, &at(-86_400)).await;
+        assert_eq!(got, 200, "{body}");
+        spec::validate("callback", &[serde_json::from_str(&body).unwrap()]);
+    });
+}
+
+/// Discord names the sender of every interaction; a signed body that names no one is not an
+/// interaction (serenity would read it as user 1).
+#[test]
+fn a_signed_interaction_that_names_no_sender_gets_400() {
+    runtime().block_on(async {
+        let e = start(Duration::from_millis(2500), "http://127.0.0.1:9").await;
+        let no_member = |mut v: Value| {
+            v.as_object_mut().unwrap().remove("member");
+            v
+        };
+        let no_user = |mut v: Value| {
+            v.as_object_mut().unwrap().remove("user");
+            v
+        };
+        let mut null_member = ix::command("daily", json!([]), 42, 0);
+        null_member["member"] = Value::Null;
+        for body in [
+            no_member(ix::command("daily", json!([]), 42, 0)),
+            null_member,
+            no_member(ix::button("1:a:7:1", 42)),
+            no_member(ix::modal("1:f:7", "text", 42)),
+            no_member(ix::autocomplete("quiz", json!([]), 42)),
+            no_user(ix::command_in_dm("help", 42)),
+        ] {
+            let (status, text) = e.signed(&body).await;
+            assert_eq!(status, 400, "{body}: {text}");
+        }
+        let (status, _) = e.signed(&ix::command("daily", json!([]), 42, 0)).await;
+        assert_eq!(status, 200, "with its member");
+    });
+}
+
+/// `serve` as an operator runs it, on the real clock: a request signed an hour ago is refused
+/// and the log says why; `--no-timestamp-check`, or `INTERVIEW_BOT_NO_TIMESTAMP_CHECK=1`, takes it.
+#[test]
+fn serve_refuses_and_logs_a_stale_request_unless_the_check_is_off() {
+    use std::io::{BufRead, BufReader};
+    let cases: [(&str, &[&str], Option<&str>, u16); 3] = [
+        ("by default", &[], None, 401),
+        ("with the flag", &["--no-timestamp-check"], None, 200),
+        ("with the variable", &[], Some("1"), 200),
+    ];
+    for (how, args, var, stale_status) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        // A free port: taken from the OS, then handed to `serve`.
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mut cmd = crate::util::bot();
+        cmd.arg("--db")
+            .arg(dir.path().join("bot.db"))
+            .args(["serve", "--listen", &addr.to_string()])
+            .args(args)
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_APPLICATION_ID", crate::util::APP_ID.to_string())
+            .env(
+                "DISCORD_PUBLIC_KEY",
+                hex::encode(key().verifying_key().to_bytes()),
+            )
+            .env("DISCORD_PROXY", "http://127.0.0.1:9")
+            .env("RUST_LOG", "info")
+            .env_remove("INTERVIEW_BOT_NO_TIMESTAMP_CHECK")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        if let Some(v) = var {
+            cmd.env("INTERVIEW_BOT_NO_TIMESTAMP_CHECK", v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut seen = String::new();
+        for line in log.by_ref() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains("serving interactions") {
+                break;
+            }
+        }
+        assert!(seen.contains("serving interactions"), "{how}: {seen}");
+        let url = format!("http://{addr}/interactions");
+        let post = |timestamp: String| {
+            let url = url.clone();
+            runtime().block_on(async move {
+                let body = serde_json::to_vec(&ix::ping()).unwrap();
+                let sig = signed(&body, &timestamp);
+                reqwest::Client::new()
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("x-signature-ed25519", sig)
+                    .header("x-signature-timestamp", timestamp)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        };
+        let now = chrono::Utc::now().timestamp();
+        let current = post(now.to_string());
+        let stale = post((now - 3600).to_string());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for line in log.map_while(Result::ok) {
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        assert_eq!(current, 200, "{how}: a current request\n{seen}");
+        assert_eq!(stale, stale_status, "{how}: signed an hour ago\n{seen}");
+        let logged = seen.contains("too far from this server's clock");
+        assert_eq!(
+            logged,
+            stale_status == 401,
+            "{how}: the log says why\n{seen}"
+        );
+    }
 }
