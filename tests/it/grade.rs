@@ -362,7 +362,7 @@ fn agreement_with_the_held_out_answers_holds() {
 #[test]
 fn agreement_on_the_blind_dev_split_holds() {
     let r = agreement_of(&["blind/dev.jsonl"]);
-    assert_eq!(r.total(), 1728);
+    assert_eq!(r.total(), 3456);
     assert!(
         r.agreement() >= 0.91,
         "agreement {:.3}\n{}",
@@ -378,22 +378,22 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test.jsonl"]);
     assert_eq!(r.total(), 432);
     assert!(
-        r.agreement() >= 0.80,
+        r.agreement() >= 0.84,
         "agreement {:.3}\n{}",
         r.agreement(),
         r.confusion_table()
     );
-    assert!(r.severe_rate() <= 0.04, "severe {:.3}", r.severe_rate());
+    assert!(r.severe_rate() <= 0.03, "severe {:.3}", r.severe_rate());
     let r = agreement_of(&["blind/test-fresh.jsonl"]);
     assert_eq!(r.total(), 432);
     assert!(
-        r.agreement() >= 0.80,
+        r.agreement() >= 0.84,
         "fresh agreement {:.3}\n{}",
         r.agreement(),
         r.confusion_table()
     );
     assert!(
-        r.severe_rate() <= 0.02,
+        r.severe_rate() <= 0.01,
         "fresh severe {:.3}",
         r.severe_rate()
     );
@@ -439,6 +439,6 @@ fn the_blind_splits_share_no_writer() {
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
     let fresh = writers("blind/test-fresh.jsonl");
-    assert_eq!((dev.len(), test.len(), fresh.len()), (36, 9, 9));
+    assert_eq!((dev.len(), test.len(), fresh.len()), (72, 9, 9));
     assert!(dev.is_disjoint(&test) && dev.is_disjoint(&fresh) && test.is_disjoint(&fresh));
 }
