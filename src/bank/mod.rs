@@ -1,5 +1,6 @@
 //! The question bank: the model, loading and validation with located errors, generated questions.
 
+pub mod bias;
 mod error;
 pub mod generated;
 mod load;

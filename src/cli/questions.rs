@@ -18,6 +18,7 @@ pub fn check(source: &BankSource) -> ExitCode {
     let grader = crate::grade::Grader::new(&bank);
     let mut errors = crate::grade::lint_errors(&bank, &grader);
     errors.extend(crate::grade::selftest::check(&bank, &grader));
+    errors.extend(crate::bank::bias::check(&bank));
     if !errors.is_empty() {
         eprint!("{}", crate::bank::BankErrors(errors));
         return ExitCode::FAILURE;
@@ -25,6 +26,7 @@ pub fn check(source: &BankSource) -> ExitCode {
     print!("{}", summary(&bank, source));
     let examples: usize = bank.questions().iter().map(|q| q.examples.len()).sum();
     println!("examples: {examples}, each graded as its author expects");
+    println!("{}", crate::bank::bias::length_bias(&bank).describe());
     ExitCode::SUCCESS
 }
 

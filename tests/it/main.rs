@@ -2,6 +2,7 @@
 
 mod appeals;
 mod bank;
+mod bank_content;
 mod claims;
 mod config;
 mod discord;
