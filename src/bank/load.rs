@@ -1,6 +1,7 @@
 //! Reading topic files and turning them into validated questions, collecting every error.
 
 use super::error::BankError;
+use super::lines::Lines;
 use super::model::*;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -100,19 +101,10 @@ struct RawSynonyms {
     standalone: Vec<String>,
 }
 
-/// The line (1-based) of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
-}
-
 fn syntax_error(file: &str, src: &str, e: toml::de::Error) -> BankError {
     BankError {
         file: file.to_string(),
-        line: e.span().map(|s| line_of(src, s.start)),
+        line: e.span().map(|s| Lines::new(src).line_of(s.start)),
         id: None,
         message: format!(
             "{} (see questions/README.md for the format)",
@@ -135,7 +127,9 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
             return None;
         }
     };
-    let topic_line = line_of(src, raw.topic.span().start);
+    // Found once: every question and example below is located by a binary search.
+    let lines = Lines::new(src);
+    let topic_line = lines.line_of(raw.topic.span().start);
     let topic = raw.topic.into_inner();
     let file_error = |line: usize, message: String| BankError {
         file: file.to_string(),
@@ -165,7 +159,7 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
         .question
         .into_iter()
         .filter_map(|mut q| {
-            let line = line_of(src, q.id.span().start);
+            let line = lines.line_of(q.id.span().start);
             let examples = q.examples.take().map(|e| {
                 [
                     (Expect::Correct, e.correct),
@@ -175,7 +169,7 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
                 .into_iter()
                 .flat_map(|(expect, list)| list.into_iter().map(move |a| (expect, a)))
                 .map(|(expect, a)| Example {
-                    line: line_of(src, a.span().start),
+                    line: lines.line_of(a.span().start),
                     answer: a.into_inner(),
                     expect,
                 })

@@ -2,6 +2,7 @@
 
 mod error;
 pub mod generated;
+mod lines;
 mod load;
 mod model;
 pub mod seeded;

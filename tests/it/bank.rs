@@ -1,6 +1,7 @@
 use crate::util::{bot, data, repo, run};
 use interview_bot::bank::{Bank, BankSource, Difficulty, Kind, KindName};
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
 fn real_bank() -> Bank {
     Bank::load(&BankSource::Dir(repo("questions"))).unwrap_or_else(|e| panic!("{e}"))
@@ -367,4 +368,90 @@ fn option_order_is_shuffled_per_seed_and_stable() {
     assert_eq!(q.instance(3).order, q.instance(3).order);
     let orders: HashSet<Vec<usize>> = (0..30).map(|s| q.instance(s).order).collect();
     assert!(orders.len() > 1, "different seeds give different orders");
+}
+
+/// `n` true/false questions as one topic file; every third has a prompt over three lines, so
+/// questions start at irregular lines. Question `broken` has a difficulty of 2.
+fn big_topic_file(n: usize, broken: usize) -> String {
+    let mut src = String::from("topic = \"big\"\ntitle = \"Big\"\n\n");
+    for i in 0..n {
+        let prompt = if i % 3 == 0 {
+            format!("\"\"\"\nStatement {i}\nis true.\n\"\"\"")
+        } else {
+            format!("\"Statement {i} is true.\"")
+        };
+        let difficulty = if i == broken { "2" } else { "\"easy\"" };
+        src.push_str(&format!(
+            "[[question]]\nid = \"q-{i}\"\nkind = \"true_false\"\ndifficulty = {difficulty}\n\
+             prompt = {prompt}\nanswer = true\nexplanation = \"It is.\"\nsource = \"test\"\n\n"
+        ));
+    }
+    src
+}
+
+/// The line of each `id = "..."` in a topic file, read line by line.
+fn id_lines(src: &str) -> BTreeMap<String, usize> {
+    src.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let id = line.strip_prefix("id = \"")?.strip_suffix('"')?;
+            Some((id.to_string(), i + 1))
+        })
+        .collect()
+}
+
+#[test]
+fn every_question_of_a_big_file_is_located_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = big_topic_file(6_000, usize::MAX);
+    std::fs::write(dir.path().join("big.toml"), &src).unwrap();
+    let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
+    let lines = id_lines(&src);
+    assert_eq!(bank.questions().len(), 6_000);
+    for q in bank.questions() {
+        assert_eq!(q.line, lines[&q.id.0], "question `{}`", q.id);
+    }
+}
+
+#[test]
+fn an_error_deep_in_a_big_file_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = big_topic_file(6_000, 5_000);
+    let file = dir.path().join("big.toml");
+    std::fs::write(&file, &src).unwrap();
+    let line = id_lines(&src)["q-5000"];
+    assert!(
+        line > 40_000,
+        "question 5,000 is deep in the file: line {line}"
+    );
+    let expected = format!(
+        "{}:{line}: question `q-5000`: `difficulty` is 2",
+        file.display()
+    );
+
+    let errors: Vec<String> = match Bank::load(&BankSource::Dir(dir.path().into())) {
+        Ok(_) => panic!("a difficulty of 2 is refused"),
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with(&expected), "{errors:?}");
+
+    let err = check_fails(dir.path());
+    assert!(err.contains(&expected), "{err}");
+}
+
+/// `questions check` on `dir` exits with 1; what it printed on stderr.
+fn check_fails(dir: &Path) -> String {
+    let out = bot()
+        .args(["questions", "check"])
+        .arg(dir)
+        .output()
+        .expect("the binary runs");
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("ok:"), "{stdout}");
+    stderr
 }
