@@ -455,3 +455,153 @@ fn check_fails(dir: &Path) -> String {
     assert!(!stdout.contains("ok:"), "{stdout}");
     stderr
 }
+
+/// A copy of the good bank in a temporary folder, to break one entry of.
+fn good_bank_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data("banks/good")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Each broken entry, made by `make` in a copy of the good bank, is refused by the loader and by
+/// `questions check` with an error that names the entry's path and says what to do.
+#[cfg(unix)]
+fn refused(make: impl Fn(&Path), entries: &[(&str, &str)]) {
+    let dir = good_bank_copy();
+    make(dir.path());
+    let expected: Vec<String> = entries
+        .iter()
+        .map(|(name, says)| format!("{}: {says}", dir.path().join(name).display()))
+        .collect();
+
+    let errors: Vec<String> = match Bank::load(&BankSource::Dir(dir.path().into())) {
+        Ok(_) => panic!("the loader skipped {entries:?}"),
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    };
+    assert_eq!(errors.len(), entries.len(), "{errors:#?}");
+    for e in &expected {
+        assert!(
+            errors.iter().any(|x| x.starts_with(e)),
+            "{e} in {errors:#?}"
+        );
+    }
+
+    let err = check_fails(dir.path());
+    let n = entries.len();
+    assert!(
+        err.contains(&format!(
+            "the question bank has {n} error{}",
+            if n == 1 { "" } else { "s" }
+        )),
+        "{err}"
+    );
+    for e in &expected {
+        assert!(err.contains(e), "{e} in {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_in_the_bank_is_an_error() {
+    refused(
+        |dir| std::os::unix::fs::symlink("gone.toml", dir.join("semver.toml")).unwrap(),
+        &[(
+            "semver.toml",
+            "is a symbolic link to `gone.toml`, where there is no file: point the link at a topic file, or remove it",
+        )],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loop_of_links_in_the_bank_is_an_error() {
+    let says = "that cannot be followed";
+    refused(
+        |dir| {
+            std::os::unix::fs::symlink("b.toml", dir.join("a.toml")).unwrap();
+            std::os::unix::fs::symlink("a.toml", dir.join("b.toml")).unwrap();
+            std::os::unix::fs::symlink("self.toml", dir.join("self.toml")).unwrap();
+        },
+        &[
+            ("a.toml", &format!("is a symbolic link to `b.toml` {says}")),
+            ("b.toml", &format!("is a symbolic link to `a.toml` {says}")),
+            (
+                "self.toml",
+                &format!("is a symbolic link to `self.toml` {says}"),
+            ),
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_bank_is_an_error_and_never_opened() {
+    refused(
+        |dir| {
+            let made = std::process::Command::new("mkfifo")
+                .arg(dir.join("pipe.toml"))
+                .status()
+                .expect("mkfifo runs");
+            assert!(made.success());
+        },
+        &[(
+            "pipe.toml",
+            "is a named pipe (FIFO), not a topic file: replace it with a topic file, or remove it",
+        )],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_named_like_a_topic_file_is_an_error() {
+    refused(
+        |dir| {
+            std::fs::create_dir(dir.join("x.toml")).unwrap();
+            std::fs::copy(
+                data("banks/good/example.toml"),
+                dir.join("x.toml/inner.toml"),
+            )
+            .unwrap();
+        },
+        &[("x.toml", "is a folder, not a topic file")],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn every_broken_entry_is_reported_with_the_errors_of_the_files() {
+    refused(
+        |dir| {
+            std::os::unix::fs::symlink("gone.toml", dir.join("dangling.toml")).unwrap();
+            std::os::unix::fs::symlink("self.toml", dir.join("self.toml")).unwrap();
+            std::fs::create_dir(dir.join("x.toml")).unwrap();
+            std::fs::copy(
+                data("banks/broken-types/threads.toml"),
+                dir.join("threads.toml"),
+            )
+            .unwrap();
+        },
+        &[
+            ("dangling.toml", "is a symbolic link to `gone.toml`"),
+            ("self.toml", "is a symbolic link to `self.toml`"),
+            ("threads.toml:5: question `threads-share-heap`", "`kind` is"),
+            ("x.toml", "is a folder"),
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_topic_file_elsewhere_is_a_topic_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        data("banks/good/example.toml"),
+        dir.path().join("linked.toml"),
+    )
+    .unwrap();
+    let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bank.questions().len(), 7);
+}
