@@ -6,11 +6,14 @@ mod lines;
 mod load;
 mod model;
 pub mod seeded;
+mod validate;
 mod walk;
 
 pub use error::{BankError, BankErrors};
-pub use load::{is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS};
 pub use model::*;
+pub use validate::{
+    is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS,
+};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
