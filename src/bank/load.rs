@@ -1,16 +1,12 @@
-//! Reading topic files and turning them into validated questions, collecting every error.
+//! Reading topic and synonym files: the TOML shapes, located by line, handed to the validator;
+//! every error is collected, so one run shows them all.
 
 use super::error::BankError;
+use super::lines::Lines;
 use super::model::*;
+use super::validate::{is_kebab, Validator};
 use serde::Deserialize;
-use std::collections::HashSet;
 use toml::Spanned;
-
-/// Discord's limits that bank texts must fit (see DESIGN.md).
-pub const MAX_OPTION_CHARS: usize = 80;
-pub const MAX_PROMPT_CHARS: usize = 4096;
-pub const MAX_EXPLANATION_CHARS: usize = 1024;
-pub const MAX_ID_CHARS: usize = 40;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,26 +19,26 @@ struct RawFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawQuestion {
+pub(super) struct RawQuestion {
     id: Spanned<String>,
-    kind: Option<toml::Value>,
-    difficulty: Option<toml::Value>,
-    prompt: Option<String>,
-    explanation: Option<String>,
-    source: Option<String>,
+    pub(super) kind: Option<toml::Value>,
+    pub(super) difficulty: Option<toml::Value>,
+    pub(super) prompt: Option<String>,
+    pub(super) explanation: Option<String>,
+    pub(super) source: Option<String>,
     #[serde(default)]
-    tags: Vec<String>,
-    options: Option<Vec<String>>,
-    answer: Option<toml::Value>,
-    answers: Option<Vec<i64>>,
-    items: Option<Vec<String>>,
-    accept: Option<Vec<String>>,
-    normalise: Option<Normaliser>,
-    points: Option<Vec<RawPoint>>,
-    misconceptions: Option<Vec<RawMisconception>>,
-    model_answer: Option<String>,
-    subjects: Option<Vec<String>>,
-    template: Option<Template>,
+    pub(super) tags: Vec<String>,
+    pub(super) options: Option<Vec<String>>,
+    pub(super) answer: Option<toml::Value>,
+    pub(super) answers: Option<Vec<i64>>,
+    pub(super) items: Option<Vec<String>>,
+    pub(super) accept: Option<Vec<String>>,
+    pub(super) normalise: Option<Normaliser>,
+    pub(super) points: Option<Vec<RawPoint>>,
+    pub(super) misconceptions: Option<Vec<RawMisconception>>,
+    pub(super) model_answer: Option<String>,
+    pub(super) subjects: Option<Vec<String>>,
+    pub(super) template: Option<Template>,
     examples: Option<RawExamples>,
 }
 
@@ -57,36 +53,24 @@ struct RawExamples {
     wrong: Vec<Spanned<String>>,
 }
 
-/// The fewest examples a question carries, by kind and verdict.
-pub const MIN_FREE_TEXT_EXAMPLES: [(Expect, usize); 3] = [
-    (Expect::Correct, 6),
-    (Expect::Partial, 2),
-    (Expect::Wrong, 4),
-];
-pub const MIN_SHORT_EXAMPLES: [(Expect, usize); 3] = [
-    (Expect::Correct, 4),
-    (Expect::Partial, 0),
-    (Expect::Wrong, 3),
-];
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPoint {
-    text: String,
-    weight: Option<f64>,
-    subject: Option<String>,
+pub(super) struct RawPoint {
+    pub(super) text: String,
+    pub(super) weight: Option<f64>,
+    pub(super) subject: Option<String>,
     #[serde(default)]
-    phrasings: Vec<String>,
+    pub(super) phrasings: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawMisconception {
-    text: String,
-    penalty: Option<f64>,
-    subject: Option<String>,
+pub(super) struct RawMisconception {
+    pub(super) text: String,
+    pub(super) penalty: Option<f64>,
+    pub(super) subject: Option<String>,
     #[serde(default)]
-    phrasings: Vec<String>,
+    pub(super) phrasings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,19 +84,10 @@ struct RawSynonyms {
     standalone: Vec<String>,
 }
 
-/// The line (1-based) of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
-}
-
 fn syntax_error(file: &str, src: &str, e: toml::de::Error) -> BankError {
     BankError {
         file: file.to_string(),
-        line: e.span().map(|s| line_of(src, s.start)),
+        line: e.span().map(|s| Lines::new(src).line_of(s.start)),
         id: None,
         message: format!(
             "{} (see questions/README.md for the format)",
@@ -135,7 +110,9 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
             return None;
         }
     };
-    let topic_line = line_of(src, raw.topic.span().start);
+    // Found once: every question and example below is located by a binary search.
+    let lines = Lines::new(src);
+    let topic_line = lines.line_of(raw.topic.span().start);
     let topic = raw.topic.into_inner();
     let file_error = |line: usize, message: String| BankError {
         file: file.to_string(),
@@ -165,7 +142,7 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
         .question
         .into_iter()
         .filter_map(|mut q| {
-            let line = line_of(src, q.id.span().start);
+            let line = lines.line_of(q.id.span().start);
             let examples = q.examples.take().map(|e| {
                 [
                     (Expect::Correct, e.correct),
@@ -175,19 +152,14 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
                 .into_iter()
                 .flat_map(|(expect, list)| list.into_iter().map(move |a| (expect, a)))
                 .map(|(expect, a)| Example {
-                    line: line_of(src, a.span().start),
+                    line: lines.line_of(a.span().start),
                     answer: a.into_inner(),
                     expect,
                 })
                 .collect::<Vec<_>>()
             });
-            let mut v = Validator {
-                file,
-                line,
-                id: q.id.get_ref().clone(),
-                errors,
-            };
-            v.question(q, &topic, examples)
+            let id = q.id.get_ref().clone();
+            Validator::new(file, line, id, errors).question(q, &topic, examples)
         })
         .collect();
     Some(TopicFile {
@@ -245,507 +217,5 @@ pub fn parse_synonyms(file: &str, src: &str, errors: &mut Vec<BankError>) -> Voc
         groups,
         spellings,
         standalone: raw.standalone,
-    }
-}
-
-pub fn is_kebab(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-struct Validator<'a> {
-    file: &'a str,
-    line: usize,
-    id: String,
-    errors: &'a mut Vec<BankError>,
-}
-
-impl Validator<'_> {
-    fn err(&mut self, message: impl Into<String>) {
-        self.errors.push(BankError {
-            file: self.file.to_string(),
-            line: Some(self.line),
-            id: Some(self.id.clone()),
-            message: message.into(),
-        });
-    }
-
-    fn required_text(
-        &mut self,
-        field: &str,
-        value: Option<String>,
-        max: usize,
-        what: &str,
-    ) -> String {
-        match value {
-            Some(v) if !v.trim().is_empty() => {
-                let n = v.chars().count();
-                if n > max {
-                    self.err(format!(
-                        "`{field}` is {n} characters; {what} holds at most {max}: shorten it"
-                    ));
-                }
-                v.trim().to_string()
-            }
-            _ => {
-                self.err(format!("has no `{field}`: {}", hint_for(field)));
-                String::new()
-            }
-        }
-    }
-
-    /// Option or item texts: non-empty, short enough for a button, all different.
-    fn labels(&mut self, field: &str, labels: &[String]) {
-        let mut seen: Vec<String> = Vec::new();
-        for (i, label) in labels.iter().enumerate() {
-            let n = label.chars().count();
-            let what = &field[..field.len() - 1];
-            if label.trim().is_empty() {
-                self.err(format!("{what} {} is empty: write its text", i + 1));
-            } else if n > MAX_OPTION_CHARS {
-                self.err(format!(
-                    "{what} {} is {n} characters; a button label holds at most {MAX_OPTION_CHARS}: shorten it",
-                    i + 1
-                ));
-            }
-            let folded = label.trim().to_lowercase();
-            if let Some(j) = seen.iter().position(|s| *s == folded) {
-                self.err(format!(
-                    "{what} {} repeats {what} {} (`{}`): every {what} must differ",
-                    i + 1,
-                    j + 1,
-                    label.trim()
-                ));
-            }
-            seen.push(folded);
-        }
-    }
-
-    /// A field whose value must be one of a few words.
-    fn one_of<'v>(
-        &mut self,
-        field: &str,
-        value: Option<&'v toml::Value>,
-        allowed: &[&str],
-    ) -> Option<&'v str> {
-        match value {
-            Some(toml::Value::String(s)) if allowed.contains(&s.as_str()) => Some(s),
-            Some(other) => {
-                self.err(format!(
-                    "`{field}` is {other}; it must be one of: {}",
-                    allowed.join(", ")
-                ));
-                None
-            }
-            None => {
-                self.err(format!(
-                    "has no `{field}`: use one of: {}",
-                    allowed.join(", ")
-                ));
-                None
-            }
-        }
-    }
-
-    fn count(&mut self, field: &str, n: usize, min: usize, max: usize, kind: KindName) -> bool {
-        if n < min || n > max {
-            let article = if kind == KindName::Order { "an" } else { "a" };
-            self.err(format!(
-                "has {n} {field}; {article} {kind} question needs {min} to {max}"
-            ));
-            false
-        } else {
-            true
-        }
-    }
-
-    /// A 1-based option number from the file, as a 0-based index.
-    fn option_number(&mut self, field: &str, n: i64, len: usize) -> Option<usize> {
-        if n >= 1 && (n as usize) <= len {
-            Some(n as usize - 1)
-        } else {
-            self.err(format!(
-                "`{field}` {n} is out of range: there are {len} options, so it must be 1 to {len}"
-            ));
-            None
-        }
-    }
-
-    fn question(
-        &mut self,
-        mut q: RawQuestion,
-        topic: &str,
-        examples: Option<Vec<Example>>,
-    ) -> Option<Question> {
-        let id_chars = self.id.chars().count();
-        if !is_kebab(&self.id) || id_chars > MAX_ID_CHARS {
-            self.err(format!(
-                "the id is not a kebab-case id of at most {MAX_ID_CHARS} characters: use lower-case letters, digits and single hyphens"
-            ));
-        }
-        let difficulty = self.one_of(
-            "difficulty",
-            q.difficulty.as_ref(),
-            &Difficulty::ALL.map(|d| d.as_str()),
-        );
-        let kind_name = self.one_of("kind", q.kind.as_ref(), &KindName::ALL.map(|k| k.as_str()));
-        let (Some(difficulty), Some(kind_name)) = (
-            difficulty.and_then(Difficulty::parse),
-            kind_name.and_then(|k| KindName::ALL.into_iter().find(|n| n.as_str() == k)),
-        ) else {
-            return None;
-        };
-        let present = present_fields(&q);
-        for field in present {
-            if !allowed_fields(kind_name).contains(&field) {
-                self.err(format!(
-                    "`{field}` does not belong to a {kind_name} question: remove it, or change `kind`"
-                ));
-            }
-        }
-        let prompt = if kind_name == KindName::Generated {
-            q.prompt.take().unwrap_or_default().trim().to_string()
-        } else {
-            self.required_text(
-                "prompt",
-                q.prompt.take(),
-                MAX_PROMPT_CHARS,
-                "an embed description",
-            )
-        };
-        let explanation = self.required_text(
-            "explanation",
-            q.explanation.take(),
-            MAX_EXPLANATION_CHARS,
-            "an embed field",
-        );
-        let source = self.required_text("source", q.source.take(), 100, "a source name");
-        for tag in &q.tags {
-            if !is_kebab(tag) {
-                self.err(format!(
-                    "tag `{tag}` is not kebab-case: use lower-case letters, digits and hyphens"
-                ));
-            }
-        }
-        let examples = self.examples(kind_name, examples);
-        let errors_before = self.errors.len();
-        let tags = std::mem::take(&mut q.tags);
-        let kind = self.kind(kind_name, &mut q);
-        if self.errors.len() > errors_before {
-            return None;
-        }
-        Some(Question {
-            id: QuestionId(self.id.clone()),
-            topic: topic.to_string(),
-            difficulty,
-            prompt,
-            explanation,
-            source,
-            tags,
-            kind: kind?,
-            examples,
-            file: self.file.to_string(),
-            line: self.line,
-        })
-    }
-
-    fn kind(&mut self, kind: KindName, q: &mut RawQuestion) -> Option<Kind> {
-        let (options, answer, answers, items) = (
-            q.options.take(),
-            q.answer.take(),
-            q.answers.take(),
-            q.items.take(),
-        );
-        let (accept, normalise, template) =
-            (q.accept.take(), q.normalise.take(), q.template.take());
-        match kind {
-            KindName::Choice => {
-                let options = options.unwrap_or_default();
-                self.count("options", options.len(), 2, 5, kind);
-                self.labels("options", &options);
-                let answer = match answer {
-                    Some(toml::Value::Integer(n)) => self.option_number("answer", n, options.len()),
-                    _ => {
-                        self.err(
-                            "`answer` must be the number of the correct option, counting from 1",
-                        );
-                        None
-                    }
-                };
-                Some(Kind::Choice {
-                    options,
-                    answer: answer?,
-                })
-            }
-            KindName::Multi => {
-                let options = options.unwrap_or_default();
-                self.count("options", options.len(), 2, 10, kind);
-                self.labels("options", &options);
-                let numbers = answers.unwrap_or_default();
-                if numbers.is_empty() {
-                    self.err("has no `answers`: list the numbers of every correct option, counting from 1");
-                }
-                let mut picked = Vec::new();
-                for n in numbers {
-                    if let Some(i) = self.option_number("answers", n, options.len()) {
-                        if picked.contains(&i) {
-                            self.err(format!("`answers` lists {n} twice"));
-                        }
-                        picked.push(i);
-                    }
-                }
-                picked.sort_unstable();
-                Some(Kind::Multi {
-                    options,
-                    answers: picked,
-                })
-            }
-            KindName::TrueFalse => match answer {
-                Some(toml::Value::Boolean(answer)) => Some(Kind::TrueFalse { answer }),
-                _ => {
-                    self.err("`answer` must be `true` or `false`");
-                    None
-                }
-            },
-            KindName::Order => {
-                let items = items.unwrap_or_default();
-                self.count("items", items.len(), 3, 6, kind);
-                self.labels("items", &items);
-                Some(Kind::Order { items })
-            }
-            KindName::Short => {
-                let answer = match answer {
-                    Some(toml::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-                    _ => {
-                        self.err("`answer` must be the expected answer, as a non-empty string");
-                        return None;
-                    }
-                };
-                let accept = accept.unwrap_or_default();
-                if accept.iter().any(|a| a.trim().is_empty()) {
-                    self.err("`accept` has an empty entry: remove it");
-                }
-                Some(Kind::Short {
-                    answer,
-                    accept,
-                    normalise: normalise.unwrap_or_default(),
-                })
-            }
-            KindName::FreeText => self
-                .rubric(
-                    q.points.take(),
-                    q.misconceptions.take(),
-                    q.model_answer.take(),
-                    q.subjects.take(),
-                )
-                .map(Kind::FreeText),
-            KindName::Generated => match template {
-                Some(t) => Some(Kind::Generated(t)),
-                None => {
-                    self.err("has no `template`: name one of semver-bump, semver-precedence");
-                    None
-                }
-            },
-        }
-    }
-
-    fn rubric(
-        &mut self,
-        points: Option<Vec<RawPoint>>,
-        misconceptions: Option<Vec<RawMisconception>>,
-        model_answer: Option<String>,
-        subjects: Option<Vec<String>>,
-    ) -> Option<Rubric> {
-        let subjects: Vec<Vec<String>> = subjects
-            .unwrap_or_default()
-            .iter()
-            .map(|s| {
-                s.split('|')
-                    .map(|w| w.trim().to_lowercase())
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            })
-            .collect();
-        if subjects.len() == 1 || subjects.iter().any(|s: &Vec<String>| s.is_empty()) {
-            self.err("`subjects` needs at least two non-empty entries, such as [\"process | processes\", \"thread | threads\"]");
-        }
-        let raw_points = points.unwrap_or_default();
-        if raw_points.is_empty() {
-            self.err("the rubric is empty: add 2 to 5 [[question.points]], each with `text` and `phrasings`");
-        } else {
-            self.count("key points", raw_points.len(), 2, 5, KindName::FreeText);
-        }
-        let model_answer = self.required_text(
-            "model_answer",
-            model_answer,
-            MAX_EXPLANATION_CHARS,
-            "an embed field",
-        );
-        let mut out = Vec::new();
-        for (i, p) in raw_points.into_iter().enumerate() {
-            let weight = p.weight.unwrap_or(1.0);
-            if p.text.trim().is_empty() {
-                self.err(format!(
-                    "key point {} has no `text`: say the point in a few words",
-                    i + 1
-                ));
-            }
-            if !(weight > 0.0 && weight <= 10.0) {
-                self.err(format!(
-                    "key point {} has weight {weight}; use a number above 0, at most 10",
-                    i + 1
-                ));
-            }
-            self.phrasings(&format!("key point {}", i + 1), &p.phrasings);
-            let subject = p.subject.as_ref().and_then(|name| {
-                let name = name.trim().to_lowercase();
-                let found = subjects.iter().position(|alts| alts.contains(&name));
-                if found.is_none() {
-                    self.err(format!(
-                        "key point {} is about subject `{name}`, which is not one of the question's `subjects`",
-                        i + 1
-                    ));
-                }
-                found
-            });
-            out.push(KeyPoint {
-                text: p.text.trim().to_string(),
-                weight,
-                phrasings: p.phrasings,
-                subject,
-            });
-        }
-        let mut wrong = Vec::new();
-        for (i, m) in misconceptions.unwrap_or_default().into_iter().enumerate() {
-            let penalty = m.penalty.unwrap_or(0.5);
-            if m.text.trim().is_empty() {
-                self.err(format!("misconception {} has no `text`", i + 1));
-            }
-            if !(penalty > 0.0 && penalty <= 1.0) {
-                self.err(format!(
-                    "misconception {} has penalty {penalty}; use a share of the score above 0, at most 1",
-                    i + 1
-                ));
-            }
-            self.phrasings(&format!("misconception {}", i + 1), &m.phrasings);
-            let subject = m.subject.as_ref().and_then(|name| {
-                let name = name.trim().to_lowercase();
-                let found = subjects.iter().position(|alts| alts.contains(&name));
-                if found.is_none() {
-                    self.err(format!(
-                        "misconception {} is about subject `{name}`, which is not one of the question's `subjects`",
-                        i + 1
-                    ));
-                }
-                found
-            });
-            wrong.push(Misconception {
-                text: m.text.trim().to_string(),
-                penalty,
-                phrasings: m.phrasings,
-                subject,
-            });
-        }
-        Some(Rubric {
-            subjects,
-            points: out,
-            misconceptions: wrong,
-            model_answer,
-        })
-    }
-
-    /// A free-text or short question carries examples of each verdict; other kinds none.
-    fn examples(&mut self, kind: KindName, examples: Option<Vec<Example>>) -> Vec<Example> {
-        let min = match kind {
-            KindName::FreeText => MIN_FREE_TEXT_EXAMPLES,
-            KindName::Short => MIN_SHORT_EXAMPLES,
-            _ => {
-                if examples.is_some() {
-                    self.err(format!(
-                        "`examples` do not belong to a {kind} question: they test free-text and short grading; remove them"
-                    ));
-                }
-                return vec![];
-            }
-        };
-        let examples = examples.unwrap_or_default();
-        for (expect, n) in min {
-            let have = examples.iter().filter(|e| e.expect == expect).count();
-            if have < n {
-                self.err(format!(
-                    "[question.examples] has {have} `{}` answer(s); a {kind} question needs at least {n}: write them before the rubric, in the words of people who never saw it (see questions/README.md)",
-                    expect.as_str()
-                ));
-            }
-        }
-        if examples.iter().any(|e| e.answer.trim().is_empty()) {
-            self.err("an example answer is empty: remove it");
-        }
-        examples
-    }
-
-    fn phrasings(&mut self, what: &str, phrasings: &[String]) {
-        if phrasings.is_empty() {
-            self.err(format!(
-                "{what} has no `phrasings`: list the few words that express it"
-            ));
-        }
-        if phrasings.iter().any(|p| p.trim().is_empty()) {
-            self.err(format!("{what} has an empty phrasing: remove it"));
-        }
-        let distinct: HashSet<&str> = phrasings.iter().map(|p| p.trim()).collect();
-        if distinct.len() < phrasings.len() {
-            self.err(format!("{what} lists the same phrasing twice"));
-        }
-    }
-}
-
-fn hint_for(field: &str) -> &'static str {
-    match field {
-        "prompt" => "write the question members will read",
-        "explanation" => {
-            "add one to three sentences that say why the answer is right (shown after answering)"
-        }
-        "source" => "name the section of the material it comes from (see questions/README.md)",
-        "model_answer" => "write the answer a strong candidate would give (shown at the reveal)",
-        _ => "add it",
-    }
-}
-
-fn present_fields(q: &RawQuestion) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let mut add = |present: bool, name: &'static str| {
-        if present {
-            out.push(name)
-        }
-    };
-    add(q.options.is_some(), "options");
-    add(q.answer.is_some(), "answer");
-    add(q.answers.is_some(), "answers");
-    add(q.items.is_some(), "items");
-    add(q.accept.is_some(), "accept");
-    add(q.normalise.is_some(), "normalise");
-    add(q.points.is_some(), "points");
-    add(q.misconceptions.is_some(), "misconceptions");
-    add(q.model_answer.is_some(), "model_answer");
-    add(q.subjects.is_some(), "subjects");
-    add(q.template.is_some(), "template");
-    out
-}
-
-fn allowed_fields(kind: KindName) -> &'static [&'static str] {
-    match kind {
-        KindName::Choice => &["options", "answer"],
-        KindName::Multi => &["options", "answers"],
-        KindName::TrueFalse => &["answer"],
-        KindName::Order => &["items"],
-        KindName::Short => &["answer", "accept", "normalise"],
-        KindName::FreeText => &["points", "misconceptions", "model_answer", "subjects"],
-        KindName::Generated => &["template"],
     }
 }

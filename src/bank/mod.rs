@@ -3,13 +3,18 @@
 pub mod bias;
 mod error;
 pub mod generated;
+mod lines;
 mod load;
 mod model;
 pub mod seeded;
+mod validate;
+mod walk;
 
 pub use error::{BankError, BankErrors};
-pub use load::{is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS};
 pub use model::*;
+pub use validate::{
+    is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS,
+};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -72,7 +77,7 @@ impl Bank {
                     .map(|(name, src)| (format!("(built-in)/{name}"), src.to_string()))
                     .collect(),
             ),
-            BankSource::Dir(dir) => Bank::from_files(read_dir(dir)?),
+            BankSource::Dir(dir) => Bank::build(walk::read_dir(dir)?),
         }
     }
 
@@ -83,12 +88,25 @@ impl Bank {
 
     /// Builds a bank from `(file name for messages, contents)` pairs; every error is collected.
     pub fn from_files(files: Vec<(String, String)>) -> Result<Bank, BankErrors> {
+        Bank::build(files.into_iter().map(Ok).collect())
+    }
+
+    /// Builds a bank from a folder's entries, in order: an entry that could not be read is
+    /// reported where it stands, and the rest is still checked, so one run shows every error.
+    fn build(entries: Vec<walk::Entry>) -> Result<Bank, BankErrors> {
         let mut errors = Vec::new();
         let mut topics: Vec<Topic> = Vec::new();
         let mut topic_files: HashMap<String, String> = HashMap::new();
         let mut questions: Vec<Question> = Vec::new();
         let mut vocabulary = Vocabulary::default();
-        for (name, src) in &files {
+        for entry in &entries {
+            let (name, src) = match entry {
+                Ok(file) => file,
+                Err(e) => {
+                    errors.push(e.clone());
+                    continue;
+                }
+            };
             if name.ends_with(SYNONYMS_FILE) {
                 vocabulary.extend(load::parse_synonyms(name, src, &mut errors));
                 continue;
@@ -127,7 +145,11 @@ impl Bank {
                 index.insert(q.id.0.clone(), i);
             }
         }
-        if files.iter().all(|(name, _)| name.ends_with(SYNONYMS_FILE)) {
+        // An entry that could not be read was meant as a topic: its error says so already.
+        if entries
+            .iter()
+            .all(|e| matches!(e, Ok((name, _)) if name.ends_with(SYNONYMS_FILE)))
+        {
             errors.push(BankError {
                 file: "the bank".into(),
                 line: None,
@@ -193,44 +215,6 @@ impl Bank {
             .filter(|q| difficulty.is_none_or(|d| q.difficulty == d))
             .collect())
     }
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, BankErrors> {
-    let fail = |message: String| {
-        BankErrors(vec![BankError {
-            file: dir.display().to_string(),
-            line: None,
-            id: None,
-            message,
-        }])
-    };
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        fail(format!(
-            "cannot read the question folder ({e}): pass an existing folder with --questions"
-        ))
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    paths.sort();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        match std::fs::read_to_string(&path) {
-            Ok(src) => files.push((path.display().to_string(), src)),
-            Err(e) => errors.push(BankError {
-                file: path.display().to_string(),
-                line: None,
-                id: None,
-                message: format!("cannot be read ({e}): save it as UTF-8 text"),
-            }),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(BankErrors(errors));
-    }
-    Ok(files)
 }
 
 /// A question as shown in one round: the prompt and the options in the order for this seed.

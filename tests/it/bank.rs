@@ -1,6 +1,7 @@
 use crate::util::{bot, data, repo, run};
 use interview_bot::bank::{Bank, BankSource, Difficulty, Kind, KindName};
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
 fn real_bank() -> Bank {
     Bank::load(&BankSource::Dir(repo("questions"))).unwrap_or_else(|e| panic!("{e}"))
@@ -367,4 +368,240 @@ fn option_order_is_shuffled_per_seed_and_stable() {
     assert_eq!(q.instance(3).order, q.instance(3).order);
     let orders: HashSet<Vec<usize>> = (0..30).map(|s| q.instance(s).order).collect();
     assert!(orders.len() > 1, "different seeds give different orders");
+}
+
+/// `n` true/false questions as one topic file; every third has a prompt over three lines, so
+/// questions start at irregular lines. Question `broken` has a difficulty of 2.
+fn big_topic_file(n: usize, broken: usize) -> String {
+    let mut src = String::from("topic = \"big\"\ntitle = \"Big\"\n\n");
+    for i in 0..n {
+        let prompt = if i % 3 == 0 {
+            format!("\"\"\"\nStatement {i}\nis true.\n\"\"\"")
+        } else {
+            format!("\"Statement {i} is true.\"")
+        };
+        let difficulty = if i == broken { "2" } else { "\"easy\"" };
+        src.push_str(&format!(
+            "[[question]]\nid = \"q-{i}\"\nkind = \"true_false\"\ndifficulty = {difficulty}\n\
+             prompt = {prompt}\nanswer = true\nexplanation = \"It is.\"\nsource = \"test\"\n\n"
+        ));
+    }
+    src
+}
+
+/// The line of each `id = "..."` in a topic file, read line by line.
+fn id_lines(src: &str) -> BTreeMap<String, usize> {
+    src.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let id = line.strip_prefix("id = \"")?.strip_suffix('"')?;
+            Some((id.to_string(), i + 1))
+        })
+        .collect()
+}
+
+#[test]
+fn every_question_of_a_big_file_is_located_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = big_topic_file(6_000, usize::MAX);
+    std::fs::write(dir.path().join("big.toml"), &src).unwrap();
+    let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
+    let lines = id_lines(&src);
+    assert_eq!(bank.questions().len(), 6_000);
+    for q in bank.questions() {
+        assert_eq!(q.line, lines[&q.id.0], "question `{}`", q.id);
+    }
+}
+
+#[test]
+fn an_error_deep_in_a_big_file_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = big_topic_file(6_000, 5_000);
+    let file = dir.path().join("big.toml");
+    std::fs::write(&file, &src).unwrap();
+    let line = id_lines(&src)["q-5000"];
+    assert!(
+        line > 40_000,
+        "question 5,000 is deep in the file: line {line}"
+    );
+    let expected = format!(
+        "{}:{line}: question `q-5000`: `difficulty` is 2",
+        file.display()
+    );
+
+    let errors: Vec<String> = match Bank::load(&BankSource::Dir(dir.path().into())) {
+        Ok(_) => panic!("a difficulty of 2 is refused"),
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with(&expected), "{errors:?}");
+
+    let err = check_fails(dir.path());
+    assert!(err.contains(&expected), "{err}");
+}
+
+/// `questions check` on `dir` exits with 1; what it printed on stderr.
+fn check_fails(dir: &Path) -> String {
+    let out = bot()
+        .args(["questions", "check"])
+        .arg(dir)
+        .output()
+        .expect("the binary runs");
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("ok:"), "{stdout}");
+    stderr
+}
+
+/// A copy of the good bank in a temporary folder, to break one entry of.
+fn good_bank_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data("banks/good")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Each broken entry, made by `make` in a copy of the good bank, is refused by the loader and by
+/// `questions check` with an error that names the entry's path and says what to do.
+#[cfg(unix)]
+fn refused(make: impl Fn(&Path), entries: &[(&str, &str)]) {
+    let dir = good_bank_copy();
+    make(dir.path());
+    let expected: Vec<String> = entries
+        .iter()
+        .map(|(name, says)| format!("{}: {says}", dir.path().join(name).display()))
+        .collect();
+
+    let errors: Vec<String> = match Bank::load(&BankSource::Dir(dir.path().into())) {
+        Ok(_) => panic!("the loader skipped {entries:?}"),
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    };
+    assert_eq!(errors.len(), entries.len(), "{errors:#?}");
+    for e in &expected {
+        assert!(
+            errors.iter().any(|x| x.starts_with(e)),
+            "{e} in {errors:#?}"
+        );
+    }
+
+    let err = check_fails(dir.path());
+    let n = entries.len();
+    assert!(
+        err.contains(&format!(
+            "the question bank has {n} error{}",
+            if n == 1 { "" } else { "s" }
+        )),
+        "{err}"
+    );
+    for e in &expected {
+        assert!(err.contains(e), "{e} in {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_in_the_bank_is_an_error() {
+    refused(
+        |dir| std::os::unix::fs::symlink("gone.toml", dir.join("semver.toml")).unwrap(),
+        &[(
+            "semver.toml",
+            "is a symbolic link to `gone.toml`, where there is no file: point the link at a topic file, or remove it",
+        )],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loop_of_links_in_the_bank_is_an_error() {
+    let says = "that cannot be followed";
+    refused(
+        |dir| {
+            std::os::unix::fs::symlink("b.toml", dir.join("a.toml")).unwrap();
+            std::os::unix::fs::symlink("a.toml", dir.join("b.toml")).unwrap();
+            std::os::unix::fs::symlink("self.toml", dir.join("self.toml")).unwrap();
+        },
+        &[
+            ("a.toml", &format!("is a symbolic link to `b.toml` {says}")),
+            ("b.toml", &format!("is a symbolic link to `a.toml` {says}")),
+            (
+                "self.toml",
+                &format!("is a symbolic link to `self.toml` {says}"),
+            ),
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_bank_is_an_error_and_never_opened() {
+    refused(
+        |dir| {
+            let made = std::process::Command::new("mkfifo")
+                .arg(dir.join("pipe.toml"))
+                .status()
+                .expect("mkfifo runs");
+            assert!(made.success());
+        },
+        &[(
+            "pipe.toml",
+            "is a named pipe (FIFO), not a topic file: replace it with a topic file, or remove it",
+        )],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_named_like_a_topic_file_is_an_error() {
+    refused(
+        |dir| {
+            std::fs::create_dir(dir.join("x.toml")).unwrap();
+            std::fs::copy(
+                data("banks/good/example.toml"),
+                dir.join("x.toml/inner.toml"),
+            )
+            .unwrap();
+        },
+        &[("x.toml", "is a folder, not a topic file")],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn every_broken_entry_is_reported_with_the_errors_of_the_files() {
+    refused(
+        |dir| {
+            std::os::unix::fs::symlink("gone.toml", dir.join("dangling.toml")).unwrap();
+            std::os::unix::fs::symlink("self.toml", dir.join("self.toml")).unwrap();
+            std::fs::create_dir(dir.join("x.toml")).unwrap();
+            std::fs::copy(
+                data("banks/broken-types/threads.toml"),
+                dir.join("threads.toml"),
+            )
+            .unwrap();
+        },
+        &[
+            ("dangling.toml", "is a symbolic link to `gone.toml`"),
+            ("self.toml", "is a symbolic link to `self.toml`"),
+            ("threads.toml:5: question `threads-share-heap`", "`kind` is"),
+            ("x.toml", "is a folder"),
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_topic_file_elsewhere_is_a_topic_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        data("banks/good/example.toml"),
+        dir.path().join("linked.toml"),
+    )
+    .unwrap();
+    let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bank.questions().len(), 7);
 }
