@@ -41,7 +41,14 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Entry>, BankErrors> {
             ))),
         }
     }
-    paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    // An editor's lock file (Emacs leaves a dangling `.#topic.toml` link while one is edited)
+    // is not a topic file.
+    let lock_file = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(".#"))
+    };
+    paths.retain(|p| p.extension().is_some_and(|x| x == "toml") && !lock_file(p));
     paths.sort();
     out.extend(paths.into_iter().map(|path| {
         read_entry(&path)

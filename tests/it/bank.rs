@@ -605,3 +605,19 @@ fn a_link_to_a_topic_file_elsewhere_is_a_topic_file() {
     let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(bank.questions().len(), 7);
 }
+
+/// Emacs marks a file it is editing with a dangling link `.#name.toml`; the bot must still start.
+#[cfg(unix)]
+#[test]
+fn an_editors_lock_file_is_not_a_topic_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        data("banks/good/example.toml"),
+        dir.path().join("example.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("me@host.1234:1700000000", dir.path().join(".#example.toml"))
+        .unwrap();
+    let bank = Bank::load(&BankSource::Dir(dir.path().into())).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bank.questions().len(), 7);
+}
