@@ -157,15 +157,27 @@ fn semver_precedence(rng: &mut SeededRng) -> Instance {
     };
     let (a, b, rule) = match rng.below(6) {
         0 => {
-            // Numeric parts compare as numbers, so 1.9.0 < 1.10.0.
+            // Numeric parts compare as numbers (1.9.0 < 1.10.0), the first that differs deciding
+            // whatever follows it (2.0.0 > 1.15.20).
             let lo = 2 + rng.below(8) as u64;
             let hi = 10 + rng.below(10) as u64;
-            let a = Version::new(core.major.max(1), lo, core.patch);
-            let b = Version::new(core.major.max(1), hi, 0);
+            let m = core.major.max(1);
+            let (a, b) = match rng.below(4) {
+                0 => (
+                    Version::new(lo, core.minor, core.patch),
+                    Version::new(hi, 0, 0),
+                ),
+                1 => (Version::new(m, lo, core.patch), Version::new(m, hi, 0)),
+                2 => (
+                    Version::new(m, core.minor, lo),
+                    Version::new(m, core.minor, hi),
+                ),
+                _ => (Version::new(m + 1, 0, 0), Version::new(m, hi, hi + 3)),
+            };
             (
                 a,
                 b,
-                "MAJOR, MINOR and PATCH compare as numbers, not as text",
+                "MAJOR, MINOR and PATCH compare as numbers, not as text, and the first that differs decides",
             )
         }
         1 => (
@@ -222,27 +234,118 @@ fn semver_precedence(rng: &mut SeededRng) -> Instance {
                 bare.build = BuildMetadata::EMPTY;
                 accept.push(bare.to_string());
             }
+            let other = if std::ptr::eq(v, &first) {
+                &second
+            } else {
+                &first
+            };
             Instance {
                 prompt,
                 answer: v.to_string(),
                 accept,
-                explanation: format!("{v} ranks higher: {rule}."),
+                explanation: format!("{v} ranks higher: {}. In general, {rule}.", why(v, other)),
             }
         }
-        None => Instance {
-            prompt,
-            answer: "equal".into(),
-            accept: [
+        None => {
+            // Neither ranks higher, so either version is as right as "equal".
+            let mut accept: Vec<String> = [
                 "same",
                 "neither",
                 "both",
+                "either",
+                "either one",
                 "equal precedence",
                 "they are equal",
             ]
             .map(String::from)
-            .to_vec(),
-            explanation: format!("{first} and {second} rank equal: {rule}."),
-        },
+            .to_vec();
+            for v in [&first, &second] {
+                let mut bare = v.clone();
+                bare.build = BuildMetadata::EMPTY;
+                accept.extend([v.to_string(), bare.to_string()]);
+            }
+            accept.dedup();
+            Instance {
+                prompt,
+                answer: "equal".into(),
+                accept,
+                explanation: format!(
+                    "{first} and {second} rank equal: {}. In general, {rule}.",
+                    why(&first, &second)
+                ),
+            }
+        }
+    }
+}
+
+/// What decides between two versions, with their own numbers: "MINOR 15 > 3", "rc.25: 25 > 2".
+fn why(hi: &Version, lo: &Version) -> String {
+    for (part, x, y) in [
+        ("MAJOR", hi.major, lo.major),
+        ("MINOR", hi.minor, lo.minor),
+        ("PATCH", hi.patch, lo.patch),
+    ] {
+        if x != y {
+            return format!("{part} {x} against {y}, compared as numbers");
+        }
+    }
+    match (hi.pre.is_empty(), lo.pre.is_empty()) {
+        (true, true) => {
+            return format!(
+                "MAJOR.MINOR.PATCH are the same and build metadata (+{} against +{}) is ignored",
+                or_none(hi.build.as_str()),
+                or_none(lo.build.as_str())
+            )
+        }
+        (true, false) => {
+            return format!(
+                "{lo} is a pre-release ({}) of {}.{}.{}, and a pre-release ranks below its release",
+                lo.pre, lo.major, lo.minor, lo.patch
+            )
+        }
+        (false, true) => {
+            return format!(
+                "{hi} is a pre-release ({}) of {}.{}.{}, and a pre-release ranks below its release",
+                hi.pre, hi.major, hi.minor, hi.patch
+            )
+        }
+        (false, false) => {}
+    }
+    let (hs, ls): (Vec<&str>, Vec<&str>) = (
+        hi.pre.as_str().split('.').collect(),
+        lo.pre.as_str().split('.').collect(),
+    );
+    for (i, (x, y)) in hs.iter().zip(&ls).enumerate() {
+        if x == y {
+            continue;
+        }
+        let n = i + 1;
+        return match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(a), Ok(b)) => format!("pre-release identifier {n} is {a} against {b}, compared as numbers"),
+            (Err(_), Err(_)) => format!("pre-release identifier {n} is `{x}` against `{y}`, compared as text in ASCII order"),
+            (Err(_), Ok(_)) => format!("pre-release identifier {n} is the word `{x}` against the number {y}, and a number ranks below a word"),
+            (Ok(_), Err(_)) => format!("pre-release identifier {n} is the number {x} against the word `{y}`, and a number ranks below a word"),
+        };
+    }
+    if hs.len() != ls.len() {
+        return format!(
+            "the pre-releases `{}` and `{}` agree as far as the shorter goes, and the longer list ranks higher",
+            hi.pre, lo.pre
+        );
+    }
+    format!(
+        "the pre-releases are the same (`{}`) and build metadata (+{} against +{}) is ignored",
+        hi.pre,
+        or_none(hi.build.as_str()),
+        or_none(lo.build.as_str())
+    )
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() {
+        "none"
+    } else {
+        s
     }
 }
 
@@ -280,6 +383,45 @@ mod tests {
         }
         assert_eq!(higher(&v("1.0.0+20130313144700"), &v("1.0.0+1")), None);
         assert_eq!(higher(&v("1.10.0"), &v("1.9.0")), Some(&v("1.10.0")));
+    }
+
+    #[test]
+    fn precedence_varies_every_part_and_explains_with_its_own_numbers() {
+        let mut decided = std::collections::HashSet::new();
+        for seed in 0..1000 {
+            let inst = instance(Template::SemverPrecedence, seed);
+            for part in ["MAJOR", "MINOR", "PATCH"] {
+                if inst.explanation.contains(&format!("{part} "))
+                    && inst.explanation.contains("compared as numbers")
+                {
+                    decided.insert(part);
+                }
+            }
+            if inst.answer == "equal" {
+                assert!(inst.accept.iter().any(|a| a == "either"), "{inst:?}");
+                assert!(inst.accept.len() >= 9, "both versions accepted: {inst:?}");
+            } else {
+                let v: Version = inst.answer.parse().unwrap();
+                let numbers = [v.major, v.minor, v.patch];
+                assert!(
+                    numbers
+                        .iter()
+                        .any(|n| inst.explanation.contains(&n.to_string())),
+                    "{inst:?}"
+                );
+            }
+        }
+        assert_eq!(decided.len(), 3, "{decided:?}");
+        // seed by seed: 1.10.0 against 1.9.0 names 10 and 9.
+        let a: Version = "1.10.0".parse().unwrap();
+        let b: Version = "1.9.0".parse().unwrap();
+        assert_eq!(why(&a, &b), "MINOR 10 against 9, compared as numbers");
+        let a: Version = "1.0.0-rc.25".parse().unwrap();
+        let b: Version = "1.0.0-rc.2".parse().unwrap();
+        assert_eq!(
+            why(&a, &b),
+            "pre-release identifier 2 is 25 against 2, compared as numbers"
+        );
     }
 
     #[test]
