@@ -18,6 +18,7 @@ pub use model::*;
 pub use sources::{BankSource, BUILTIN_NAME};
 pub use validate::{
     is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS,
+    MIN_SHORT_EXAMPLES,
 };
 
 use std::collections::HashMap;

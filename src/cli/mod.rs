@@ -2,6 +2,7 @@
 
 mod grade;
 mod grades;
+mod import;
 mod play;
 mod questions;
 
@@ -131,6 +132,9 @@ pub enum QuestionsCommand {
     },
     /// List the questions, one a line, or as JSON.
     List(ListArgs),
+    /// Convert a Red-DiscordBot trivia list (YAML) or a CSV file into `short` questions in a
+    /// topic file written into DIR; what cannot be converted is listed with its line.
+    Import(import::ImportArgs),
     /// Show one question in full: prompt, options, answer, explanation, rubric.
     Show {
         /// The question id.
@@ -172,6 +176,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dirs = if dirs.is_empty() { cli.questions } else { dirs };
             Ok(questions::check(&BankSource::resolve_all(dirs)))
         }
+        Command::Questions(QuestionsCommand::Import(args)) => import::run(args),
         Command::Questions(QuestionsCommand::List(args)) => {
             let bank = load_bank(&cli.questions)?;
             questions::list(&bank, args)

@@ -16,9 +16,7 @@ pub fn check(source: &BankSource) -> ExitCode {
         }
     };
     let grader = crate::grade::Grader::new(&bank);
-    let mut errors = crate::grade::lint_errors(&bank, &grader);
-    errors.extend(crate::grade::selftest::check(&bank, &grader));
-    errors.extend(crate::bank::bias::check(&bank));
+    let errors = problems(&bank, &grader);
     if !errors.is_empty() {
         eprint!("{}", crate::bank::BankErrors(errors));
         return ExitCode::FAILURE;
@@ -28,6 +26,15 @@ pub fn check(source: &BankSource) -> ExitCode {
     println!("examples: {examples}, each graded as its author expects");
     println!("{}", crate::bank::bias::length_bias(&bank).describe());
     ExitCode::SUCCESS
+}
+
+/// What `questions check` finds in a bank that loaded: phrasings that could never match,
+/// examples graded otherwise than their authors expect, and a choice bias.
+pub fn problems(bank: &Bank, grader: &crate::grade::Grader) -> Vec<crate::bank::BankError> {
+    let mut errors = crate::grade::lint_errors(bank, grader);
+    errors.extend(crate::grade::selftest::check(bank, grader));
+    errors.extend(crate::bank::bias::check(bank));
+    errors
 }
 
 /// Counts per topic and difficulty, and per kind.

@@ -2,6 +2,8 @@
 //! list, `INTERVIEW_BOT_QUESTIONS`), code blocks in prompts and explanations counted as Discord
 //! receives them, and `questions import` from Red trivia lists and CSV files.
 
+mod import;
+
 use crate::spec;
 use crate::util::{bot, data, run};
 use chrono::{TimeZone, Utc};
