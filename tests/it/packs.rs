@@ -351,3 +351,34 @@ fn a_clipped_prompt_keeps_its_code_block_closed() {
         "How many lines does this program print?\n\n```c\n#include <stdio.h>\n…\n```"
     );
 }
+
+#[test]
+fn the_list_shows_a_code_block_as_code_not_a_cut_fence() {
+    let (ok, out, err) = run(bot().args(["questions", "list", "--questions", &pack("code")]));
+    assert!(ok, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("fork-twice-prints "))
+        .unwrap();
+    assert!(
+        line.ends_with("How many lines does this program print? [code]"),
+        "{line}"
+    );
+    assert!(!out.contains("```"), "{out}");
+}
+
+#[test]
+fn check_into_a_closed_pipe_does_not_panic() {
+    // `questions check DIRS | head -1`: the reader is gone before the summary is written.
+    let mut child = bot()
+        .args(["questions", "check", "builtin", &pack("code")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+}
