@@ -73,6 +73,15 @@ pub fn convert(entries: &[Entry], s: &Settings) -> Result<Outcome, String> {
     let mut taken = s.taken.clone();
     let mut titles: BTreeMap<String, String> = BTreeMap::new();
     let mut drafts: Vec<Draft> = Vec::new();
+    let folded: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            e.answers
+                .iter()
+                .map(|a| exact::normalise(a, Normaliser::Text))
+                .collect()
+        })
+        .collect();
     for (i, e) in entries.iter().enumerate() {
         let topic = e.topic.as_deref().map_or(s.topic.clone(), kebab);
         titles
@@ -83,7 +92,7 @@ pub fn convert(entries: &[Entry], s: &Settings) -> Result<Outcome, String> {
                 None => s.title.clone().unwrap_or_else(|| title_of(&topic)),
             });
         let (answer, accept) = (e.answers[0].clone(), e.answers[1..].to_vec());
-        let wrong = wrong_candidates(entries, i);
+        let wrong = wrong_candidates(entries, &folded, i);
         if wrong.len() < minimum(Expect::Wrong) {
             skipped.push(Skipped {
                 line: e.line,
@@ -212,19 +221,29 @@ fn correct_candidates(answers: &[String]) -> Vec<String> {
     out
 }
 
+/// Wrong-answer candidates tried per question: enough that a few accepted here still leave the
+/// three needed, few enough that a long list converts in time linear in its length.
+const WRONG_CANDIDATES: usize = 12;
+
 /// The other entries' answers, nearest after this one first (their main answers, then their
-/// variants), without those that read the same as one of this entry's.
-fn wrong_candidates(entries: &[Entry], me: usize) -> Vec<String> {
-    let fold = |a: &str| exact::normalise(a, Normaliser::Text);
-    let mine: HashSet<String> = entries[me].answers.iter().map(|a| fold(a)).collect();
+/// variants), without those that read the same as one of this entry's; `folded` holds every
+/// entry's answers folded as the grader folds them.
+fn wrong_candidates(entries: &[Entry], folded: &[Vec<String>], me: usize) -> Vec<String> {
+    let mut seen: HashSet<&str> = folded[me].iter().map(|a| a.as_str()).collect();
     let n = entries.len();
-    let others: Vec<&Entry> = (1..n).map(|k| &entries[(me + k) % n]).collect();
-    let all = others
-        .iter()
-        .map(|e| &e.answers[0])
-        .chain(others.iter().flat_map(|e| &e.answers[1..]));
-    let mut seen = mine;
-    all.filter(|a| seen.insert(fold(a))).cloned().collect()
+    let others = || (1..n).map(|k| (me + k) % n);
+    let mains = others().map(|i| (i, 0));
+    let variants = others().flat_map(|i| (1..entries[i].answers.len()).map(move |j| (i, j)));
+    let mut out = Vec::new();
+    for (i, j) in mains.chain(variants) {
+        if out.len() == WRONG_CANDIDATES {
+            break;
+        }
+        if seen.insert(&folded[i][j]) {
+            out.push(entries[i].answers[j].clone());
+        }
+    }
+    out
 }
 
 /// `topic-words-of-the-prompt`, at most [`MAX_ID_CHARS`], unique among `taken`.
@@ -377,6 +396,42 @@ mod tests {
         for id in [&a, &b, &long, &none, &symbols] {
             assert!(crate::bank::is_kebab(id), "{id}");
         }
+    }
+
+    #[test]
+    fn wrong_candidates_are_the_nearest_other_answers_capped() {
+        let entry = |answers: &[&str]| Entry {
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            ..Entry::default()
+        };
+        let mut entries = vec![
+            entry(&["Paris", "paris!"]),
+            entry(&["PARIS"]),
+            entry(&["Rome", "Roma"]),
+        ];
+        entries.extend((0..20).map(|i| entry(&[&format!("city {i}")])));
+        let folded: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| {
+                e.answers
+                    .iter()
+                    .map(|a| exact::normalise(a, Normaliser::Text))
+                    .collect()
+            })
+            .collect();
+        let got = wrong_candidates(&entries, &folded, 0);
+        assert_eq!(got.len(), WRONG_CANDIDATES);
+        assert_eq!(
+            &got[..3],
+            ["Rome", "city 0", "city 1"],
+            "PARIS reads as this one's answer"
+        );
+        // The last entry's nearest are the first ones, wrapping around.
+        let last = entries.len() - 1;
+        assert_eq!(
+            &wrong_candidates(&entries, &folded, last)[..2],
+            ["Paris", "Rome"]
+        );
     }
 
     #[test]
