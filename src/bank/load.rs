@@ -99,6 +99,8 @@ fn syntax_error(file: &str, src: &str, e: toml::de::Error) -> BankError {
 /// A parsed topic file: its topic and questions, or the errors that stopped it.
 pub struct TopicFile {
     pub topic: Topic,
+    /// The line of `topic = ...`.
+    pub line: usize,
     pub questions: Vec<Question>,
 }
 
@@ -163,6 +165,7 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
         })
         .collect();
     Some(TopicFile {
+        line: topic_line,
         topic: Topic {
             id: topic,
             title: raw.title,

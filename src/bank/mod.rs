@@ -5,19 +5,23 @@ mod error;
 pub mod generated;
 mod lines;
 mod load;
+pub mod markdown;
 mod model;
+pub mod posted;
 pub mod seeded;
+mod sources;
 mod validate;
 mod walk;
 
 pub use error::{BankError, BankErrors};
 pub use model::*;
+pub use sources::{BankSource, BUILTIN_NAME};
 pub use validate::{
     is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS,
+    MIN_SHORT_EXAMPLES,
 };
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_bank.rs"));
@@ -34,31 +38,6 @@ pub struct UnknownTopic {
 /// The file of shared synonym groups; every other `*.toml` file is a topic.
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
-/// Where a bank comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BankSource {
-    Dir(PathBuf),
-    Builtin,
-}
-
-impl BankSource {
-    /// The folder given, else `./questions` where it exists, else the built-in bank.
-    pub fn resolve(dir: Option<PathBuf>) -> BankSource {
-        match dir {
-            Some(d) => BankSource::Dir(d),
-            None if Path::new("questions").is_dir() => BankSource::Dir("questions".into()),
-            None => BankSource::Builtin,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            BankSource::Dir(d) => d.display().to_string(),
-            BankSource::Builtin => "the built-in bank".into(),
-        }
-    }
-}
-
 /// A validated bank: every question in it is well-formed and fits Discord's limits.
 #[derive(Debug, Clone)]
 pub struct Bank {
@@ -69,16 +48,11 @@ pub struct Bank {
 }
 
 impl Bank {
+    /// Loads the bank, or the banks loaded together, that a source names.
     pub fn load(source: &BankSource) -> Result<Bank, BankErrors> {
-        match source {
-            BankSource::Builtin => Bank::from_files(
-                builtin::FILES
-                    .iter()
-                    .map(|(name, src)| (format!("(built-in)/{name}"), src.to_string()))
-                    .collect(),
-            ),
-            BankSource::Dir(dir) => Bank::build(walk::read_dir(dir)?),
-        }
+        let mut errors = Vec::new();
+        let banks = sources::read(source, builtin::FILES, &mut errors);
+        Bank::build(banks, errors)
     }
 
     /// The built-in bank's files, by name, as compiled in.
@@ -88,76 +62,105 @@ impl Bank {
 
     /// Builds a bank from `(file name for messages, contents)` pairs; every error is collected.
     pub fn from_files(files: Vec<(String, String)>) -> Result<Bank, BankErrors> {
-        Bank::build(files.into_iter().map(Ok).collect())
+        let bank = sources::BankFiles {
+            name: "the bank".into(),
+            entries: files.into_iter().map(Ok).collect(),
+        };
+        Bank::build(vec![bank], Vec::new())
     }
 
-    /// Builds a bank from a folder's entries, in order: an entry that could not be read is
-    /// reported where it stands, and the rest is still checked, so one run shows every error.
-    fn build(entries: Vec<walk::Entry>) -> Result<Bank, BankErrors> {
-        let mut errors = Vec::new();
+    /// Builds one bank from the entries of every bank given, in order: an entry that could not
+    /// be read is reported where it stands, and the rest is still checked, so one run shows every
+    /// error. Topics and ids are checked across banks; synonyms are pooled.
+    fn build(
+        banks: Vec<sources::BankFiles>,
+        mut errors: Vec<BankError>,
+    ) -> Result<Bank, BankErrors> {
         let mut topics: Vec<Topic> = Vec::new();
-        let mut topic_files: HashMap<String, String> = HashMap::new();
+        // For each topic, the file, line and bank (an index into `banks`) it came from.
+        let mut topic_files: HashMap<String, (String, usize, usize)> = HashMap::new();
         let mut questions: Vec<Question> = Vec::new();
+        let mut bank_of: Vec<usize> = Vec::new();
         let mut vocabulary = Vocabulary::default();
-        for entry in &entries {
-            let (name, src) = match entry {
-                Ok(file) => file,
-                Err(e) => {
-                    errors.push(e.clone());
+        for (b, bank) in banks.iter().enumerate() {
+            for entry in &bank.entries {
+                let (name, src) = match entry {
+                    Ok(file) => file,
+                    Err(e) => {
+                        errors.push(e.clone());
+                        continue;
+                    }
+                };
+                if name.ends_with(SYNONYMS_FILE) {
+                    vocabulary.extend(load::parse_synonyms(name, src, &mut errors));
                     continue;
                 }
-            };
-            if name.ends_with(SYNONYMS_FILE) {
-                vocabulary.extend(load::parse_synonyms(name, src, &mut errors));
-                continue;
+                let Some(file) = load::parse_topic_file(name, src, &mut errors) else {
+                    continue;
+                };
+                let topic = file.topic.id.clone();
+                if let Some((other, other_line, other_bank)) = topic_files.get(&topic) {
+                    let message = if *other_bank == b {
+                        format!("topic `{topic}` is also the topic of {other}:{other_line}: keep one file per topic")
+                    } else {
+                        format!(
+                            "topic `{topic}` is also the topic of {other}:{other_line}, in the bank {}: a topic lives in one bank only; rename the topic in one of the two files",
+                            banks[*other_bank].name
+                        )
+                    };
+                    errors.push(BankError {
+                        file: name.clone(),
+                        line: Some(file.line),
+                        id: None,
+                        message,
+                    });
+                } else {
+                    topic_files.insert(topic, (name.clone(), file.line, b));
+                }
+                topics.push(file.topic);
+                bank_of.extend(std::iter::repeat_n(b, file.questions.len()));
+                questions.extend(file.questions);
             }
-            let Some(file) = load::parse_topic_file(name, src, &mut errors) else {
-                continue;
-            };
-            if let Some(other) = topic_files.insert(file.topic.id.clone(), name.clone()) {
+            // An entry that could not be read was meant as a topic: its error says so already.
+            if bank
+                .entries
+                .iter()
+                .all(|e| matches!(e, Ok((name, _)) if name.ends_with(SYNONYMS_FILE)))
+            {
                 errors.push(BankError {
-                    file: name.clone(),
+                    file: bank.name.clone(),
                     line: None,
                     id: None,
-                    message: format!(
-                        "topic `{}` is also the topic of {other}: keep one file per topic",
-                        file.topic.id
-                    ),
+                    message:
+                        "has no topic files: add at least one `*.toml` file (see questions/README.md)"
+                            .into(),
                 });
             }
-            topics.push(file.topic);
-            questions.extend(file.questions);
         }
         let mut index = HashMap::new();
         for (i, q) in questions.iter().enumerate() {
             if let Some(&first) = index.get(&q.id.0) {
-                let first: &Question = &questions[first];
+                let (first, first_bank): (&Question, usize) = (&questions[first], bank_of[first]);
+                let message = if first_bank == bank_of[i] {
+                    format!(
+                        "the id is already used at {}:{}: give each question its own id",
+                        first.file, first.line
+                    )
+                } else {
+                    format!(
+                        "the id is already used at {}:{}, in the bank {}: ids are unique across every bank loaded together; rename one of them",
+                        first.file, first.line, banks[first_bank].name
+                    )
+                };
                 errors.push(BankError {
                     file: q.file.clone(),
                     line: Some(q.line),
                     id: Some(q.id.0.clone()),
-                    message: format!(
-                        "the id is already used at {}:{}: give each question its own id",
-                        first.file, first.line
-                    ),
+                    message,
                 });
             } else {
                 index.insert(q.id.0.clone(), i);
             }
-        }
-        // An entry that could not be read was meant as a topic: its error says so already.
-        if entries
-            .iter()
-            .all(|e| matches!(e, Ok((name, _)) if name.ends_with(SYNONYMS_FILE)))
-        {
-            errors.push(BankError {
-                file: "the bank".into(),
-                line: None,
-                id: None,
-                message:
-                    "has no topic files: add at least one `*.toml` file (see questions/README.md)"
-                        .into(),
-            });
         }
         if !errors.is_empty() {
             return Err(BankErrors(errors));

@@ -230,7 +230,7 @@ impl<'a> Validator<'a> {
         if self.errors.len() > errors_before {
             return None;
         }
-        Some(Question {
+        let question = Question {
             id: QuestionId(self.id.clone()),
             topic: topic.to_string(),
             difficulty,
@@ -242,7 +242,14 @@ impl<'a> Validator<'a> {
             examples,
             file: self.file.to_string(),
             line: self.line,
-        })
+        };
+        // Counted as it is sent: the prompt with what the post adds, code blocks closed.
+        let problems = super::posted::problems(&question);
+        if !problems.is_empty() {
+            problems.into_iter().for_each(|p| self.err(p));
+            return None;
+        }
+        Some(question)
     }
 
     fn kind(&mut self, kind: KindName, q: &mut RawQuestion) -> Option<Kind> {

@@ -2,6 +2,7 @@
 
 mod grade;
 mod grades;
+mod import;
 mod play;
 mod questions;
 
@@ -18,13 +19,16 @@ use std::process::ExitCode;
 #[command(name = "interview-bot", version)]
 pub struct Cli {
     /// The question bank folder [default: ./questions, else the bank built into the binary].
+    /// Give it several times, or a colon-separated list, to load packs together; `builtin`
+    /// names the bank built into the binary.
     #[arg(
         long,
         global = true,
         env = "INTERVIEW_BOT_QUESTIONS",
-        value_name = "DIR"
+        value_name = "DIR",
+        action = clap::ArgAction::Append
     )]
-    pub questions: Option<PathBuf>,
+    pub questions: Vec<PathBuf>,
 
     /// The SQLite database file.
     #[arg(
@@ -122,11 +126,15 @@ pub enum GradesCommand {
 pub enum QuestionsCommand {
     /// Validate a bank: print a summary and exit 0, or list every error and exit 1.
     Check {
-        /// The folder to check [default: --questions, ./questions, or the built-in bank].
-        dir: Option<PathBuf>,
+        /// The folders to check, loaded together [default: --questions, ./questions, or the
+        /// built-in bank].
+        dirs: Vec<PathBuf>,
     },
     /// List the questions, one a line, or as JSON.
     List(ListArgs),
+    /// Convert a Red-DiscordBot trivia list (YAML) or a CSV file into `short` questions in a
+    /// topic file written into DIR; what cannot be converted is listed with its line.
+    Import(import::ImportArgs),
     /// Show one question in full: prompt, options, answer, explanation, rubric.
     Show {
         /// The question id.
@@ -164,20 +172,21 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Questions(QuestionsCommand::Check { dir }) => {
-            let source = BankSource::resolve(dir.or(cli.questions));
-            Ok(questions::check(&source))
+        Command::Questions(QuestionsCommand::Check { dirs }) => {
+            let dirs = if dirs.is_empty() { cli.questions } else { dirs };
+            Ok(questions::check(&BankSource::resolve_all(dirs)))
         }
+        Command::Questions(QuestionsCommand::Import(args)) => import::run(args),
         Command::Questions(QuestionsCommand::List(args)) => {
-            let bank = load_bank(cli.questions)?;
+            let bank = load_bank(&cli.questions)?;
             questions::list(&bank, args)
         }
         Command::Grade(args) => {
-            let (bank, grader) = load(cli.questions)?;
+            let (bank, grader) = load(&cli.questions)?;
             grade::run(&bank, &grader, args)
         }
         Command::Play(args) => {
-            let (bank, grader) = load(cli.questions)?;
+            let (bank, grader) = load(&cli.questions)?;
             play::run(
                 &bank,
                 &grader,
@@ -273,14 +282,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Grades(GradesCommand::Export { file }) => {
-            let bank = load_bank(cli.questions)?;
+            let bank = load_bank(&cli.questions)?;
             let n = grades::export(&bank, &cli.db, &file)?;
             let noun = if n == 1 { "answer" } else { "answers" };
             println!("wrote {n} labelled {noun} to {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Questions(QuestionsCommand::Show { id, seed }) => {
-            let bank = load_bank(cli.questions)?;
+            let bank = load_bank(&cli.questions)?;
             let q = find(&bank, &id)?;
             write!(std::io::stdout(), "{}", questions::show(q, seed))?;
             Ok(ExitCode::SUCCESS)
@@ -290,11 +299,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The bank, its grader, the store and the REST client: what both transports run on.
 fn start_app(
-    questions: &Option<PathBuf>,
+    questions: &[PathBuf],
     db: &std::path::Path,
     config: &crate::config::DiscordConfig,
 ) -> anyhow::Result<crate::discord::App> {
-    let (bank, grader) = load(questions.clone())?;
+    let (bank, grader) = load(questions)?;
     let store = crate::store::Store::open(db)?;
     tracing::info!(questions = bank.questions().len(), db = %db.display(), "bank and database ready");
     let http = crate::discord::app::rest_client(
@@ -360,13 +369,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Loads the bank that every command uses; a broken bank stops the command with its errors.
-pub fn load_bank(dir: Option<PathBuf>) -> anyhow::Result<Bank> {
-    load(dir).map(|(bank, _)| bank)
+pub fn load_bank(dirs: &[PathBuf]) -> anyhow::Result<Bank> {
+    load(dirs).map(|(bank, _)| bank)
 }
 
 /// The bank and its grader, as every command that grades needs them.
-pub fn load(dir: Option<PathBuf>) -> anyhow::Result<(Bank, Grader)> {
-    let source = BankSource::resolve(dir);
+pub fn load(dirs: &[PathBuf]) -> anyhow::Result<(Bank, Grader)> {
+    let source = BankSource::resolve_all(dirs.to_vec());
     crate::grade::load(&source)
         .map_err(|e| anyhow::anyhow!("cannot use {}: {e}", source.describe()))
 }

@@ -7,27 +7,38 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Loads the bank, lints its rubrics and grades its examples; every error is printed at once.
+/// Output that cannot be written (a reader that stops early, `| head`) is dropped, never a panic.
 pub fn check(source: &BankSource) -> ExitCode {
     let bank = match Bank::load(source) {
         Ok(bank) => bank,
         Err(errors) => {
-            eprint!("{errors}");
+            let _ = write!(std::io::stderr(), "{errors}");
             return ExitCode::FAILURE;
         }
     };
     let grader = crate::grade::Grader::new(&bank);
-    let mut errors = crate::grade::lint_errors(&bank, &grader);
-    errors.extend(crate::grade::selftest::check(&bank, &grader));
-    errors.extend(crate::bank::bias::check(&bank));
+    let errors = problems(&bank, &grader);
     if !errors.is_empty() {
-        eprint!("{}", crate::bank::BankErrors(errors));
+        let _ = write!(std::io::stderr(), "{}", crate::bank::BankErrors(errors));
         return ExitCode::FAILURE;
     }
-    print!("{}", summary(&bank, source));
     let examples: usize = bank.questions().iter().map(|q| q.examples.len()).sum();
-    println!("examples: {examples}, each graded as its author expects");
-    println!("{}", crate::bank::bias::length_bias(&bank).describe());
+    let _ = write!(
+        std::io::stdout(),
+        "{}examples: {examples}, each graded as its author expects\n{}\n",
+        summary(&bank, source),
+        crate::bank::bias::length_bias(&bank).describe()
+    );
     ExitCode::SUCCESS
+}
+
+/// What `questions check` finds in a bank that loaded: phrasings that could never match,
+/// examples graded otherwise than their authors expect, and a choice bias.
+pub fn problems(bank: &Bank, grader: &crate::grade::Grader) -> Vec<crate::bank::BankError> {
+    let mut errors = crate::grade::lint_errors(bank, grader);
+    errors.extend(crate::grade::selftest::check(bank, grader));
+    errors.extend(crate::bank::bias::check(bank));
+    errors
 }
 
 /// Counts per topic and difficulty, and per kind.
@@ -136,7 +147,7 @@ pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut out = std::io::stdout().lock();
         for q in chosen {
-            let prompt: String = q.instance(0).prompt.replace('\n', " ");
+            let prompt = one_line(&q.instance(0).prompt);
             let short: String = prompt.chars().take(70).collect();
             let more = if prompt.chars().count() > 70 {
                 "…"
@@ -154,6 +165,18 @@ pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A prompt on one line of the list: a code block, which cannot be shown whole there, is
+/// `[code]`, so the line is never cut inside one.
+fn one_line(prompt: &str) -> String {
+    let mut text = prompt.to_string();
+    if let Ok(blocks) = crate::bank::markdown::code_blocks(prompt) {
+        for b in blocks.into_iter().rev() {
+            text.replace_range(b, "[code]");
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A question in full, as an author checks it.

@@ -14,6 +14,7 @@ mod gateway;
 mod grade;
 mod interactions;
 mod limits;
+mod packs;
 mod probes;
 mod rounds;
 mod schedule;
