@@ -354,7 +354,7 @@ pub fn review_case(
     };
     let description = format!(
         "{}\n\n{}",
-        clip(&prompt, 1000),
+        crate::bank::markdown::clip(&prompt, 1000),
         t::asked_for_review(case.member.0, case.asked_at.timestamp())
     );
     let mut e = CreateEmbed::new()
