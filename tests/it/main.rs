@@ -15,4 +15,5 @@ mod rounds;
 mod schedule;
 mod spec;
 mod store;
+mod store_faults;
 mod util;
