@@ -3,9 +3,9 @@
 //! One writer thread owns the only write connection and commits batches of requests before it
 //! answers them (`writer`). Reads run on a small pool of read connections under
 //! `spawn_blocking`; WAL lets them read while the writer writes. A third thread checkpoints the
-//! WAL into the database file (the only step that syncs to disk), so no commit waits for one
-//! (`wal`). A database file deleted or replaced under the running bot is noticed, and writes
-//! are refused rather than lost (`identity`).
+//! WAL into the database file (the only step that syncs to disk), so no commit waits for one,
+//! and the writer keeps the WAL bounded (`wal`). A database file deleted or replaced under the
+//! running bot is noticed, and writes are refused rather than lost (`identity`).
 
 pub mod appeals;
 mod identity;
@@ -18,6 +18,7 @@ mod writer;
 pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
 pub use queries::{BoardQuery, StoredAnswer};
+pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
 use crate::quiz::*;
 use identity::{FileId, Watch};
@@ -88,6 +89,8 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // A savepoint (the writer's retry after a failed request) copies the pages it changes to a
     // sub-journal: in memory, not a temporary file.
     conn.pragma_update(None, "temp_store", "memory")?;
+    // When SQLite starts the WAL over by itself, it cuts the file back to this size (see `wal`).
+    conn.pragma_update(None, "journal_size_limit", WAL_HARD_LIMIT as i64)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

@@ -4,13 +4,13 @@
 //! concurrent answers share one commit.
 //!
 //! Around each batch it checks that the database path still names the file it writes to
-//! (see `identity`).
+//! (see `identity`), and between batches it keeps the WAL bounded (see `wal`).
 
 use super::identity::{FileProblem, Watch};
-use super::wal::Checkpointer;
+use super::wal::{Checkpointer, Restart, Wal, PAUSE};
 use super::StoreError;
 use rusqlite::Connection;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -91,8 +91,9 @@ pub(super) fn writer_loop(
     mut watch: Watch,
     checkpointer: Checkpointer,
 ) {
+    let mut wal = Wal::new(watch.path(), checkpointer);
     let mut last_batch = 0usize;
-    while let Ok(first) = rx.recv() {
+    while let Some(first) = next_request(&rx, &conn, &mut wal) {
         let mut jobs = vec![first];
         // Under load (the last batch had company, and room) linger a moment for more requests:
         // one commit for many answers writes each touched page once instead of once per answer.
@@ -110,12 +111,28 @@ pub(super) fn writer_loop(
         let refused = saved(&mut conn, &mut jobs, &mut watch).err();
         jobs.into_iter().for_each(|j| j.answer(refused.as_ref()));
         if refused.is_none() {
-            checkpointer.nudge();
+            wal.committed(&conn);
         }
     }
     // The checkpoint thread first: closing the write connection last lets SQLite fold the WAL in.
-    drop(checkpointer);
+    drop(wal);
     drop(conn);
+}
+
+/// The next request, `None` once the store is closed. While the WAL is past its limit, a pause
+/// in the requests is used to empty it.
+fn next_request(rx: &mpsc::Receiver<Job>, conn: &Connection, wal: &mut Wal) -> Option<Job> {
+    while wal.over_limit() {
+        match rx.recv_timeout(PAUSE) {
+            Ok(j) => return Some(j),
+            Err(RecvTimeoutError::Timeout) => {
+                // If a reader or the checkpoint thread is in the way: at the next pause.
+                wal.start_over(conn, Restart::EmptyFile);
+            }
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+    rx.recv().ok()
 }
 
 /// Runs a batch and commits it, if the database file is still there before and after.

@@ -1,6 +1,7 @@
 //! Faults of the database under a running bot, as an operator or a member would see them: the
 //! database folder deleted or its file replaced (writes refused and the member told so, never
-//! acknowledged and lost).
+//! acknowledged and lost), and a long burst of answers (the write-ahead log is cut back once
+//! the writes pause).
 
 use crate::discord::{is_private, visible_text};
 use crate::interactions::{self as ix, GUILD};
@@ -9,8 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use interview_bot::bank::{Difficulty, Kind};
 use interview_bot::grade::Verdict;
 use interview_bot::quiz::*;
-use interview_bot::store::{FileProblem, Store, StoreError};
+use interview_bot::store::{FileProblem, Store, StoreError, WAL_LIMIT};
 use serenity::all::Interaction;
+use std::path::Path;
 
 fn now() -> DateTime<Utc> {
     "2026-06-10T12:00:00Z".parse().unwrap()
@@ -45,6 +47,12 @@ async fn answer(store: &Store, round: &Round, user: u64) -> Result<Recorded, Sto
             at: now(),
         })
         .await
+}
+
+fn wal_len(db: &Path) -> u64 {
+    std::fs::metadata(interview_bot::store::wal_path(db))
+        .map(|m| m.len())
+        .unwrap_or(0)
 }
 
 #[test]
@@ -193,5 +201,66 @@ fn a_member_is_told_an_answer_was_not_saved_when_the_database_is_gone() {
         );
         crate::spec::validate("callback", &[before, after]);
         app.store().close();
+    });
+}
+
+/// A long burst of answers over many rounds grows the write-ahead log fast; once the writes
+/// pause, it is cut back under `WAL_LIMIT` (64 MiB), and every answer is in the database.
+#[test]
+fn the_write_ahead_log_is_cut_back_after_a_burst() {
+    const ROUNDS: u64 = 100;
+    const ANSWERS: u64 = 20_000;
+    const IN_FLIGHT: usize = 64;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bot.db");
+    runtime().block_on(async {
+        let store = Store::open(&db).unwrap();
+        let mut rounds = Vec::new();
+        for g in 1..=ROUNDS {
+            rounds.push(open_round(&store, g, "process-vs-thread").await);
+        }
+        let largest = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for n in 0..ANSWERS {
+            if tasks.len() >= IN_FLIGHT {
+                tasks.join_next().await.unwrap().unwrap();
+            }
+            let (store, round, largest, db) = (
+                store.clone(),
+                rounds[(n % ROUNDS) as usize].clone(),
+                largest.clone(),
+                db.clone(),
+            );
+            tasks.spawn(async move {
+                let r = answer(&store, &round, 1_000_000 + n).await.unwrap();
+                assert!(matches!(r, Recorded::Accepted { .. }), "{r:?}");
+                largest.fetch_max(wal_len(&db), std::sync::atomic::Ordering::Relaxed);
+            });
+        }
+        while let Some(t) = tasks.join_next().await {
+            t.unwrap();
+        }
+        let largest = largest.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            largest > WAL_LIMIT,
+            "the burst must grow the log past the limit to test anything: {largest} bytes"
+        );
+
+        // No more writes: within a generous deadline the log is cut back.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while wal_len(&db) > WAL_LIMIT && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let left = wal_len(&db);
+        assert!(
+            left <= WAL_LIMIT,
+            "the log is still {left} bytes after a pause (largest {largest})"
+        );
+        let kept: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(kept, ANSWERS as i64);
+        store.close();
     });
 }
