@@ -7,13 +7,17 @@
 //! second, p99 latency), the leaderboard queries (all time, week, topic) and a member's rank
 //! (p99 of each), and for reference a member's `/stats` (p99) and the results of the round just
 //! answered (median). Targets on a 2-core machine: 5,000 answers/s with p99 <= 20 ms; every
-//! board and a rank <= 5 ms p99.
+//! board and a rank <= 5 ms p99. Last, a burst of 50,000 answers over every guild's next
+//! round (p50, p99). For both bursts it prints the largest size the write-ahead log reached,
+//! and its size after a second with no writes.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use interview_bot::bank::seeded::SeededRng;
 use interview_bot::grade::Verdict;
 use interview_bot::quiz::*;
 use interview_bot::store::{BoardQuery, Store};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 const GUILDS: u64 = 100;
@@ -30,6 +34,93 @@ const TOPICS: [&str; 5] = [
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 11, 1, 9, 0, 0).unwrap()
+}
+
+/// Samples the size of the `-wal` file every 2 ms and keeps the largest.
+struct WalWatch {
+    largest: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WalWatch {
+    fn start(wal: std::path::PathBuf) -> WalWatch {
+        let largest = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (l, s) = (largest.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                l.fetch_max(wal_len(&wal), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        WalWatch {
+            largest,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops sampling; the largest size seen, in bytes.
+    fn stop(mut self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+        self.largest.load(Ordering::Relaxed)
+    }
+}
+
+fn wal_len(wal: &std::path::Path) -> u64 {
+    std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0)
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Records `answerers` answers by distinct members (ids from `first_user`), spread over
+/// `rounds`, with `in_flight` waiting at a time; answers per second and each one's latency (ms).
+async fn answer_burst(
+    store: &Store,
+    rounds: &[RoundId],
+    first_user: u64,
+    answerers: u64,
+    in_flight: usize,
+    at: DateTime<Utc>,
+) -> (f64, Vec<f64>) {
+    let t = Instant::now();
+    let mut latencies = Vec::with_capacity(answerers as usize);
+    let mut next = 0u64;
+    let mut tasks = tokio::task::JoinSet::new();
+    while next < answerers || !tasks.is_empty() {
+        while next < answerers && tasks.len() < in_flight {
+            let store = store.clone();
+            let user = UserId(first_user + next);
+            let round = rounds[next as usize % rounds.len()];
+            tasks.spawn(async move {
+                let t = Instant::now();
+                let r = store
+                    .record_answer(NewAnswer {
+                        round,
+                        user,
+                        answer: "threads share memory".into(),
+                        score: 0.8,
+                        verdict: Verdict::Correct,
+                        at,
+                    })
+                    .await
+                    .unwrap();
+                assert!(matches!(r, Recorded::Accepted { .. }));
+                t.elapsed().as_secs_f64() * 1e3
+            });
+            next += 1;
+        }
+        if let Some(done) = tasks.join_next().await {
+            latencies.push(done.unwrap());
+        }
+    }
+    (answerers as f64 / t.elapsed().as_secs_f64(), latencies)
 }
 
 fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
@@ -167,36 +258,23 @@ fn main() {
             .unwrap();
         let answerers: u64 = 20_000;
         let in_flight = 200;
-        let t = Instant::now();
-        let mut latencies = Vec::with_capacity(answerers as usize);
-        let mut next = 0u64;
-        let mut tasks = tokio::task::JoinSet::new();
-        while next < answerers || !tasks.is_empty() {
-            while next < answerers && tasks.len() < in_flight {
-                let store = store.clone();
-                let user = UserId(900_000_000 + next);
-                let round = round.id;
-                tasks.spawn(async move {
-                    let t = Instant::now();
-                    let r = store
-                        .record_answer(NewAnswer { round, user, answer: "threads share memory".into(), score: 0.8, verdict: Verdict::Correct, at: now })
-                        .await
-                        .unwrap();
-                    assert!(matches!(r, Recorded::Accepted { .. }));
-                    t.elapsed().as_secs_f64() * 1e3
-                });
-                next += 1;
-            }
-            if let Some(done) = tasks.join_next().await {
-                latencies.push(done.unwrap());
-            }
-        }
-        let elapsed = t.elapsed().as_secs_f64();
-        let answers_per_s = answerers as f64 / elapsed;
+        let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+        let wal_watch = WalWatch::start(wal.clone());
+        let (answers_per_s, latencies) =
+            answer_burst(&store, &[round.id], 900_000_000, answerers, in_flight, now).await;
         let answer_p99 = percentile(latencies.clone(), 0.99);
+        let answer_p50 = percentile(latencies, 0.5);
         println!(
-            "answers: {answerers} from distinct members, {in_flight} in flight: {answers_per_s:.0}/s, p50 {:.2} ms, p99 {answer_p99:.2} ms",
-            percentile(latencies, 0.5)
+            "answers: {answerers} from distinct members, {in_flight} in flight: {answers_per_s:.0}/s, p50 {answer_p50:.2} ms, p99 {answer_p99:.2} ms"
+        );
+        // A second with no writes, as after a burst.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let wal_max = wal_watch.stop();
+        let wal_after = wal_len(&wal);
+        println!(
+            "write-ahead log: largest {:.1} MiB during the answers, {:.1} MiB after 1 s without writes",
+            mib(wal_max),
+            mib(wal_after)
         );
 
         let mut rng = SeededRng::new(7);
@@ -256,9 +334,52 @@ fn main() {
         }
         let results_p50 = percentile(times, 0.5);
         println!("round results of {answerers} answers: median {results_p50:.2} ms");
+        // The next day's post in every guild at once, answered by a long burst: answers spread
+        // over 100 rounds touch pages all over the tables, so the write-ahead log grows fast.
+        let next_day = now + Duration::days(1);
+        let mut rounds = Vec::new();
+        for g in 1..=GUILDS {
+            let r = store
+                .create_round(NewRound {
+                    guild: GuildId(g),
+                    day: next_day.date_naive(),
+                    question: "process-vs-thread".into(),
+                    topic: "processes-threads".into(),
+                    difficulty: interview_bot::bank::Difficulty::Medium,
+                    seed: 9,
+                    opens_at: next_day,
+                    closes_at: next_day + Duration::days(1),
+                    channel: None,
+                })
+                .await
+                .unwrap()
+                .unwrap();
+            rounds.push(r.id);
+        }
+        let burst: u64 = 50_000;
+        let wal_watch = WalWatch::start(wal.clone());
+        let (burst_per_s, latencies) =
+            answer_burst(&store, &rounds, 900_100_000, burst, in_flight, next_day).await;
+        let burst_p99 = percentile(latencies.clone(), 0.99);
+        let burst_p50 = percentile(latencies, 0.5);
+        println!(
+            "burst: {burst} answers over {GUILDS} guilds' rounds, {in_flight} in flight: {burst_per_s:.0}/s, p50 {burst_p50:.2} ms, p99 {burst_p99:.2} ms"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let burst_wal_max = wal_watch.stop();
+        let burst_wal_after = wal_len(&wal);
+        println!(
+            "write-ahead log: largest {:.1} MiB during the burst, {:.1} MiB after 1 s without writes",
+            mib(burst_wal_max),
+            mib(burst_wal_after)
+        );
         let board_p99 = boards.into_iter().fold(0.0, f64::max);
         println!(
-            "answers_per_s={answers_per_s:.0} answer_p99_ms={answer_p99:.2} leaderboard_p99_ms={board_p99:.2} rank_p99_ms={rank_p99:.2} stats_p99_ms={stats_p99:.2} round_results_ms={results_p50:.1}"
+            "answers_per_s={answers_per_s:.0} answer_p50_ms={answer_p50:.2} answer_p99_ms={answer_p99:.2} wal_max_mib={:.1} wal_idle_mib={:.1} leaderboard_p99_ms={board_p99:.2} rank_p99_ms={rank_p99:.2} stats_p99_ms={stats_p99:.2} round_results_ms={results_p50:.1} burst_p50_ms={burst_p50:.2} burst_p99_ms={burst_p99:.2} burst_wal_max_mib={:.1} burst_wal_idle_mib={:.1}",
+            mib(wal_max),
+            mib(wal_after),
+            mib(burst_wal_max),
+            mib(burst_wal_after)
         );
         store.close();
     });

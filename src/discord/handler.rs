@@ -161,6 +161,10 @@ pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
         Ok(reply) => reply,
         Err(Failure::User(msg)) => Reply::Message(Msg::private(msg)),
         Err(Failure::Reply(r)) => *r,
+        Err(Failure::Store(e @ StoreError::FileGone { .. })) => {
+            error!(kind, error = %e, "interaction refused: the database file is gone");
+            Reply::Message(Msg::private(t::CANNOT_SAVE))
+        }
         Err(e) => {
             error!(kind, error = %e, "interaction failed");
             Reply::Message(Msg::private(t::SOMETHING_WENT_WRONG))

@@ -53,6 +53,10 @@ pub const ROUND_GONE: &str = "I can't find that round any more. Try `/daily`.";
 pub const ALREADY_ANSWERED: &str = "You've already answered this round; your first answer counts.";
 pub const SOMETHING_WENT_WRONG: &str =
     "Something went wrong on my side and nothing was recorded. Please try again in a moment.";
+/// The database file went away under the running bot: nothing can be saved until an operator
+/// restores it (the log says so loudly).
+pub const CANNOT_SAVE: &str =
+    "I can't save anything right now, so this was not recorded. The bot's operator has been alerted; please try again later.";
 pub const NO_QUESTIONS_MATCH: &str = "No question matches that topic and difficulty.";
 pub const DISABLED: &str = "The daily question is switched off in this server. An admin can turn it on with `/config enable`.";
 pub const NO_CHANNEL: &str =

@@ -1,27 +1,35 @@
 //! SQLite: opening, migrations, and every query, reached from async code without blocking it.
 //!
-//! One writer thread owns the only write connection. It takes the write requests that are
-//! waiting, runs them in one transaction (each in its own savepoint only if one fails), commits,
-//! and only then answers them: a member is told "recorded" after the commit, and many concurrent
-//! answers share one commit. Reads run on a small pool of read connections under
+//! One writer thread owns the only write connection and commits batches of requests before it
+//! answers them (`writer`). Reads run on a small pool of read connections under
 //! `spawn_blocking`; WAL lets them read while the writer writes. A third thread checkpoints the
-//! WAL into the database file (the only step that syncs to disk), so no commit waits for one.
+//! WAL into the database file (the only step that syncs to disk), so no commit waits for one,
+//! and the writer keeps the WAL bounded (`wal`). A database file deleted or replaced under the
+//! running bot is noticed, and writes are refused rather than lost (`identity`).
 
 pub mod appeals;
 mod attempts;
+mod identity;
 mod migrate;
 mod ports;
 pub mod queries;
+mod wal;
+mod writer;
 
+pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
 pub use queries::{BoardQuery, StoredAnswer};
+pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
 use crate::quiz::*;
+use identity::{FileId, Watch};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
+use wal::Checkpointer;
+use writer::{Job, Request};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,58 +53,17 @@ pub enum StoreError {
         path: String,
         source: rusqlite::Error,
     },
+    /// The database file was deleted or replaced while the bot ran: writes are refused, since
+    /// they would go to a file nobody reads again. Members are told nothing was saved.
+    #[error(
+        "the database file {path} {problem} while interview-bot was running, so nothing is saved: restore the file and restart interview-bot"
+    )]
+    FileGone { path: String, problem: FileProblem },
 }
 
 /// How long a connection waits on a lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// The most write requests that share one transaction.
-const MAX_BATCH: usize = 512;
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: usize = 4;
-/// How long the writer waits for company before a batch, when writes are arriving together.
-/// A commit costs about as much as three answers, so under load a short wait that fills the
-/// batch buys throughput for at most this much latency. Of 250 µs to 2 ms, 750 µs did best in
-/// `cargo bench --bench endpoint` at 32, 64 and 128 requests in flight.
-const LINGER: Duration = Duration::from_micros(750);
-
-/// A write request: run in the writer's transaction, answered after the commit.
-trait WriteJob: Send {
-    /// Runs the request and keeps its outcome; returns whether it succeeded. After a rollback
-    /// it may run again, and the new outcome replaces the old.
-    fn run(&mut self, conn: &Connection) -> bool;
-    /// Answers with the kept outcome, or with `commit_error` when its writes were not committed.
-    fn answer(self: Box<Self>, commit_error: Option<&str>);
-}
-
-struct Request<T, F> {
-    f: F,
-    outcome: Option<Result<T, StoreError>>,
-    reply: oneshot::Sender<Result<T, StoreError>>,
-}
-
-impl<T, F> WriteJob for Request<T, F>
-where
-    T: Send + 'static,
-    F: Fn(&Connection) -> Result<T, StoreError> + Send,
-{
-    fn run(&mut self, conn: &Connection) -> bool {
-        let outcome = (self.f)(conn);
-        let ok = outcome.is_ok();
-        self.outcome = Some(outcome);
-        ok
-    }
-
-    fn answer(self: Box<Self>, commit_error: Option<&str>) {
-        let outcome = match (self.outcome, commit_error) {
-            (Some(Err(e)), _) => Err(e),
-            (Some(Ok(v)), None) => Ok(v),
-            (_, Some(why)) => Err(StoreError::NotCommitted(why.to_string())),
-            (None, None) => Err(StoreError::NotCommitted("the request was not run".into())),
-        };
-        let _ = self.reply.send(outcome);
-    }
-}
-
-type Job = Box<dyn WriteJob>;
 
 /// The store handle: cheap to clone, shared by every task.
 #[derive(Clone)]
@@ -106,6 +73,8 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
+    /// The file the store opened at `path`.
+    file: FileId,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     readers: Mutex<Vec<Connection>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -121,6 +90,8 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // A savepoint (the writer's retry after a failed request) copies the pages it changes to a
     // sub-journal: in memory, not a temporary file.
     conn.pragma_update(None, "temp_store", "memory")?;
+    // When SQLite starts the WAL over by itself, it cuts the file back to this size (see `wal`).
+    conn.pragma_update(None, "journal_size_limit", WAL_HARD_LIMIT as i64)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -144,14 +115,17 @@ impl Store {
         // a commit (and the members waiting for it) never waits for one.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let checkpointer = Checkpointer::start(open_conn(&path, OpenFlags::default())?);
+        let file = FileId::of(&path);
+        let watch = Watch::new(path.clone(), file);
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx, checkpointer))
+            .spawn(move || writer::writer_loop(conn, rx, watch, checkpointer))
             .expect("the writer thread starts");
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
+                file,
                 writer: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
                 writer_thread: Mutex::new(Some(handle)),
@@ -197,10 +171,20 @@ impl Store {
             let conn = inner.readers.lock().expect("not poisoned").pop();
             let conn = match conn {
                 Some(c) => c,
-                None => open_conn(
-                    &inner.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?,
+                None => {
+                    // Not a new connection to another file at the same path.
+                    inner
+                        .file
+                        .check(&inner.path)
+                        .map_err(|problem| StoreError::FileGone {
+                            path: inner.path.display().to_string(),
+                            problem,
+                        })?;
+                    open_conn(
+                        &inner.path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?
+                }
             };
             let result = f(&conn);
             let mut pool = inner.readers.lock().expect("not poisoned");
@@ -447,181 +431,6 @@ impl Drop for Inner {
             if let Some(h) = h.take() {
                 let _ = h.join();
             }
-        }
-    }
-}
-
-/// The writer: batches the waiting requests into one transaction, commits, and answers them all.
-fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, checkpointer: Checkpointer) {
-    let mut last_batch = 0usize;
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        // Under load (the last batch had company, and room) linger a moment for more requests:
-        // one commit for many answers writes each touched page once instead of once per answer.
-        // Sleeping through it, rather than waking at each arrival, costs one wake per batch.
-        if last_batch > 1 && last_batch < MAX_BATCH {
-            std::thread::sleep(LINGER);
-        }
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(j) => jobs.push(j),
-                Err(_) => break,
-            }
-        }
-        last_batch = jobs.len();
-        let committed = run_batch(&mut conn, &mut jobs);
-        if committed.is_ok() {
-            checkpointer.nudge();
-        }
-        let why = committed.err();
-        jobs.into_iter().for_each(|j| j.answer(why.as_deref()));
-    }
-    // The checkpointer first: closing the write connection last lets SQLite fold the WAL in.
-    drop(checkpointer);
-    drop(conn);
-}
-
-/// Runs a batch in one transaction and commits it; `Err` says why nothing was committed.
-///
-/// Nearly every batch succeeds whole, so it first runs without savepoints, which would copy
-/// every page each request touches. If a request fails, its writes may be half done: the
-/// transaction is rolled back and the batch runs again with each request in its own savepoint,
-/// so the failure undoes only its own writes.
-fn run_batch(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), String> {
-    if !conn.is_autocommit() {
-        // Left open by a rollback that failed: start clean rather than fail every batch after.
-        let _ = conn.execute_batch("ROLLBACK");
-    }
-    let begin = |conn: &mut Connection| {
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| e.to_string())
-    };
-    begin(conn)?;
-    if jobs.iter_mut().all(|j| j.run(conn)) {
-        return commit(conn);
-    }
-    conn.execute_batch("ROLLBACK").map_err(|e| e.to_string())?;
-    begin(conn)?;
-    for job in jobs.iter_mut() {
-        let savepoint = conn
-            .prepare_cached("SAVEPOINT job")
-            .and_then(|mut s| s.execute([]));
-        if let Err(e) = savepoint {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e.to_string());
-        }
-        let end = if job.run(conn) {
-            conn.prepare_cached("RELEASE job")
-                .and_then(|mut s| s.execute([]))
-        } else {
-            conn.execute_batch("ROLLBACK TO job; RELEASE job")
-                .map(|_| 0)
-        };
-        if let Err(e) = end {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e.to_string());
-        }
-    }
-    commit(conn)
-}
-
-fn commit(conn: &Connection) -> Result<(), String> {
-    conn.prepare_cached("COMMIT")
-        .and_then(|mut s| s.execute([]))
-        .map(|_| ())
-        .map_err(|e| {
-            // A failed COMMIT can leave the transaction open; end it so the next batch starts clean.
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
-            }
-            e.to_string()
-        })
-}
-
-/// How often at most the WAL is checkpointed while writes keep coming.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
-
-#[derive(Default)]
-struct CheckpointState {
-    /// A commit happened since the last checkpoint began.
-    asked: bool,
-    /// The thread is waiting for a commit (not resting between checkpoints).
-    idle: bool,
-    stop: bool,
-}
-
-/// A thread that checkpoints the WAL after commits, at most once per `CHECKPOINT_INTERVAL`.
-/// A passive checkpoint never blocks the writer. A commit wakes the thread only when it is
-/// idle: under load, commits just leave a note, which costs no system call.
-struct Checkpointer {
-    shared: Arc<(Mutex<CheckpointState>, std::sync::Condvar)>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(conn: Connection) -> Checkpointer {
-        let shared = Arc::new((
-            Mutex::new(CheckpointState::default()),
-            std::sync::Condvar::new(),
-        ));
-        let theirs = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || {
-                let (state, wake) = &*theirs;
-                loop {
-                    {
-                        let mut s = state.lock().expect("not poisoned");
-                        s.idle = true;
-                        let mut s = wake
-                            .wait_while(s, |s| !s.asked && !s.stop)
-                            .expect("not poisoned");
-                        s.idle = false;
-                        if s.stop {
-                            return;
-                        }
-                        s.asked = false;
-                    }
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                        tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
-                    }
-                    // Rest, so that commits meanwhile share the next checkpoint.
-                    let s = state.lock().expect("not poisoned");
-                    let (s, _) = wake
-                        .wait_timeout_while(s, CHECKPOINT_INTERVAL, |s| !s.stop)
-                        .expect("not poisoned");
-                    if s.stop {
-                        return;
-                    }
-                }
-            })
-            .expect("the checkpoint thread starts");
-        Checkpointer {
-            shared,
-            thread: Some(thread),
-        }
-    }
-
-    /// Asks for a checkpoint soon.
-    fn nudge(&self) {
-        let (state, wake) = &*self.shared;
-        let mut s = state.lock().expect("not poisoned");
-        if !s.asked {
-            s.asked = true;
-            if s.idle {
-                wake.notify_one();
-            }
-        }
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        let (state, wake) = &*self.shared;
-        state.lock().expect("not poisoned").stop = true;
-        wake.notify_one();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
         }
     }
 }

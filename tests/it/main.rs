@@ -21,4 +21,5 @@ mod schedule;
 mod service;
 mod spec;
 mod store;
+mod store_faults;
 mod util;
