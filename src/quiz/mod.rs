@@ -10,6 +10,7 @@ pub mod period;
 pub mod pick;
 pub mod schedule;
 pub mod scoring;
+pub mod suggest;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::*;
