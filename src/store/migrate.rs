@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_round_attempts.sql",
         include_str!("../../migrations/0005_round_attempts.sql"),
     ),
+    (
+        "0006_suggestions.sql",
+        include_str!("../../migrations/0006_suggestions.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {
