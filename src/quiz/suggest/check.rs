@@ -63,7 +63,11 @@ pub fn folder(
 pub fn judge(
     base: &Bank,
     entries: &[Entry],
-) -> (Option<(Bank, Grader)>, Vec<BankError>, Vec<(String, FormError)>) {
+) -> (
+    Option<(Bank, Grader)>,
+    Vec<BankError>,
+    Vec<(String, FormError)>,
+) {
     let (files, form_errors) = folder(base, entries, "(suggested)/");
     let mut errors = Vec::new();
     for e in entries {
@@ -131,7 +135,11 @@ pub fn check(form: &Form, base: &Bank) -> Result<Question, Vec<Problem>> {
 
 /// The problems of question `id` among a folder's errors, in the order of the form's boxes. A box
 /// the form could not read gets only that message: the bank's about it would repeat it.
-pub fn problems(id: &str, errors: &[BankError], form_errors: &[(String, FormError)]) -> Vec<Problem> {
+pub fn problems(
+    id: &str,
+    errors: &[BankError],
+    form_errors: &[(String, FormError)],
+) -> Vec<Problem> {
     let mut out: Vec<Problem> = form_errors
         .iter()
         .filter(|(of, _)| of == id)

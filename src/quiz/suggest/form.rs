@@ -186,7 +186,9 @@ pub enum FormError {
     SeveralRightOptions,
     #[error("key point {point}: `{weight}` is not a weight; after a second | write a number from 0.1 to 10, e.g. `| 2`.")]
     BadWeight { point: usize, weight: String },
-    #[error("key point {point} has more than two |: write `the point | phrasing, phrasing | weight`.")]
+    #[error(
+        "key point {point} has more than two |: write `the point | phrasing, phrasing | weight`."
+    )]
     TooManyBars { point: usize },
     #[error("Start each example with + (right), ~ (partly right) or - (wrong): `{line}`.")]
     UnmarkedExample { line: String },
@@ -380,9 +382,7 @@ fn examples(text: &str, errors: &mut Vec<FormError>) -> ExamplesToml {
             }
         }
         if !found {
-            errors.push(FormError::UnmarkedExample {
-                line: echo(line),
-            });
+            errors.push(FormError::UnmarkedExample { line: echo(line) });
         }
     }
     out

@@ -112,8 +112,13 @@ pub struct NewDecision {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decided {
     /// Approved: the question's id in the server's bank.
-    Approved { author: UserId, question: String },
-    Denied { author: UserId },
+    Approved {
+        author: UserId,
+        question: String,
+    },
+    Denied {
+        author: UserId,
+    },
     /// Another moderator decided it first; nothing changed.
     AlreadyDecided,
     /// No suggestion of this server has that id.

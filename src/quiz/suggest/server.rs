@@ -112,7 +112,10 @@ impl ServerBank {
                 .collect();
             match built {
                 Some((bank, grader)) if errors.is_empty() && form_errors.is_empty() => {
-                    let authors = kept.iter().map(|a| (a.question.clone(), a.author)).collect();
+                    let authors = kept
+                        .iter()
+                        .map(|a| (a.question.clone(), a.author))
+                        .collect();
                     let errors = (!refused.is_empty()).then(|| BankErrors(refused));
                     let server = ServerBank {
                         bank,
