@@ -35,6 +35,10 @@ struct Inner {
     stale_claim_ms: AtomicU64,
     /// Discord's global rate limit: no REST call starts before this instant.
     paused_until: Mutex<Option<tokio::time::Instant>>,
+    /// Each guild's bank of approved suggestions (`questions.rs`).
+    server_banks: super::questions::ServerBanks,
+    /// Suggestion forms the bank's rules refused, kept to be edited (`commands/suggest.rs`).
+    drafts: super::commands::suggest::Drafts,
 }
 
 /// Rounds kept in memory at most; the cache starts over beyond it.
@@ -62,6 +66,8 @@ impl App {
                 reqwest: super::rest::reqwest_client(),
                 paused_until: Mutex::new(None),
                 stale_claim_ms: AtomicU64::new(super::post::STALE_CLAIM.num_milliseconds() as u64),
+                server_banks: Default::default(),
+                drafts: Default::default(),
             }),
         }
     }
@@ -162,6 +168,14 @@ impl App {
         if let Some(until) = until {
             tokio::time::sleep_until(until).await;
         }
+    }
+
+    pub(super) fn server_banks(&self) -> &super::questions::ServerBanks {
+        &self.inner.server_banks
+    }
+
+    pub(super) fn drafts(&self) -> &super::commands::suggest::Drafts {
+        &self.inner.drafts
     }
 
     /// Drops a round from memory after its state changed.

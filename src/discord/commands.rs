@@ -6,6 +6,8 @@
 //! HTTP endpoint skips Discord's checks).
 
 pub mod grades;
+pub mod suggest;
+mod suggestions;
 
 use super::text as t;
 use serenity::all::{
@@ -154,6 +156,9 @@ pub fn all() -> Vec<CreateCommand> {
                 .add_option(sub("reveal", t::ROUND_REVEAL)),
         )),
         grades::definition(),
-        CreateCommand::new("help").description(t::HELP),
     ]
+    .into_iter()
+    .chain(suggest::definitions())
+    .chain([CreateCommand::new("help").description(t::HELP)])
+    .collect()
 }

@@ -1,12 +1,13 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
-use super::commands::grades;
+use super::commands::{grades, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
+use super::questions::{self, Held};
 use super::render::{self, Msg};
 use super::text as t;
-use crate::bank::{Difficulty, Instance, Kind, Question};
+use crate::bank::{Difficulty, Kind};
 use crate::grade::{Answer, AnswerError};
 use crate::quiz::{self, GuildId, Period, Practice, Recorded, RoundState, UserId};
 use crate::store::{BoardQuery, StoreError};
@@ -185,11 +186,15 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
     let opts = c.data.options();
     match c.data.name.as_str() {
         "daily" => daily(app, ctx).await,
-        "quiz" => quiz(
-            app,
-            string_opt(&opts, "topic"),
-            string_opt(&opts, "difficulty"),
-        ),
+        "quiz" => {
+            quiz(
+                app,
+                ctx,
+                string_opt(&opts, "topic"),
+                string_opt(&opts, "difficulty"),
+            )
+            .await
+        }
         "leaderboard" => {
             let period = match string_opt(&opts, "period") {
                 Some(p) => Period::parse(p).ok_or_else(|| user("Choose all, month or week."))?,
@@ -222,6 +227,8 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "config" => config(app, ctx, &opts).await,
         "round" => round(app, ctx, &opts).await,
         "grades" => grades::command(app, ctx, &opts).await,
+        "suggest" => suggest::command(app, ctx, &opts).await,
+        "suggestions" => suggest::queue(app, ctx).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");
@@ -257,10 +264,11 @@ async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
             };
             return Ok(Reply::Message(Msg::embed(embed).with_components(controls)));
         }
-        let q = question_of(app, &round.question)?;
-        let inst = q.instance(round.seed);
+        let held = question_of(app, round.guild, &round.question).await?;
+        let inst = held.question().instance(round.seed);
         let target = Target::Round(round.id);
-        let msg = Msg::embed(render::question_embed(app.bank(), &inst, Some(&round)))
+        let embed = render::question_embed(app.bank(), &inst, Some(&round));
+        let msg = Msg::embed(render::credit(embed, held.author()))
             .with_components(render::answer_controls(&inst, &target, false));
         return Ok(Reply::Message(msg));
     }
@@ -274,23 +282,37 @@ async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
     ))))
 }
 
-fn question_of<'a>(app: &'a App, id: &str) -> Result<&'a Question, Failure> {
-    app.bank().get(id).ok_or_else(|| {
+/// A round's question: the bank's, or one of the guild's own.
+async fn question_of(app: &App, guild: GuildId, id: &str) -> Result<Held, Failure> {
+    questions::find(app, Some(guild), id).await?.ok_or_else(|| {
         warn!(question = id, "a round's question is no longer in the bank");
         user(t::ROUND_GONE)
     })
 }
 
-fn quiz(app: &App, topic: Option<&str>, difficulty: Option<&str>) -> Result<Reply, Failure> {
+async fn quiz(
+    app: &App,
+    ctx: &Ctx,
+    topic: Option<&str>,
+    difficulty: Option<&str>,
+) -> Result<Reply, Failure> {
     let difficulty = difficulty
         .map(|d| Difficulty::parse(d).ok_or_else(|| user("Choose easy, medium or hard.")))
         .transpose()?;
-    let pool = app.bank().select(topic, difficulty).map_err(|e| {
+    let mut pool = app.bank().select(topic, difficulty).map_err(|e| {
         user(t::unknown_topic(
             &e.topic,
             &e.known.iter().map(String::as_str).collect::<Vec<_>>(),
         ))
     })?;
+    // The server's own questions too, beside the bank's.
+    let server = match ctx.guild {
+        Some(g) => questions::server_bank(app, g).await?,
+        None => None,
+    };
+    pool.extend(server.iter().flat_map(|s| s.questions()).filter(|q| {
+        topic.is_none_or(|t| q.topic == t) && difficulty.is_none_or(|d| q.difficulty == d)
+    }));
     if pool.is_empty() {
         return Err(user(t::NO_QUESTIONS_MATCH));
     }
@@ -301,8 +323,10 @@ fn quiz(app: &App, topic: Option<&str>, difficulty: Option<&str>) -> Result<Repl
         question: q.id.0.clone(),
         seed,
     };
+    let author = server.as_ref().and_then(|s| s.author(&q.id.0));
+    let embed = render::question_embed(app.bank(), &inst, None);
     Ok(Reply::Message(
-        Msg::embed(render::question_embed(app.bank(), &inst, None))
+        Msg::embed(render::credit(embed, author))
             .with_components(render::answer_controls(&inst, &target, false)),
     ))
 }
@@ -529,20 +553,27 @@ impl From<post::PostError> for Failure {
 }
 
 /// The question a control answers, and where its answer is recorded.
-struct Resolved<'a> {
-    inst: Instance<'a>,
+struct Resolved {
+    held: Held,
+    seed: u64,
     round: Option<quiz::Round>,
 }
 
-async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolved<'a>, Failure> {
+impl Resolved {
+    fn kind(&self) -> &Kind {
+        &self.held.question().kind
+    }
+}
+
+async fn resolve(app: &App, ctx: &Ctx, target: &Target) -> Result<Resolved, Failure> {
     match target {
         Target::Practice { question, seed } => {
-            let q = app
-                .bank()
-                .get(question)
+            let held = questions::find(app, ctx.guild, question)
+                .await?
                 .ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
             Ok(Resolved {
-                inst: q.instance(*seed),
+                held,
+                seed: *seed,
                 round: None,
             })
         }
@@ -557,9 +588,10 @@ async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolve
             if round.state != RoundState::Open || app.now() >= round.closes_at {
                 return Err(closed(app, &round).await);
             }
-            let q = question_of(app, &round.question)?;
+            let held = question_of(app, round.guild, &round.question).await?;
             Ok(Resolved {
-                inst: q.instance(round.seed),
+                held,
+                seed: round.seed,
                 round: Some(round),
             })
         }
@@ -568,16 +600,15 @@ async fn resolve<'a>(app: &'a App, ctx: &Ctx, target: &Target) -> Result<Resolve
 
 /// A closed round: say so, and show its reveal.
 async fn closed(app: &App, round: &quiz::Round) -> Failure {
-    let (Some(q), Ok(results)) = (
-        app.bank().get(&round.question),
-        app.store().round_results(round.id, 5).await,
-    ) else {
+    let held = questions::find(app, Some(round.guild), &round.question).await;
+    let (Ok(Some(held)), Ok(results)) = (held, app.store().round_results(round.id, 5).await)
+    else {
         return user(t::ROUND_CLOSED);
     };
     if round.state == RoundState::Skipped {
         return user(t::ROUND_CLOSED);
     }
-    let inst = q.instance(round.seed);
+    let inst = held.question().instance(round.seed);
     let msg = Msg {
         content: Some(t::ROUND_CLOSED.into()),
         embeds: vec![render::reveal_embed(app.bank(), &inst, &results)],
@@ -588,6 +619,9 @@ async fn closed(app: &App, round: &quiz::Round) -> Failure {
 }
 
 async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Reply, Failure> {
+    if let Some(control) = suggest::Control::parse(&c.data.custom_id) {
+        return suggest::component(app, ctx, control).await;
+    }
     let control = Control::parse(&c.data.custom_id).ok_or_else(|| {
         warn!(custom_id = %c.data.custom_id, "unknown custom_id");
         user(t::UNKNOWN_CONTROL)
@@ -605,7 +639,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         }
         Control::Option { target, option } => {
             let r = resolve(app, ctx, &target).await?;
-            let answer = match &r.inst.question.kind {
+            let answer = match r.kind() {
                 Kind::Choice { options, .. } if option < options.len() => Answer::Choice(option),
                 Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
                 _ => return Err(user(t::UNKNOWN_CONTROL)),
@@ -617,13 +651,13 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             let ComponentInteractionDataKind::StringSelect { values } = &c.data.kind else {
                 return Err(user(t::UNKNOWN_CONTROL));
             };
-            let n = r.inst.question.labels().len();
+            let n = r.held.question().labels().len();
             let picked: Option<Vec<usize>> = values
                 .iter()
                 .map(|v| v.parse::<usize>().ok().filter(|i| *i < n))
                 .collect();
             let picked = picked
-                .filter(|p| !p.is_empty() && matches!(r.inst.question.kind, Kind::Multi { .. }));
+                .filter(|p| !p.is_empty() && matches!(r.kind(), Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
             answer_with(app, ctx, r, Answer::Multi(picked), "").await
         }
@@ -631,7 +665,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             let r = resolve(app, ctx, &target).await?;
             // Only a question answered in writing has a text box: a forged "Answer" button of a
             // choice round would otherwise take any text as its answer.
-            if !answered_in_modal(&r.inst.question.kind) {
+            if !answered_in_modal(r.kind()) {
                 warn!(custom_id = %c.data.custom_id, "a text answer control of a question answered otherwise");
                 return Err(user(t::UNKNOWN_CONTROL));
             }
@@ -645,7 +679,8 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
                     return Err(user(t::ALREADY_ANSWERED));
                 }
             }
-            Ok(Reply::Modal(render::answer_modal(&r.inst, &target)))
+            let inst = r.held.question().instance(r.seed);
+            Ok(Reply::Modal(render::answer_modal(&inst, &target)))
         }
         Control::Modal { .. } => Err(user(t::UNKNOWN_CONTROL)),
         Control::Appeal { round, member } => grades::ask(app, ctx, round, member).await,
@@ -654,6 +689,9 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
 }
 
 async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Failure> {
+    if let Some(control) = suggest::Control::parse(&m.data.custom_id) {
+        return suggest::modal(app, ctx, control, m).await;
+    }
     let Some(Control::Modal { target }) = Control::parse(&m.data.custom_id) else {
         warn!(custom_id = %m.data.custom_id, "unknown modal custom_id");
         return Err(user(t::UNKNOWN_CONTROL));
@@ -671,10 +709,11 @@ async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Fail
         })
         .unwrap_or_default();
     let r = resolve(app, ctx, &target).await?;
-    let answer = match r.inst.question.kind {
-        Kind::Order { .. } => crate::grade::parse_answer(&r.inst, &text)?,
+    let inst = r.held.question().instance(r.seed);
+    let answer = match inst.question.kind {
+        Kind::Order { .. } => crate::grade::parse_answer(&inst, &text)?,
         Kind::Short { .. } | Kind::FreeText(_) | Kind::Generated(_) => {
-            crate::grade::parse_answer(&r.inst, &text)?;
+            crate::grade::parse_answer(&inst, &text)?;
             Answer::Text(text.clone())
         }
         _ => return Err(user(t::UNKNOWN_CONTROL)),
@@ -687,14 +726,16 @@ async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Fail
 async fn answer_with(
     app: &App,
     ctx: &Ctx,
-    r: Resolved<'_>,
+    r: Resolved,
     answer: Answer,
     typed: &str,
 ) -> Result<Reply, Failure> {
-    let grade = app.grader().grade(&r.inst, &answer)?;
-    let explanation = r.inst.explanation();
+    let inst = r.held.question().instance(r.seed);
+    // The grader of the question's own bank: a server question is graded like the bank's.
+    let grade = r.held.grader().grade(&inst, &answer)?;
+    let explanation = inst.explanation();
     // Kept as the member saw it: the option's text, or what they typed.
-    let text = quiz::answer::stored_text(r.inst.question, &answer, typed);
+    let text = quiz::answer::stored_text(inst.question, &answer, typed);
     match r.round {
         Some(round) => {
             let daily = quiz::answer::DailyAnswer {
@@ -725,13 +766,13 @@ async fn answer_with(
             }
         }
         None => {
-            let q = r.inst.question;
+            let q = inst.question;
             app.store()
                 .record_practice(Practice {
                     guild: ctx.guild,
                     user: ctx.user,
                     question: q.id.0.clone(),
-                    seed: r.inst.seed,
+                    seed: inst.seed,
                     answer: text,
                     score: grade.score,
                     verdict: grade.verdict,

@@ -9,6 +9,7 @@ pub mod gateway;
 pub mod handler;
 pub mod listener;
 pub mod post;
+pub mod questions;
 pub mod render;
 pub mod respond;
 pub mod rest;

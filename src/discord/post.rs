@@ -35,22 +35,25 @@ pub const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 /// How long an unclear post waits before the clock checks the channel and tries again.
 pub const UNCLEAR_RETRY: chrono::Duration = chrono::Duration::minutes(1);
 
-/// The message that carries a round's question.
-pub fn round_message(
+/// The message that carries a round's question (a server's own question credits its author).
+pub async fn round_message(
     app: &App,
     round: &Round,
     role: Option<u64>,
     attempt: u32,
 ) -> Result<CreateMessage, PostError> {
-    let q = app.bank().get(&round.question).ok_or_else(|| {
-        PostError::User(format!(
-            "The question `{}` is no longer in the bank.",
-            round.question
-        ))
-    })?;
-    let inst = q.instance(round.seed);
+    let held = super::questions::find(app, Some(round.guild), &round.question)
+        .await?
+        .ok_or_else(|| {
+            PostError::User(format!(
+                "The question `{}` is no longer in the bank.",
+                round.question
+            ))
+        })?;
+    let inst = held.question().instance(round.seed);
+    let embed = render::question_embed(app.bank(), &inst, Some(round));
     let mut msg = CreateMessage::new()
-        .embed(render::question_embed(app.bank(), &inst, Some(round)))
+        .embed(render::credit(embed, held.author()))
         .components(render::answer_controls(
             &inst,
             &Target::Round(round.id),
@@ -101,7 +104,7 @@ pub async fn send_round(
             Err(e) => return Err(unclear(app, round, channel, &e).await?),
         }
     }
-    let message = round_message(app, round, settings.role.map(|r| r.0), attempt)?;
+    let message = round_message(app, round, settings.role.map(|r| r.0), attempt).await?;
     let (store, guild) = (app.store().clone(), round.guild);
     let on_limit = move |after: std::time::Duration| {
         let (store, status) = (store.clone(), rate_limited_status(after));
@@ -233,7 +236,10 @@ pub async fn post_day(
         .ok_or_else(|| PostError::User(super::text::NO_CHANNEL.into()))?;
     let history = app.store().asked_questions(guild).await?;
     let mut rng = SeededRng::new(rand::random());
-    let (question, seed) = pick::pick(app.bank(), settings, &history, &mut rng)
+    // The guild's own questions beside the bank's.
+    let server = super::questions::server_bank(app, guild).await?;
+    let all = super::questions::all(app, server.as_deref());
+    let (question, seed) = pick::pick_among(&all, settings, &history, &mut rng)
         .ok_or_else(|| PostError::User(super::text::NO_QUESTIONS_MATCH.into()))?;
     let new = NewRound {
         guild,

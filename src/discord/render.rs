@@ -1,5 +1,7 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
+pub mod suggest;
+
 use super::custom_id::{Control, Target};
 use super::text as t;
 use crate::bank::{Bank, Instance, Kind};
@@ -99,6 +101,15 @@ pub fn question_embed(bank: &Bank, inst: &Instance, round: Option<&Round>) -> Cr
             q.kind.name(),
             q.id
         )))
+}
+
+/// A server question's credit to the member who suggested it (never a ping: mentions in an
+/// embed do not notify, and the message's `allowed_mentions` allow none but the round's role).
+pub fn credit(e: CreateEmbed, author: Option<UserId>) -> CreateEmbed {
+    match author {
+        Some(a) => e.field(t::suggest::CREDIT, format!("<@{}>", a.0), false),
+        None => e,
+    }
 }
 
 /// The controls that answer a question.

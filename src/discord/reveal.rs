@@ -65,7 +65,8 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
     }
     app.forget_round(id);
     let results = app.store().round_results(id, 5).await?;
-    let (Some(q), Some(channel)) = (app.bank().get(&round.question), round.channel) else {
+    let held = super::questions::find(app, Some(round.guild), &round.question).await?;
+    let (Some(held), Some(channel)) = (held, round.channel) else {
         app.store().mark_revealed(id, now).await?;
         return Ok(Revealed::Done);
     };
@@ -77,7 +78,7 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
                 return Ok(());
             }
         }
-        let inst = q.instance(round.seed);
+        let inst = held.question().instance(round.seed);
         let mut msg = CreateMessage::new()
             .embed(render::reveal_embed(app.bank(), &inst, &results))
             .allowed_mentions(render::no_mentions())
@@ -154,14 +155,12 @@ async fn find_reveal(
 
 /// Disables a posted round's controls (best effort: the round is closed either way).
 pub async fn disable_controls(app: &App, round: &Round) {
-    let (Some(channel), Some(message), Some(q)) = (
-        round.channel,
-        round.message,
-        app.bank().get(&round.question),
-    ) else {
+    let held = super::questions::find(app, Some(round.guild), &round.question).await;
+    let (Some(channel), Some(message), Ok(Some(held))) = (round.channel, round.message, held)
+    else {
         return;
     };
-    let inst = q.instance(round.seed);
+    let inst = held.question().instance(round.seed);
     let edit = EditMessage::new().components(render::answer_controls(
         &inst,
         &Target::Round(round.id),

@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod limits;
+pub mod suggest;
 
 use limits::echo;
 

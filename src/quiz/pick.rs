@@ -11,8 +11,14 @@ use std::collections::HashMap;
 
 /// Questions the guild's filters allow.
 pub fn eligible<'b>(bank: &'b Bank, s: &GuildSettings) -> Vec<&'b Question> {
-    bank.questions()
-        .iter()
+    let all: Vec<&Question> = bank.questions().iter().collect();
+    eligible_among(&all, s)
+}
+
+/// Questions of `all` the guild's filters allow.
+pub fn eligible_among<'b>(all: &[&'b Question], s: &GuildSettings) -> Vec<&'b Question> {
+    all.iter()
+        .copied()
         .filter(|q| s.topics.is_empty() || s.topics.contains(&q.topic))
         .filter(|q| s.difficulty.is_none_or(|d| q.difficulty == d))
         .collect()
@@ -26,7 +32,19 @@ pub fn pick<'b>(
     history: &[String],
     rng: &mut SeededRng,
 ) -> Option<(&'b Question, u64)> {
-    let pool = eligible(bank, s);
+    let all: Vec<&Question> = bank.questions().iter().collect();
+    pick_among(&all, s, history, rng)
+}
+
+/// As [`pick`], among `all`: the bank's questions and the guild's own (its approved
+/// suggestions), which thus come first until asked as often as the rest.
+pub fn pick_among<'b>(
+    all: &[&'b Question],
+    s: &GuildSettings,
+    history: &[String],
+    rng: &mut SeededRng,
+) -> Option<(&'b Question, u64)> {
+    let pool = eligible_among(all, s);
     let mut asked: HashMap<&str, usize> = HashMap::new();
     for id in history {
         *asked.entry(id.as_str()).or_default() += 1;
@@ -41,7 +59,7 @@ pub fn pick<'b>(
         .collect();
     let last_topic = history
         .first()
-        .and_then(|id| bank.get(id))
+        .and_then(|id| all.iter().find(|q| q.id.0 == *id))
         .map(|q| q.topic.as_str());
     let fresh: Vec<&Question> = least
         .iter()

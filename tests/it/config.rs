@@ -82,6 +82,8 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "config",
             "round",
             "grades",
+            "suggest",
+            "suggestions",
             "help"
         ]
     );
@@ -94,7 +96,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
         .collect();
     assert_eq!(
         admin,
-        ["config", "round", "grades"],
+        ["config", "round", "grades", "suggestions"],
         "hidden from members without Manage Server"
     );
     crate::spec::validate("commands", &[list]);

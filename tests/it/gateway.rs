@@ -268,7 +268,9 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
                 "leaderboard",
                 "quiz",
                 "round",
-                "stats"
+                "stats",
+                "suggest",
+                "suggestions"
             ]
         );
         assert!(

@@ -31,7 +31,7 @@ pub(in crate::discord) async fn command(
     let guild = ctx.admin()?;
     match opts.first().map(|o| o.name) {
         Some("review") => match appeal::next_case(app.store(), guild).await? {
-            Some(case) => Ok(Reply::Message(case_message(app, &case))),
+            Some(case) => Ok(Reply::Message(case_message(app, guild, &case).await)),
             None => Err(user(t::NO_OPEN_APPEALS)),
         },
         _ => Err(user(t::UNKNOWN_COMMAND)),
@@ -105,22 +105,24 @@ pub(in crate::discord) async fn decide(
     let msg = match next {
         Some(case) => Msg {
             content: Some(said),
-            ..case_message(app, &case)
+            ..case_message(app, guild, &case).await
         },
         None => Msg::private(format!("{said}\n\n{}", t::NO_OPEN_APPEALS)),
     };
     Ok(Reply::Update(msg))
 }
 
-/// An appeal as a moderator reviews it, with the member's answer graded again for its feedback.
-fn case_message(app: &App, case: &Case) -> Msg {
-    let inst = app
-        .bank()
-        .get(&case.question)
-        .map(|q| q.instance(case.seed));
+/// An appeal as a moderator reviews it, with the member's answer graded again for its feedback
+/// (by the grader of the question's bank: the server's own, for a server question).
+async fn case_message(app: &App, guild: quiz::GuildId, case: &Case) -> Msg {
+    let held = crate::discord::questions::find(app, Some(guild), &case.question)
+        .await
+        .ok()
+        .flatten();
+    let inst = held.as_ref().map(|h| h.question().instance(case.seed));
     let regrade = inst.as_ref().and_then(|i| {
         let answer = quiz::answer::reread(i, &case.answer)?;
-        app.grader().grade(i, &answer).ok()
+        held.as_ref()?.grader().grade(i, &answer).ok()
     });
     render::review_case(app.bank(), case, inst.as_ref(), regrade.as_ref())
 }

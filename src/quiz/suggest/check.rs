@@ -18,6 +18,12 @@ pub struct Problem {
 /// The id a suggestion is judged under before it has its own.
 pub const DRAFT_ID: &str = "suggestion";
 
+/// Files of a bank folder: (name, contents).
+pub type Files = Vec<(String, String)>;
+
+/// What in each form could not be read, by question id.
+pub type FormErrors = Vec<(String, FormError)>;
+
 /// A question to write into a folder: its id, the comment above it and its form.
 pub struct Entry<'a> {
     pub id: String,
@@ -31,7 +37,7 @@ pub fn folder(
     base: &Bank,
     entries: &[Entry],
     prefix: &str,
-) -> (Vec<(String, String)>, Vec<(String, FormError)>) {
+) -> (Files, FormErrors) {
     let mut errors = Vec::new();
     let mut by_topic: BTreeMap<&str, Vec<(String, QuestionToml)>> = BTreeMap::new();
     for e in entries {
@@ -58,16 +64,18 @@ pub fn folder(
     (files, errors)
 }
 
+/// A folder of suggested questions, judged.
+pub struct Judged {
+    /// The bank and its grader, when the folder loads.
+    pub built: Option<(Bank, Grader)>,
+    /// The loader's, the linter's and the examples' errors, as `questions check` reports them.
+    pub errors: Vec<BankError>,
+    pub form_errors: FormErrors,
+}
+
 /// The bank, the grader and every error of a folder of suggested questions: the loader's, the
 /// linter's, the examples' (as `questions check`), and a choice whose right option is the longest.
-pub fn judge(
-    base: &Bank,
-    entries: &[Entry],
-) -> (
-    Option<(Bank, Grader)>,
-    Vec<BankError>,
-    Vec<(String, FormError)>,
-) {
+pub fn judge(base: &Bank, entries: &[Entry]) -> Judged {
     let (files, form_errors) = folder(base, entries, "(suggested)/");
     let mut errors = Vec::new();
     for e in entries {
@@ -92,7 +100,11 @@ pub fn judge(
         Ok(bank) => bank,
         Err(e) => {
             errors.extend(e.0);
-            return (None, errors, form_errors);
+            return Judged {
+                built: None,
+                errors,
+                form_errors,
+            };
         }
     };
     let grader = Grader::new(&bank);
@@ -106,7 +118,11 @@ pub fn judge(
             message: GIVES_IT_AWAY.into(),
         });
     }
-    (Some((bank, grader)), errors, form_errors)
+    Judged {
+        built: Some((bank, grader)),
+        errors,
+        form_errors,
+    }
 }
 
 /// A choice whose right option is strictly the longest: the bank allows that in at most 35% of
@@ -121,9 +137,9 @@ pub fn check(form: &Form, base: &Bank) -> Result<Question, Vec<Problem>> {
         comment: String::new(),
         form,
     };
-    let (bank, errors, form_errors) = judge(base, &[entry]);
-    let problems = problems(DRAFT_ID, &errors, &form_errors);
-    match bank.and_then(|(b, _)| b.get(DRAFT_ID).cloned()) {
+    let judged = judge(base, &[entry]);
+    let problems = problems(DRAFT_ID, &judged.errors, &judged.form_errors);
+    match judged.built.and_then(|(b, _)| b.get(DRAFT_ID).cloned()) {
         Some(q) if problems.is_empty() => Ok(q),
         _ if problems.is_empty() => Err(vec![Problem {
             field: Field::Setting,

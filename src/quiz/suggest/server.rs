@@ -61,8 +61,8 @@ pub fn export_files(base: &Bank, approved: &[Approved]) -> Vec<(String, String)>
 /// What keeps question `id` of `approved` from its server's bank: the bank's rules applied to
 /// the whole folder, as `questions export` would write it and `questions check` check it.
 pub fn problems_of(base: &Bank, approved: &[Approved], id: &str) -> Vec<check::Problem> {
-    let (_, errors, form_errors) = check::judge(base, &entries(approved));
-    check::problems(id, &errors, &form_errors)
+    let judged = check::judge(base, &entries(approved));
+    check::problems(id, &judged.errors, &judged.form_errors)
 }
 
 /// A server's approved questions, as a bank with its grader.
@@ -101,10 +101,14 @@ impl ServerBank {
         let mut refused = Vec::new();
         loop {
             if kept.is_empty() {
-                let errors = (!refused.is_empty()).then(|| BankErrors(refused));
+                let errors = (!refused.is_empty()).then_some(BankErrors(refused));
                 return (None, errors);
             }
-            let (built, errors, form_errors) = check::judge(base, &entries(&kept));
+            let check::Judged {
+                built,
+                errors,
+                form_errors,
+            } = check::judge(base, &entries(&kept));
             let bad: Vec<String> = errors
                 .iter()
                 .filter_map(|e| e.id.clone())
@@ -116,7 +120,7 @@ impl ServerBank {
                         .iter()
                         .map(|a| (a.question.clone(), a.author))
                         .collect();
-                    let errors = (!refused.is_empty()).then(|| BankErrors(refused));
+                    let errors = (!refused.is_empty()).then_some(BankErrors(refused));
                     let server = ServerBank {
                         bank,
                         grader,
