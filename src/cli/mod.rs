@@ -1,5 +1,6 @@
 //! The command line: subcommands over the library.
 
+mod export;
 mod grade;
 mod grades;
 mod import;
@@ -135,6 +136,15 @@ pub enum QuestionsCommand {
     /// Convert a Red-DiscordBot trivia list (YAML) or a CSV file into `short` questions in a
     /// topic file written into DIR; what cannot be converted is listed with its line.
     Import(import::ImportArgs),
+    /// Write a server's approved suggestions into DIR as a bank folder (the bank's TOML format,
+    /// passing `questions check`), to contribute them upstream.
+    Export {
+        /// The server (guild) id.
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        /// A new (or empty) folder to write into.
+        dir: PathBuf,
+    },
     /// Show one question in full: prompt, options, answer, explanation, rubric.
     Show {
         /// The question id.
@@ -286,6 +296,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let n = grades::export(&bank, &cli.db, &file)?;
             let noun = if n == 1 { "answer" } else { "answers" };
             println!("wrote {n} labelled {noun} to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Questions(QuestionsCommand::Export { guild, dir }) => {
+            let bank = load_bank(&cli.questions)?;
+            let n = export::export(&bank, &cli.db, guild, &dir)?;
+            let noun = if n == 1 { "question" } else { "questions" };
+            println!(
+                "wrote {n} {noun} of server {guild} to {}; `interview-bot questions check {}` checks them",
+                dir.display(),
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Questions(QuestionsCommand::Show { id, seed }) => {

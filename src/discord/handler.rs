@@ -601,8 +601,7 @@ async fn resolve(app: &App, ctx: &Ctx, target: &Target) -> Result<Resolved, Fail
 /// A closed round: say so, and show its reveal.
 async fn closed(app: &App, round: &quiz::Round) -> Failure {
     let held = questions::find(app, Some(round.guild), &round.question).await;
-    let (Ok(Some(held)), Ok(results)) = (held, app.store().round_results(round.id, 5).await)
-    else {
+    let (Ok(Some(held)), Ok(results)) = (held, app.store().round_results(round.id, 5).await) else {
         return user(t::ROUND_CLOSED);
     };
     if round.state == RoundState::Skipped {
@@ -656,8 +655,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
                 .iter()
                 .map(|v| v.parse::<usize>().ok().filter(|i| *i < n))
                 .collect();
-            let picked = picked
-                .filter(|p| !p.is_empty() && matches!(r.kind(), Kind::Multi { .. }));
+            let picked = picked.filter(|p| !p.is_empty() && matches!(r.kind(), Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
             answer_with(app, ctx, r, Answer::Multi(picked), "").await
         }

@@ -21,7 +21,9 @@ use crate::discord::handler::{user, Ctx, Failure, Reply};
 use crate::discord::questions;
 use crate::discord::render::{suggest as render, Msg};
 use crate::discord::text::{self as texts, suggest as t};
-use crate::quiz::suggest::{self, Field, Form, NewSuggestion, SuggestKind, Submitted, SuggestionId};
+use crate::quiz::suggest::{
+    self, Field, Form, NewSuggestion, Submitted, SuggestKind, SuggestionId,
+};
 use crate::quiz::{GuildId, UserId};
 use serenity::all::{
     ActionRowComponent, CommandOptionType, CreateCommand, CreateCommandOption, InteractionContext,
@@ -127,20 +129,20 @@ impl Control {
             ))
         };
         match parts.as_slice() {
-            ["1", "sw", k, topic, d] => form(k, topic, d).map(|(kind, topic, difficulty)| {
-                Control::Write {
+            ["1", "sw", k, topic, d] => {
+                form(k, topic, d).map(|(kind, topic, difficulty)| Control::Write {
                     kind,
                     topic,
                     difficulty,
-                }
-            }),
-            ["1", "sg", k, topic, d] => form(k, topic, d).map(|(kind, topic, difficulty)| {
-                Control::Submit {
+                })
+            }
+            ["1", "sg", k, topic, d] => {
+                form(k, topic, d).map(|(kind, topic, difficulty)| Control::Submit {
                     kind,
                     topic,
                     difficulty,
-                }
-            }),
+                })
+            }
             ["1", "sf"] => Some(Control::Fix),
             ["1", "sq", p] => Some(Control::Page {
                 position: position(p)?,
@@ -228,10 +230,12 @@ pub fn definitions() -> Vec<CreateCommand> {
 }
 
 fn option<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
-    opts.iter().find(|o| o.name == name).and_then(|o| match o.value {
-        ResolvedValue::String(s) => Some(s),
-        _ => None,
-    })
+    opts.iter()
+        .find(|o| o.name == name)
+        .and_then(|o| match o.value {
+            ResolvedValue::String(s) => Some(s),
+            _ => None,
+        })
 }
 
 /// `/suggest kind topic difficulty`: the form, or first the decisions the member missed.

@@ -95,7 +95,10 @@ pub(in crate::discord) async fn queue_control(
         (Control::Deny { id, position }, None) => {
             pending(app, guild, id).await?;
             let denied = Control::Denied { id, position }.encode();
-            Ok(Reply::Modal(view::reason_modal(denied, t::deny_title(id.0))))
+            Ok(Reply::Modal(view::reason_modal(
+                denied,
+                t::deny_title(id.0),
+            )))
         }
         (Control::Denied { id, position }, Some(m)) => {
             let reason = reason_of(m);
@@ -107,7 +110,12 @@ pub(in crate::discord) async fn queue_control(
             let note = match decided {
                 Decided::Denied { author } => {
                     info!(guild = %guild, suggestion = %id, moderator = %ctx.user, "suggestion denied");
-                    let text = t::decision(id.0, &question_of(app, guild, id).await, false, Some(&reason));
+                    let text = t::decision(
+                        id.0,
+                        &question_of(app, guild, id).await,
+                        false,
+                        Some(&reason),
+                    );
                     let by_dm = tell(app, id, author, &text).await;
                     format!("{} {}", t::denied(id.0), t::told(author.0, by_dm))
                 }
@@ -194,7 +202,11 @@ async fn approve(
             info!(guild = %guild, suggestion = %id, question, moderator = %ctx.user, "suggestion approved");
             let text = t::decision(id.0, &question_of(app, guild, id).await, true, None);
             let by_dm = tell(app, id, author, &text).await;
-            format!("{} {}", t::approved(id.0, &question), t::told(author.0, by_dm))
+            format!(
+                "{} {}",
+                t::approved(id.0, &question),
+                t::told(author.0, by_dm)
+            )
         }
         Approval::Decided(Decided::NoSuch) => return Err(user(t::GONE)),
         Approval::Decided(_) => t::ALREADY_DECIDED.to_string(),

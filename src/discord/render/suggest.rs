@@ -149,7 +149,9 @@ pub fn notices(notices: &[Notice], write: Control) -> Msg {
 pub fn queue_page(bank: &Bank, q: &Queued, similar: &[Similar], note: Option<String>) -> Msg {
     let s = &q.suggestion;
     let f = &s.form;
-    let topic = bank.topic(&f.topic).map_or(f.topic.as_str(), |t| t.title.as_str());
+    let topic = bank
+        .topic(&f.topic)
+        .map_or(f.topic.as_str(), |t| t.title.as_str());
     let title = format!(
         "Suggestion #{} · {topic} · {} · {}",
         s.id.0,
@@ -165,7 +167,9 @@ pub fn queue_page(bank: &Bank, q: &Queued, similar: &[Similar], note: Option<Str
         .title(clip(&title, 256))
         .description(description)
         .colour(BLUE)
-        .footer(CreateEmbedFooter::new(t::queue_footer(q.position, q.waiting)));
+        .footer(CreateEmbedFooter::new(t::queue_footer(
+            q.position, q.waiting,
+        )));
     for &field in f.kind.fields().iter().filter(|&&x| x != Field::Question) {
         let text = f.text(field).trim();
         let text = if text.is_empty() { "—" } else { text };

@@ -175,7 +175,6 @@ pub fn suggested_by(member: u64, at: i64) -> String {
     format!("Suggested by <@{member}> <t:{at}:R>")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

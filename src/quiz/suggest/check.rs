@@ -33,11 +33,7 @@ pub struct Entry<'a> {
 
 /// The files of a bank folder holding `entries`, named `{prefix}synonyms.toml` and
 /// `{prefix}<topic>.toml`, with what in each form could not be read (by question id).
-pub fn folder(
-    base: &Bank,
-    entries: &[Entry],
-    prefix: &str,
-) -> (Files, FormErrors) {
+pub fn folder(base: &Bank, entries: &[Entry], prefix: &str) -> (Files, FormErrors) {
     let mut errors = Vec::new();
     let mut by_topic: BTreeMap<&str, Vec<(String, QuestionToml)>> = BTreeMap::new();
     for e in entries {
