@@ -121,6 +121,26 @@ mod tests {
     }
 
     #[test]
+    fn a_servers_own_question_is_drawn_beside_the_banks() {
+        let bank = bank();
+        let mut own = bank.get("process-vs-thread").unwrap().clone();
+        own.id.0 = "suggested-1".into();
+        let mut all: Vec<&Question> = bank.questions().iter().collect();
+        all.push(&own);
+        let s = GuildSettings::new(GuildId(1));
+        // Every bank question asked once: the server's, never asked, comes next.
+        let history: Vec<String> = bank.questions().iter().map(|q| q.id.0.clone()).collect();
+        let (q, _) = pick_among(&all, &s, &history, &mut SeededRng::new(5)).unwrap();
+        assert_eq!(q.id.0, "suggested-1");
+        // The filters apply to it as to the bank's.
+        let mut other = GuildSettings::new(GuildId(1));
+        other.topics = vec!["semver".into()];
+        assert!(eligible_among(&all, &other)
+            .iter()
+            .all(|q| q.id.0 != "suggested-1"));
+    }
+
+    #[test]
     fn generated_questions_get_a_new_seed_each_time() {
         let bank = bank();
         let mut s = GuildSettings::new(GuildId(1));

@@ -22,4 +22,5 @@ mod service;
 mod spec;
 mod store;
 mod store_faults;
+mod suggestions;
 mod util;

@@ -26,6 +26,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
+mod dms;
 mod faults;
 use faults::Faults;
 
@@ -103,6 +104,8 @@ struct State {
     interaction_channels: HashMap<String, u64>,
     /// Faults to play on the bot's own channel messages (`faults.rs`).
     faults: Faults,
+    /// Members' DM channels, and whose DMs are closed (`dms.rs`).
+    dms: dms::Dms,
 }
 
 struct Conn {
@@ -467,6 +470,12 @@ fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
                 &r.body,
                 Author::Interaction,
             ))
+        }
+        ("POST", ["users", "@me", "channels"]) => dms::open(s, &r.body),
+        ("POST", ["channels", channel, "messages"])
+            if id(channel).is_some_and(|c| dms::refuses(s, c)) =>
+        {
+            dms::cannot_send()
         }
         ("POST", ["channels", channel, ..])
             if id(channel).is_some_and(|c| s.failing.contains_key(&c)) =>
