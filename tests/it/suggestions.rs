@@ -601,6 +601,22 @@ fn approved_questions_are_posted_with_credit_graded_like_the_banks_and_exported(
             .await
             .unwrap()
             .unwrap();
+        // An appeal of that grade shows the moderator the server grader's evidence.
+        let (_, text) = s
+            .read(press(&format!("1:ap:{}:{BOB}", round.id.0), BOB))
+            .await;
+        assert!(text.contains("a moderator will look at"), "{text}");
+        let review = ix::command(
+            "grades",
+            json!([{"name": "review", "type": 1, "options": []}]),
+            ADMIN,
+            MANAGE_GUILD,
+        );
+        let (_, text) = s.read(review).await;
+        assert!(
+            text.contains(ZOMBIE[0].1) && text.contains("Key points") && text.contains("(hit)"),
+            "{text}"
+        );
         // Practice on it too.
         let (_, text) = s
             .read(ix::modal(&format!("1:pf:{question}:7"), ZOMBIE[2].1, ADA))
