@@ -7,17 +7,20 @@
 use super::app::App;
 use crate::bank::Question;
 use crate::grade::Grader;
+use crate::quiz::suggest::similar::Index;
 use crate::quiz::suggest::{ServerBank, SuggestionStore};
 use crate::quiz::{GuildId, UserId};
 use crate::store::StoreError;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tracing::warn;
 
-/// Each guild's server bank, as last built, with the approvals it was built from.
+/// Each guild's server bank, as last built, with the approvals it was built from; and the
+/// bank's own duplicate index, for guilds with no questions of their own.
 #[derive(Default)]
 pub struct ServerBanks {
     map: Mutex<HashMap<GuildId, Built>>,
+    base_index: OnceLock<Arc<Index>>,
 }
 
 #[derive(Clone)]
@@ -75,6 +78,27 @@ pub async fn server_bank(app: &App, guild: GuildId) -> Result<Option<Arc<ServerB
     };
     app.server_banks().keep(guild, built.clone());
     Ok(built.bank)
+}
+
+/// The questions a suggestion in `guild` is compared with: the bank's, and the guild's own.
+pub async fn duplicate_index(app: &App, guild: GuildId) -> Result<Arc<Index>, StoreError> {
+    if let Some(server) = server_bank(app, guild).await? {
+        return Ok(server.index().clone());
+    }
+    if let Some(index) = app.server_banks().base_index.get() {
+        return Ok(index.clone());
+    }
+    // Built once, off the async workers: it analyses every question of the bank.
+    let base = app.clone();
+    let index = tokio::task::spawn_blocking(move || {
+        Arc::new(Index::new(
+            base.bank().vocabulary(),
+            base.bank().questions(),
+        ))
+    })
+    .await
+    .map_err(|_| StoreError::Closed)?;
+    Ok(app.server_banks().base_index.get_or_init(|| index).clone())
 }
 
 /// One question, with what grades it and who suggested it; owned, so a reply can keep it.

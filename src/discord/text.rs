@@ -154,4 +154,6 @@ pub const COMMANDS_HELP: &str = "\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
+`/suggest kind topic difficulty` suggest a question for this server\n\
+`/suggestions` the suggested questions, to approve or deny (Manage Server)\n\
 `/help` this page";

@@ -335,14 +335,14 @@ pub(in crate::discord) async fn modal(
     };
     let guild = ctx.guild()?;
     let form = read_form(Form::new(kind, &topic, difficulty), m);
-    let server = questions::server_bank(app, guild).await?;
+    let index = questions::duplicate_index(app, guild).await?;
     let new = NewSuggestion {
         guild,
         author: ctx.user,
         form: form.clone(),
         at: app.now(),
     };
-    let submitted = suggest::submit(app.store(), app.bank(), server.as_deref(), new).await?;
+    let submitted = suggest::submit(app.store(), app.bank(), &index, new).await?;
     let notices = suggest::take_notices(app.store(), guild, ctx.user).await?;
     let msg: Msg = match submitted {
         Submitted::Refused(problems) => {

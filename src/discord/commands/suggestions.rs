@@ -37,8 +37,8 @@ async fn page(
     let Some(q) = app.store().queued_suggestion(guild, position).await? else {
         return Ok(None);
     };
-    let server = questions::server_bank(app, guild).await?;
-    let similar = suggest::duplicates(app.bank(), server.as_deref(), &q.suggestion.form);
+    let index = questions::duplicate_index(app, guild).await?;
+    let similar = suggest::duplicates(&index, &q.suggestion.form);
     Ok(Some(view::queue_page(app.bank(), &q, &similar, note)))
 }
 

@@ -204,27 +204,24 @@ pub enum Submitted {
     },
 }
 
-/// The existing questions (the bank's and the server's) closest to a form.
-pub fn duplicates(base: &Bank, server: Option<&ServerBank>, form: &Form) -> Vec<Similar> {
-    let own = server.map(|s| s.questions()).unwrap_or_default();
-    similar::closest(
-        base.vocabulary(),
-        base.questions().iter().chain(own),
-        &form.gist(),
-    )
+/// The existing questions closest to a form, among those of `index` (the bank's, and the
+/// server's own: see [`ServerBank::index`]).
+pub fn duplicates(index: &similar::Index, form: &Form) -> Vec<Similar> {
+    index.closest(&form.gist())
 }
 
-/// A member sends a suggestion: checked with the bank's rules, then queued.
+/// A member sends a suggestion: checked with the bank's rules, then queued with the questions of
+/// `index` it comes close to.
 pub async fn submit<S: SuggestionStore>(
     store: &S,
     base: &Bank,
-    server: Option<&ServerBank>,
+    index: &similar::Index,
     s: NewSuggestion,
 ) -> Result<Submitted, S::Error> {
     if let Err(problems) = check::check(&s.form, base) {
         return Ok(Submitted::Refused(problems));
     }
-    let similar = duplicates(base, server, &s.form);
+    let similar = duplicates(index, &s.form);
     let id = store.add_suggestion(s).await?;
     Ok(Submitted::Queued { id, similar })
 }

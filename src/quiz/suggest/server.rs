@@ -4,11 +4,13 @@
 
 use super::check::{self, Entry};
 use super::form::Form;
+use super::similar::Index;
 use super::SuggestionId;
 use crate::bank::{Bank, BankErrors, Question};
 use crate::grade::Grader;
 use crate::quiz::UserId;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An approved suggestion: a question of its server's bank.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +71,8 @@ pub fn problems_of(base: &Bank, approved: &[Approved], id: &str) -> Vec<check::P
 pub struct ServerBank {
     bank: Bank,
     grader: Grader,
+    /// The bank's questions and these, for the duplicate warning.
+    index: Arc<Index>,
     authors: HashMap<String, UserId>,
     /// Which approvals it was built from: (how many, the newest suggestion id).
     pub version: (u64, i64),
@@ -121,9 +125,14 @@ impl ServerBank {
                         .map(|a| (a.question.clone(), a.author))
                         .collect();
                     let errors = (!refused.is_empty()).then_some(BankErrors(refused));
+                    let index = Arc::new(Index::new(
+                        base.vocabulary(),
+                        base.questions().iter().chain(bank.questions()),
+                    ));
                     let server = ServerBank {
                         bank,
                         grader,
+                        index,
                         authors,
                         version,
                     };
@@ -160,6 +169,11 @@ impl ServerBank {
 
     pub fn questions(&self) -> &[Question] {
         self.bank.questions()
+    }
+
+    /// The bank's questions and the server's, to find a suggestion's duplicates among.
+    pub fn index(&self) -> &Arc<Index> {
+        &self.index
     }
 
     /// Who suggested a question of this server.
