@@ -35,21 +35,34 @@ pub const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 /// How long an unclear post waits before the clock checks the channel and tries again.
 pub const UNCLEAR_RETRY: chrono::Duration = chrono::Duration::minutes(1);
 
-/// The message that carries a round's question (a server's own question credits its author).
-pub async fn round_message(
+fn gone(round: &Round) -> PostError {
+    PostError::User(format!(
+        "The question `{}` is no longer in the bank.",
+        round.question
+    ))
+}
+
+/// The message that carries a round's question of the bank (a server's own question is found
+/// with `questions::find`, and posted by [`round_message_of`]).
+pub fn round_message(
     app: &App,
     round: &Round,
     role: Option<u64>,
     attempt: u32,
 ) -> Result<CreateMessage, PostError> {
-    let held = super::questions::find(app, Some(round.guild), &round.question)
-        .await?
-        .ok_or_else(|| {
-            PostError::User(format!(
-                "The question `{}` is no longer in the bank.",
-                round.question
-            ))
-        })?;
+    let held = super::questions::in_bank(app, &round.question).ok_or_else(|| gone(round))?;
+    Ok(round_message_of(app, &held, round, role, attempt))
+}
+
+/// The message that carries `held`, a round's question; a server's own question credits the
+/// member who suggested it.
+pub fn round_message_of(
+    app: &App,
+    held: &super::questions::Held,
+    round: &Round,
+    role: Option<u64>,
+    attempt: u32,
+) -> CreateMessage {
     let inst = held.question().instance(round.seed);
     let embed = render::question_embed(app.bank(), &inst, Some(round));
     let mut msg = CreateMessage::new()
@@ -73,7 +86,7 @@ pub async fn round_message(
             .allowed_mentions(CreateAllowedMentions::new().roles(vec![r])),
         None => msg.allowed_mentions(render::no_mentions()),
     };
-    Ok(msg)
+    msg
 }
 
 /// Sends a created round's message and stores its id. When Discord refuses the post the round
@@ -104,7 +117,10 @@ pub async fn send_round(
             Err(e) => return Err(unclear(app, round, channel, &e).await?),
         }
     }
-    let message = round_message(app, round, settings.role.map(|r| r.0), attempt).await?;
+    let held = super::questions::find(app, Some(round.guild), &round.question)
+        .await?
+        .ok_or_else(|| gone(round))?;
+    let message = round_message_of(app, &held, round, settings.role.map(|r| r.0), attempt);
     let (store, guild) = (app.store().clone(), round.guild);
     let on_limit = move |after: std::time::Duration| {
         let (store, status) = (store.clone(), rate_limited_status(after));

@@ -132,6 +132,15 @@ impl Held {
     }
 }
 
+/// The bank's question `id`.
+pub fn in_bank(app: &App, id: &str) -> Option<Held> {
+    app.bank().get(id).map(|_| Held {
+        app: app.clone(),
+        server: None,
+        id: id.to_string(),
+    })
+}
+
 /// The question `id` as `guild` knows it: the bank's, else the guild's own.
 pub async fn find(app: &App, guild: Option<GuildId>, id: &str) -> Result<Option<Held>, StoreError> {
     let held = |server| Held {
@@ -139,8 +148,8 @@ pub async fn find(app: &App, guild: Option<GuildId>, id: &str) -> Result<Option<
         server,
         id: id.to_string(),
     };
-    if app.bank().get(id).is_some() {
-        return Ok(Some(held(None)));
+    if let Some(held) = in_bank(app, id) {
+        return Ok(Some(held));
     }
     let Some(guild) = guild else {
         return Ok(None);
