@@ -197,7 +197,7 @@ impl Drafts {
         map.get(&(guild, member)).cloned()
     }
 
-    pub fn drop(&self, guild: GuildId, member: UserId) {
+    pub fn forget(&self, guild: GuildId, member: UserId) {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.remove(&(guild, member));
     }
@@ -353,7 +353,7 @@ pub(in crate::discord) async fn modal(
         }
         Submitted::Queued { id, similar } => {
             info!(guild = %guild, user = %ctx.user, suggestion = %id, similar = similar.len(), "a suggestion queued");
-            app.drafts().drop(guild, ctx.user);
+            app.drafts().forget(guild, ctx.user);
             render::queued(id.0, &similar, &notices)
         }
     };

@@ -198,7 +198,11 @@ async fn approve(
             format!("{}\n{list}", t::CANNOT_APPROVE)
         }
         Approval::Decided(Decided::Approved { author, question }) => {
-            app.drafts().drop(guild, ctx.user);
+            if let Some((DraftFor::Edit { id: of }, _)) = app.drafts().get(guild, ctx.user) {
+                if of == id {
+                    app.drafts().forget(guild, ctx.user);
+                }
+            }
             info!(guild = %guild, suggestion = %id, question, moderator = %ctx.user, "suggestion approved");
             let text = t::decision(id.0, &question_of(app, guild, id).await, true, None);
             let by_dm = tell(app, id, author, &text).await;
