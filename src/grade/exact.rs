@@ -46,7 +46,7 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
         Normaliser::Version => {
             // Case is kept: SemVer compares pre-release identifiers in ASCII order, so `RC.1`
             // is another version than `rc.1`.
-            let t: String = keep_case(s)
+            let t: String = super::text::plain(s)
                 .trim()
                 .trim_matches(|c: char| {
                     matches!(
@@ -66,19 +66,6 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
             }
         }
     }
-}
-
-/// As `fold`, but keeping case: accents dropped and quotes made plain.
-fn keep_case(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' => '"',
-            _ => c,
-        })
-        .collect()
 }
 
 /// Words that set a version off as an example or a trap, not the answer ("like 3.12.0rc2
@@ -298,7 +285,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
         Normaliser::Version => {
             // "version 1.4.3", "it should be v1.4.3", "2.0.0, not 2.0.1": the versions the answer
             // does not deny must all be the expected one.
-            let words: Vec<String> = keep_case(answer)
+            let words: Vec<String> = super::text::plain(answer)
                 .split_whitespace()
                 .map(|w| w.to_string())
                 .collect();
@@ -336,7 +323,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                     }
                 }
             }
-            let quoted: Vec<String> = keep_case(prompt)
+            let quoted: Vec<String> = super::text::plain(prompt)
                 .split_whitespace()
                 .map(|w| normalise(w, Normaliser::Version))
                 .filter(|w| is_version(w))

@@ -326,6 +326,11 @@ pub fn fold(s: &str) -> String {
             })
             .collect();
     }
+    plain(s).chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Accents dropped (NFKD, marks removed) and typographic quotes made plain; case kept.
+pub fn plain(s: &str) -> String {
     s.nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| match c {
@@ -333,7 +338,6 @@ pub fn fold(s: &str) -> String {
             '\u{201C}' | '\u{201D}' => '"',
             _ => c,
         })
-        .flat_map(char::to_lowercase)
         .collect()
 }
 
