@@ -101,6 +101,16 @@ const CONTEXT_MARKERS: &[&str] = &[
 ];
 const CONTEXT_REACH: usize = 4;
 
+/// Words that link one version of an example to the next ("3.12.0rc2 → 3.12.0", "from 3.9 to
+/// 3.10", "6.0.0-RC2 and then 6.0.0").
+const CHAIN_WORDS: &[&str] = &[
+    "→", "->", "=>", "to", "then", "and", "into", "becomes", "becoming", "became", "gives", "just",
+];
+
+/// Words that introduce the answer's own conclusion after its examples ("... 0.15.x → 1.0.0.
+/// So 1.0.0.", "... - here, 2.0.0").
+const CONCLUSION_MARKERS: &[&str] = &["so", "here", "hence", "thus", "therefore", "answer"];
+
 /// Words that, next to a short answer, deny it ("not ps", "ps isn't it"); `isn't` is folded to
 /// `isn t`.
 const DENIALS: &[&str] = &[
@@ -290,6 +300,11 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 .map(|w| w.to_string())
                 .collect();
             let (mut said, mut stated) = (Vec::new(), Vec::new());
+            // The last version seen, and whether it was an example or a trap.
+            let mut last: Option<(usize, bool)> = None;
+            let mut last_denied: Option<usize> = None;
+            // The last version the answer gives, when a conclusion marker introduces it.
+            let mut conclusion: Option<String> = None;
             for (i, w) in words.iter().enumerate() {
                 let v = normalise(w, Normaliser::Version);
                 if !is_version(&v) {
@@ -299,7 +314,18 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                     .iter()
                     .map(|w| w.as_str())
                     .collect();
-                let denied = denied_before(&before, &["than", "rather"]);
+                // A denial goes on over a list of versions ("not 0.9.5 or 0.10.0: 1.0.0").
+                let listed = last_denied.is_some_and(|j| {
+                    let between = &words[j + 1..i];
+                    between.iter().any(|x| matches!(x.as_str(), "or" | "nor"))
+                        && between
+                            .iter()
+                            .all(|x| matches!(x.as_str(), "or" | "nor" | "and"))
+                });
+                let denied = denied_before(&before, &["than", "rather"]) || listed;
+                if denied {
+                    last_denied = Some(i);
+                }
                 // "like Python 3.12.0rc2 becoming 3.12.0", "I almost wrote 3.1.5": an example
                 // or a trap the answer names on its way to its own answer.
                 // Read back from the version, up to another version or a punctuation mark.
@@ -316,7 +342,27 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                             .to_lowercase();
                         CONTEXT_MARKERS.contains(&x.as_str())
                     });
+                // An example goes on along a chain of versions ("like 3.12.0rc2 → 3.12.0",
+                // "from 3.9 to 3.10", "6.0.0-RC2 and then 6.0.0").
+                let chained = last.is_some_and(|(j, was_context)| {
+                    was_context
+                        && !words[j].ends_with([',', '.', ':', ';', '!', '?'])
+                        && words[j + 1..i].iter().all(|x| {
+                            !x.ends_with([',', '.', ':', ';', '!', '?'])
+                                && CHAIN_WORDS.contains(&x.to_lowercase().as_str())
+                        })
+                });
+                let context = context || chained;
+                last = Some((i, context));
+                // The version the answer concludes with ("So 1.0.0.").
+                let concludes = words[i.saturating_sub(DENIAL_REACH)..i].iter().any(|x| {
+                    let x = x
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    CONCLUSION_MARKERS.contains(&x.as_str())
+                });
                 if !denied {
+                    conclusion = concludes.then(|| v.clone());
                     said.push(v.clone());
                     if !context {
                         stated.push(v);
@@ -347,7 +393,9 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
             };
             // Else the versions it states as its own, examples and traps set aside.
             let stated: Vec<&String> = stated.iter().filter(|v| !quoted.contains(v)).collect();
-            gives(&own) || (!stated.is_empty() && gives(&stated))
+            gives(&own)
+                || (!stated.is_empty() && gives(&stated))
+                || conclusion.is_some_and(|v| !quoted.contains(&v) && gives(&[&v]))
         }
     }
 }
@@ -452,9 +500,34 @@ mod tests {
         for a in [
             "Like Python 3.12.0rc2 becoming 3.12.0: here 2.0.0.",
             "2.0.0, the same way 1.5.0-rc.1 went to 1.5.0.",
+            "Like Python 3.12.0rc2 → 3.12.0: 2.0.0.",
+            "Same as Spring shipping 6.0.0-RC2 and then 6.0.0 - the final is just 2.0.0.",
+            "Like Python shipping 3.12.0rc2 and then just 3.12.0 - here, 2.0.0.",
+            "Like Terraform when it was declared stable: 0.15.x → 1.0.0. So 2.0.0.",
         ] {
             assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
         }
+        assert!(short(
+            "Like Python going from 3.9 to 3.10, not to 4.0. So 1.10.0.",
+            &["1.10.0"],
+            Normaliser::Version
+        ));
+        for a in [
+            "Not 2.0.0-rc.3 or 2.0.1, just 2.0.0.",
+            "2.0.0 — not 2.0.0-rc.3 or 2.0.1, just drop the pre-release tag.",
+        ] {
+            assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
+        }
+        assert!(!short(
+            "So 2.0.0, or maybe 2.0.1",
+            &["2.0.0"],
+            Normaliser::Version
+        ));
+        assert!(!short(
+            "Not 2.0.0-rc.3, 2.0.1 is it",
+            &["2.0.0"],
+            Normaliser::Version
+        ));
         assert!(short(
             "3.2.0-rc.1. I almost wrote 3.1.5-rc.1, which is the trap.",
             &["3.2.0-rc.1"],
