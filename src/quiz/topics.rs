@@ -174,6 +174,30 @@ impl Summary {
     }
 }
 
+/// What the store holds of a member's answers here, for `/quiz`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct History {
+    /// Answers in the window (see [`window_start`]).
+    pub recent: Vec<Attempt>,
+    /// Every question answered here at any time, with when it was last answered.
+    pub answered: Vec<(String, DateTime<Utc>)>,
+}
+
+impl History {
+    /// The questions answered here at any time.
+    pub fn seen(&self) -> HashSet<String> {
+        self.answered.iter().map(|(q, _)| q.clone()).collect()
+    }
+
+    /// The question answered last; `None` before the first answer.
+    pub fn last(&self) -> Option<&str> {
+        self.answered
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(q, _)| q.as_str())
+    }
+}
+
 /// Why a practice question was picked (the reply says so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
@@ -231,11 +255,8 @@ pub fn pick<'b>(input: &PickInput<'_, 'b>, rng: &mut SeededRng) -> Option<(&'b Q
         .collect();
     if !weak.is_empty() && rng.below(100) < WEAK_PERCENT {
         let topic = weighted(&weak, rng);
-        let of_topic: Vec<&'b Question> = fresh
-            .iter()
-            .copied()
-            .filter(|q| q.topic == topic)
-            .collect();
+        let of_topic: Vec<&'b Question> =
+            fresh.iter().copied().filter(|q| q.topic == topic).collect();
         let new: Vec<&'b Question> = of_topic.iter().copied().filter(unseen).collect();
         let from = if new.is_empty() { &of_topic } else { &new };
         return Some((*rng.pick(from), Why::WeakTopic));

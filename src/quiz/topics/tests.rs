@@ -81,7 +81,10 @@ fn accuracy_counts_the_last_30_days_and_a_partial_answer_as_half() {
 fn one_wrong_answer_does_not_make_a_topic_the_weakest() {
     assert_eq!(summary(&[]).weakest(), Weakest::TooLittle);
     // Two wrong answers are still too few to rank the topic.
-    assert_eq!(summary(&answers("semver", 2, 0)).weakest(), Weakest::TooLittle);
+    assert_eq!(
+        summary(&answers("semver", 2, 0)).weakest(),
+        Weakest::TooLittle
+    );
     let mut a = answers("semver", 1, 0);
     a.extend(answers("transformers", 3, 3));
     let s = summary(&a);
