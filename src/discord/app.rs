@@ -39,6 +39,8 @@ struct Inner {
     server_banks: super::questions::ServerBanks,
     /// Suggestion forms the bank's rules refused, kept to be edited (`commands/suggest.rs`).
     drafts: super::commands::suggest::Drafts,
+    /// The question `/quiz` last showed each member (`commands/learning.rs`).
+    shown: super::commands::learning::Shown,
 }
 
 /// Rounds kept in memory at most; the cache starts over beyond it.
@@ -68,6 +70,7 @@ impl App {
                 stale_claim_ms: AtomicU64::new(super::post::STALE_CLAIM.num_milliseconds() as u64),
                 server_banks: Default::default(),
                 drafts: Default::default(),
+                shown: Default::default(),
             }),
         }
     }
@@ -176,6 +179,10 @@ impl App {
 
     pub(super) fn drafts(&self) -> &super::commands::suggest::Drafts {
         &self.inner.drafts
+    }
+
+    pub(super) fn shown(&self) -> &super::commands::learning::Shown {
+        &self.inner.shown
     }
 
     /// Drops a round from memory after its state changed.

@@ -1,7 +1,7 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
-use super::commands::{grades, suggest};
+use super::commands::{grades, learning, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -208,7 +208,6 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
                 .map(Reply::Message)
         }
         "stats" => {
-            let guild = ctx.guild()?;
             let who = opts
                 .iter()
                 .find(|o| o.name == "member")
@@ -217,12 +216,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
                     _ => None,
                 })
                 .unwrap_or(ctx.user);
-            let stats = app.store().member_stats(guild, who).await?;
-            Ok(Reply::Message(Msg::embed(render::stats(
-                app.bank(),
-                who.0,
-                &stats,
-            ))))
+            learning::stats(app, ctx, who).await
         }
         "config" => config(app, ctx, &opts).await,
         "round" => round(app, ctx, &opts).await,
@@ -317,7 +311,7 @@ async fn quiz(
         return Err(user(t::NO_QUESTIONS_MATCH));
     }
     let seed: u64 = rand::random();
-    let q = pool[(seed % pool.len() as u64) as usize];
+    let (q, note) = learning::pick(app, ctx, &pool).await?;
     let inst = q.instance(seed);
     let target = Target::Practice {
         question: q.id.0.clone(),
@@ -325,10 +319,11 @@ async fn quiz(
     };
     let author = server.as_ref().and_then(|s| s.author(&q.id.0));
     let embed = render::question_embed(app.bank(), &inst, None);
-    Ok(Reply::Message(
-        Msg::embed(render::credit(embed, author))
-            .with_components(render::answer_controls(&inst, &target, false)),
-    ))
+    Ok(Reply::Message(Msg {
+        content: note,
+        ..Msg::embed(render::credit(embed, author))
+            .with_components(render::answer_controls(&inst, &target, false))
+    }))
 }
 
 async fn leaderboard(

@@ -2,6 +2,7 @@
 //! A member's input quoted back is clipped (`limits::echo`), so a reply never outgrows Discord's
 //! limits however long the input.
 
+pub mod learning;
 pub mod limits;
 pub mod suggest;
 
@@ -14,7 +15,7 @@ pub const QUIZ_DIFFICULTY: &str = "Only questions of this difficulty";
 pub const LEADERBOARD: &str = "The top members of this server, and your own rank";
 pub const LEADERBOARD_PERIOD: &str = "All time, this month or this week";
 pub const LEADERBOARD_TOPIC: &str = "Only points from this topic";
-pub const STATS: &str = "Answers, accuracy, points and streaks of a member";
+pub const STATS: &str = "Answers, accuracy, points, streaks and weakest topic of a member";
 pub const STATS_MEMBER: &str = "Whose stats (default: yours)";
 pub const CONFIG: &str = "Set up the daily question for this server";
 pub const CONFIG_SHOW: &str = "Show this server's settings";
@@ -148,9 +149,9 @@ the server's results.";
 
 pub const COMMANDS_HELP: &str = "\
 `/daily` today's question, or your grade\n\
-`/quiz [topic] [difficulty]` a private practice question\n\
+`/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
-`/stats [member]` answers, accuracy, points, streaks\n\
+`/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\

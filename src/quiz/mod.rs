@@ -11,6 +11,7 @@ pub mod pick;
 pub mod schedule;
 pub mod scoring;
 pub mod suggest;
+pub mod topics;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::*;

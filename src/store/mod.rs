@@ -10,6 +10,7 @@
 pub mod appeals;
 mod attempts;
 mod identity;
+mod learning;
 mod migrate;
 mod ports;
 pub mod queries;

@@ -23,7 +23,7 @@ fn now() -> DateTime<Utc> {
 /// the other handler tests).
 pub(crate) struct Session {
     pub(crate) app: App,
-    clock: interview_bot::quiz::ManualClock,
+    pub(crate) clock: interview_bot::quiz::ManualClock,
     pub(crate) bodies: Vec<Value>,
     _dir: tempfile::TempDir,
 }

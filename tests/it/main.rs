@@ -13,6 +13,7 @@ mod forged;
 mod gateway;
 mod grade;
 mod interactions;
+mod learning;
 mod limits;
 mod packs;
 mod probes;
