@@ -389,7 +389,9 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             .find(|(c, _)| *c == w)
             .map_or(w, |(_, full)| *full);
         // "cheaper 2 create", "threads 4 spellcheck": a lone 2 or 4 between words is chat.
+        // "all on 1 thread": a lone 1 between words is the word one.
         let w = match (w, between_words) {
+            ("1", true) => "one",
             ("2", true) => "to",
             ("4", true) => "for",
             _ => w,
@@ -480,7 +482,14 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             word.push(c);
         } else if (c == '.' || c == '-' || c == '+' || c == '_') && prev_is_alnum && next_is_alnum {
             // Inside a word: `1.0.0`, `e.g`, `multi-head`, `add_norm`.
-            if c == '-' && word == "non" {
+            let letters_around = word.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && chars[i - 1].is_alphabetic()
+                && chars.get(i + 1).is_some_and(|c| c.is_alphabetic())
+                && chars.get(i + 2).is_some_and(|c| c.is_alphabetic());
+            if c == '.' && letters_around {
+                // A dotted name is its parts: `counter.fetch_add`, `threading.Lock`.
+                flush(&mut word, start, at, false, &mut out);
+            } else if c == '-' && word == "non" {
                 // "non-relational" is one word, the opposite of "relational".
             } else if c == '-' || c == '_' {
                 flush(&mut word, start, at, between(start, at), &mut out);
@@ -495,6 +504,10 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
                     out.push((Piece::ClauseEnd, (at, at + 1)))
                 }
                 '&' => out.push((Piece::Word("and".into()), (at, at + 1))),
+                // "process = the program running": the sign reads as "is".
+                '=' if chars.get(i + 1) != Some(&'=') && i > 0 && chars[i - 1] != '=' => {
+                    out.push((Piece::Word("is".into()), (at, at + 1)))
+                }
                 _ => {}
             }
         }
@@ -1027,6 +1040,33 @@ mod tests {
         // The plain-ASCII path folds the same way.
         assert_eq!(fold("Threads DON`T"), "threads don't");
         assert_eq!(fold("Threads DON`T"), fold("Threads DON\u{2019}T"));
+    }
+
+    #[test]
+    fn dotted_names_equals_signs_and_a_lone_one_read_as_words() {
+        let words = |t: &str| -> Vec<String> {
+            pieces(t)
+                .into_iter()
+                .filter_map(|p| match p {
+                    Piece::Word(w) => Some(w),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            words("use counter.fetch_add"),
+            ["use", "counter", "fetch", "add"]
+        );
+        assert_eq!(
+            words("process = program running"),
+            ["process", "is", "program", "running"]
+        );
+        assert_eq!(words("all on 1 thread"), ["all", "on", "one", "thread"]);
+        // Versions, abbreviations, comparisons and numbers in code stay as they are.
+        assert_eq!(
+            words("1.10.0 e.g. a == b fetch_add(1)"),
+            ["1.10.0", "e.g", "a", "b", "fetch", "add", "1"]
+        );
     }
 
     #[test]
