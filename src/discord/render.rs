@@ -1,6 +1,9 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
+mod follow_up;
 pub mod suggest;
+
+pub use follow_up::follow_up_controls;
 
 use super::custom_id::{Control, Target};
 use super::text as t;
