@@ -40,6 +40,7 @@ pub(super) struct RawQuestion {
     pub(super) subjects: Option<Vec<String>>,
     pub(super) template: Option<Template>,
     examples: Option<RawExamples>,
+    follow_ups: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -160,8 +161,18 @@ pub fn parse_topic_file(file: &str, src: &str, errors: &mut Vec<BankError>) -> O
                 })
                 .collect::<Vec<_>>()
             });
+            let follow_ups = q
+                .follow_ups
+                .take()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| FollowUp {
+                    line: lines.line_of(f.span().start),
+                    id: QuestionId(f.into_inner()),
+                })
+                .collect();
             let id = q.id.get_ref().clone();
-            Validator::new(file, line, id, errors).question(q, &topic, examples)
+            Validator::new(file, line, id, errors).question(q, &topic, examples, follow_ups)
         })
         .collect();
     Some(TopicFile {

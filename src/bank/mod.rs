@@ -2,6 +2,7 @@
 
 pub mod bias;
 mod error;
+mod follow_ups;
 pub mod generated;
 mod lines;
 mod load;
@@ -14,6 +15,7 @@ mod validate;
 mod walk;
 
 pub use error::{BankError, BankErrors};
+pub use follow_ups::next as next_follow_up;
 pub use model::*;
 pub use sources::{BankSource, BUILTIN_NAME};
 pub use validate::{
@@ -162,6 +164,7 @@ impl Bank {
                 index.insert(q.id.0.clone(), i);
             }
         }
+        errors.extend(follow_ups::check(&questions, &index, banks.len()));
         if !errors.is_empty() {
             return Err(BankErrors(errors));
         }

@@ -195,8 +195,20 @@ pub struct Question {
     pub kind: Kind,
     /// Answers with the verdict each must get (free-text and short questions).
     pub examples: Vec<Example>,
+    /// The questions an interviewer would ask next, digging deeper, in the order they come.
+    pub follow_ups: Vec<FollowUp>,
     /// Where it was written, for messages to authors.
     pub file: String,
+    pub line: usize,
+}
+
+/// A follow-up a question names: the id of the question that digs deeper into the same idea.
+/// Every id is a question of the bank (or of a bank loaded with it), and no chain of follow-ups
+/// leads back to where it started: both are checked when the bank is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub id: QuestionId,
+    /// Where it is written, for messages to authors.
     pub line: usize,
 }
 

@@ -172,6 +172,7 @@ impl<'a> Validator<'a> {
         mut q: RawQuestion,
         topic: &str,
         examples: Option<Vec<Example>>,
+        follow_ups: Vec<FollowUp>,
     ) -> Option<Question> {
         let id_chars = self.id.chars().count();
         if !is_kebab(&self.id) || id_chars > MAX_ID_CHARS {
@@ -240,6 +241,8 @@ impl<'a> Validator<'a> {
             tags,
             kind: kind?,
             examples,
+            // Checked once the whole bank is read: a follow-up may live in another file.
+            follow_ups,
             file: self.file.to_string(),
             line: self.line,
         };

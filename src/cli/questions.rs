@@ -109,6 +109,8 @@ struct ListedQuestion<'a> {
     /// For graded free-text and short questions: how many examples of each verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     examples: Option<BTreeMap<&'static str, usize>>,
+    /// The ids of the questions that dig deeper, in the order they are asked (often empty).
+    follow_ups: Vec<&'a str>,
 }
 
 pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
@@ -137,6 +139,7 @@ pub fn list(bank: &Bank, args: ListArgs) -> anyhow::Result<ExitCode> {
                         })
                         .collect()
                 }),
+                follow_ups: q.follow_ups.iter().map(|f| f.id.0.as_str()).collect(),
             })
             .collect();
         writeln!(
@@ -277,5 +280,9 @@ pub fn show(q: &Question, seed: u64) -> String {
         }
     }
     out.push_str(&format!("\nexplanation: {}\n", inst.explanation()));
+    if !q.follow_ups.is_empty() {
+        let ids: Vec<&str> = q.follow_ups.iter().map(|f| f.id.0.as_str()).collect();
+        out.push_str(&format!("follow-ups: {}\n", ids.join(", ")));
+    }
     out
 }

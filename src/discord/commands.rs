@@ -5,6 +5,7 @@
 //! it reaches the bot (the handler still clips whatever it quotes back: a forged request to the
 //! HTTP endpoint skips Discord's checks).
 
+pub mod follow_up;
 pub mod grades;
 pub mod learning;
 pub mod suggest;

@@ -9,6 +9,7 @@
 //! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
+//! - `1:fu:<question>`        ask the follow-up of a question just answered, as practice
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -44,6 +45,11 @@ pub enum Control {
     Review {
         appeal: AppealId,
         decision: Decision,
+    },
+    /// "Follow-up" under the grade of an answer to `question`: ask the next question that digs
+    /// deeper (which one is `quiz::follow_up`'s choice, not the button's).
+    FollowUp {
+        question: String,
     },
 }
 
@@ -95,6 +101,7 @@ impl Control {
             Control::Review { appeal, decision } => {
                 format!("{VERSION}:rv:{}:{}", appeal.0, decision.as_str())
             }
+            Control::FollowUp { question } => format!("{VERSION}:fu:{question}"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -135,6 +142,10 @@ impl Control {
                 .flatten()
         };
         let option = |s: &str| number(s).filter(|n| *n < 25).map(|n| n as usize);
+        let question_id = |q: &str| {
+            (crate::bank::is_kebab(q) && q.len() <= crate::bank::MAX_ID_CHARS)
+                .then(|| q.to_string())
+        };
         match parts[1..] {
             ["a", r, o] => Some(Control::Option {
                 target: round(r)?,
@@ -177,6 +188,9 @@ impl Control {
             ["rv", a, d] => Some(Control::Review {
                 appeal: AppealId(row_id(a)?),
                 decision: Decision::parse(d)?,
+            }),
+            ["fu", q] => Some(Control::FollowUp {
+                question: question_id(q)?,
             }),
             _ => None,
         }
@@ -238,6 +252,12 @@ mod tests {
                 appeal: AppealId(i64::MAX),
                 decision: Decision::Keep,
             },
+            Control::FollowUp {
+                question: "process-vs-thread".into(),
+            },
+            Control::FollowUp {
+                question: "a".repeat(40),
+            },
         ];
         for c in controls {
             let id = c.encode();
@@ -276,9 +296,15 @@ mod tests {
             "1:rv:1:Correct",
             "1:rv:01:keep",
             "1:rv:x:keep",
+            "1:fu",
+            "1:fu:",
+            "1:fu:Not_Kebab",
+            "1:fu:a--b",
+            "1:fu:q:1",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }
         assert_eq!(Control::parse(&format!("1:m:{}", "1".repeat(120))), None);
+        assert_eq!(Control::parse(&format!("1:fu:{}", "a".repeat(41))), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
-use super::commands::{grades, learning, suggest};
+use super::commands::{follow_up, grades, learning, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -678,6 +678,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         Control::Modal { .. } => Err(user(t::UNKNOWN_CONTROL)),
         Control::Appeal { round, member } => grades::ask(app, ctx, round, member).await,
         Control::Review { appeal, decision } => grades::decide(app, ctx, appeal, decision).await,
+        Control::FollowUp { question } => follow_up::ask(app, ctx, &question).await,
     }
 }
 
@@ -742,9 +743,13 @@ async fn answer_with(
                 Recorded::Accepted { points, streak } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
                     let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
-                    Ok(Reply::Message(Msg::embed(embed).with_components(
+                    let rows = [
                         render::appeal_controls(round.id, ctx.user),
-                    )))
+                        render::follow_up_controls(inst.question),
+                    ];
+                    Ok(Reply::Message(
+                        Msg::embed(embed).with_components(rows.concat()),
+                    ))
                 }
                 Recorded::AlreadyAnswered => Err(user(t::ALREADY_ANSWERED)),
                 Recorded::Closed => {
@@ -772,11 +777,10 @@ async fn answer_with(
                     at: app.now(),
                 })
                 .await?;
-            Ok(Reply::Message(Msg::embed(render::grade_embed(
-                &grade,
-                None,
-                &explanation,
-            ))))
+            Ok(Reply::Message(
+                Msg::embed(render::grade_embed(&grade, None, &explanation))
+                    .with_components(render::follow_up_controls(q)),
+            ))
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
 pub mod learning;
+mod follow_up;
 pub mod suggest;
+
+pub use follow_up::follow_up_controls;
 
 use super::custom_id::{Control, Target};
 use super::text as t;

@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod learning;
+pub mod follow_up;
 pub mod limits;
 pub mod suggest;
 
@@ -145,7 +146,9 @@ pub const HOW_IT_WORKS: &str = "\
 Every day a question is posted in this server's channel. Click an option, or **Answer** to write \
 your explanation. I grade it at once, privately: free-text answers get partial credit and the key \
 points you made. When the round closes, the reveal shows the model answer, the explanation and \
-the server's results.";
+the server's results.\n\
+**Follow-up**: under the grade of a question that has follow-ups, this button asks the next \
+question an interviewer would, one step deeper, as practice (no points).";
 
 pub const COMMANDS_HELP: &str = "\
 `/daily` today's question, or your grade\n\

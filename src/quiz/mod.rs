@@ -5,6 +5,7 @@
 pub mod answer;
 pub mod appeal;
 pub mod clock;
+pub mod follow_up;
 pub mod ids;
 pub mod period;
 pub mod pick;

@@ -9,6 +9,7 @@
 
 pub mod appeals;
 mod attempts;
+mod follow_ups;
 mod identity;
 mod learning;
 mod migrate;

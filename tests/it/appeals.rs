@@ -149,7 +149,12 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
         assert!(is_private(&body), "a grade is private");
         assert!(text.contains("Points"), "{text}");
         let ask = format!("1:ap:{}:{ADA}", round.id.0);
-        assert_eq!(custom_ids(&body), vec![ask.clone()], "Ask for a review");
+        // Ask for a review, then the Follow-up of a question that has follow-ups (issue 13).
+        assert_eq!(
+            custom_ids(&body),
+            vec![ask.clone(), "1:fu:process-vs-thread".to_string()],
+            "Ask for a review"
+        );
         assert_eq!(
             body["data"]["components"][0]["components"][0]["label"],
             "Ask for a review"
@@ -378,7 +383,20 @@ fn keep_moves_on_to_the_next_appeal_and_forged_or_foreign_appeals_do_nothing() {
         } else {
             s.read(ix::button(&open, ADA)).await.0
         };
-        assert!(custom_ids(&reply).is_empty(), "{reply}");
+        // No review button: only the question's Follow-up, when it has follow-ups (issue 13).
+        let footer = body["data"]["embeds"][0]["footer"]["text"]
+            .as_str()
+            .unwrap();
+        let asked = footer.rsplit(" · ").next().unwrap();
+        let follow_up: Vec<String> = s
+            .app
+            .bank()
+            .get(asked)
+            .filter(|q| !q.follow_ups.is_empty())
+            .map(|_| format!("1:fu:{asked}"))
+            .into_iter()
+            .collect();
+        assert_eq!(custom_ids(&reply), follow_up, "{reply}");
         s.check_spec();
     });
 }

@@ -9,6 +9,7 @@ mod discord;
 mod endpoint;
 mod fake_discord;
 mod faults;
+mod follow_ups;
 mod forged;
 mod gateway;
 mod grade;
