@@ -10,7 +10,9 @@ pub mod period;
 pub mod pick;
 pub mod schedule;
 pub mod scoring;
+pub mod share;
 pub mod suggest;
+pub mod thread;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::*;

@@ -13,7 +13,9 @@ mod identity;
 mod migrate;
 mod ports;
 pub mod queries;
+mod shares;
 pub mod suggestions;
+mod threads;
 mod wal;
 mod writer;
 
