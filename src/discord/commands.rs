@@ -6,6 +6,7 @@
 //! HTTP endpoint skips Discord's checks).
 
 pub mod grades;
+pub mod share;
 pub mod suggest;
 mod suggestions;
 

@@ -9,6 +9,7 @@
 //! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
+//! - `1:sh:<round>:<member>:<0|1>`  set sharing of the member's daily answer off (0) or on (1)
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -44,6 +45,13 @@ pub enum Control {
     Review {
         appeal: AppealId,
         decision: Decision,
+    },
+    /// The share toggle under `member`'s grade of `round`: a press sets sharing to `on` (the
+    /// button shows the other state, the current one).
+    Share {
+        round: RoundId,
+        member: UserId,
+        on: bool,
     },
 }
 
@@ -94,6 +102,9 @@ impl Control {
             Control::Appeal { round, member } => format!("{VERSION}:ap:{}:{}", round.0, member.0),
             Control::Review { appeal, decision } => {
                 format!("{VERSION}:rv:{}:{}", appeal.0, decision.as_str())
+            }
+            Control::Share { round, member, on } => {
+                format!("{VERSION}:sh:{}:{}:{}", round.0, member.0, u8::from(*on))
             }
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
@@ -178,6 +189,15 @@ impl Control {
                 appeal: AppealId(row_id(a)?),
                 decision: Decision::parse(d)?,
             }),
+            ["sh", r, m, on] => Some(Control::Share {
+                round: RoundId(row_id(r)?),
+                member: UserId(number(m)?),
+                on: match on {
+                    "0" => false,
+                    "1" => true,
+                    _ => return None,
+                },
+            }),
             _ => None,
         }
     }
@@ -238,6 +258,16 @@ mod tests {
                 appeal: AppealId(i64::MAX),
                 decision: Decision::Keep,
             },
+            Control::Share {
+                round: RoundId(i64::MAX),
+                member: UserId(u64::MAX),
+                on: true,
+            },
+            Control::Share {
+                round: RoundId(1),
+                member: UserId(2),
+                on: false,
+            },
         ];
         for c in controls {
             let id = c.encode();
@@ -276,6 +306,12 @@ mod tests {
             "1:rv:1:Correct",
             "1:rv:01:keep",
             "1:rv:x:keep",
+            "1:sh:1:2",
+            "1:sh:1:2:2",
+            "1:sh:1:2:on",
+            "1:sh:1:x:1",
+            "1:sh:-1:2:1",
+            "1:sh:1:2:1:1",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }
