@@ -149,7 +149,12 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
         assert!(is_private(&body), "a grade is private");
         assert!(text.contains("Points"), "{text}");
         let ask = format!("1:ap:{}:{ADA}", round.id.0);
-        assert_eq!(custom_ids(&body), vec![ask.clone()], "Ask for a review");
+        let share = format!("1:sh:{}:{ADA}:1", round.id.0);
+        assert_eq!(
+            custom_ids(&body),
+            vec![ask.clone(), share.clone()],
+            "Ask for a review (and the free-text answer's share toggle)"
+        );
         assert_eq!(
             body["data"]["components"][0]["components"][0]["label"],
             "Ask for a review"
@@ -169,7 +174,11 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
         assert!(text.contains("already under review"), "{text}");
         let (body, text) = s.read(ix::command("daily", json!([]), ADA, 0)).await;
         assert!(text.contains("Under review"), "{text}");
-        assert!(custom_ids(&body).is_empty(), "no second button");
+        assert_eq!(
+            custom_ids(&body),
+            vec![share],
+            "no second review button (sharing stays)"
+        );
 
         // Members cannot review.
         let (body, text) = s.read(grades_review(ADA, 0)).await;
