@@ -8,6 +8,7 @@
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
+pub mod share;
 pub mod suggest;
 mod suggestions;
 

@@ -10,6 +10,7 @@
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
 //! - `1:fu:<question>`        ask the follow-up of a question just answered, as practice
+//! - `1:sh:<round>:<member>:<0|1>`  set sharing of the member's daily answer off (0) or on (1)
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -50,6 +51,13 @@ pub enum Control {
     /// deeper (which one is `quiz::follow_up`'s choice, not the button's).
     FollowUp {
         question: String,
+    },
+    /// The share toggle under `member`'s grade of `round`: a press sets sharing to `on` (the
+    /// button shows the other state, the current one).
+    Share {
+        round: RoundId,
+        member: UserId,
+        on: bool,
     },
 }
 
@@ -102,6 +110,9 @@ impl Control {
                 format!("{VERSION}:rv:{}:{}", appeal.0, decision.as_str())
             }
             Control::FollowUp { question } => format!("{VERSION}:fu:{question}"),
+            Control::Share { round, member, on } => {
+                format!("{VERSION}:sh:{}:{}:{}", round.0, member.0, u8::from(*on))
+            }
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -192,6 +203,15 @@ impl Control {
             ["fu", q] => Some(Control::FollowUp {
                 question: question_id(q)?,
             }),
+            ["sh", r, m, on] => Some(Control::Share {
+                round: RoundId(row_id(r)?),
+                member: UserId(number(m)?),
+                on: match on {
+                    "0" => false,
+                    "1" => true,
+                    _ => return None,
+                },
+            }),
             _ => None,
         }
     }
@@ -258,6 +278,16 @@ mod tests {
             Control::FollowUp {
                 question: "a".repeat(40),
             },
+            Control::Share {
+                round: RoundId(i64::MAX),
+                member: UserId(u64::MAX),
+                on: true,
+            },
+            Control::Share {
+                round: RoundId(1),
+                member: UserId(2),
+                on: false,
+            },
         ];
         for c in controls {
             let id = c.encode();
@@ -301,6 +331,12 @@ mod tests {
             "1:fu:Not_Kebab",
             "1:fu:a--b",
             "1:fu:q:1",
+            "1:sh:1:2",
+            "1:sh:1:2:2",
+            "1:sh:1:2:on",
+            "1:sh:1:x:1",
+            "1:sh:-1:2:1",
+            "1:sh:1:2:1:1",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }

@@ -1,7 +1,7 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
-use super::commands::{follow_up, grades, learning, suggest};
+use super::commands::{follow_up, grades, learning, share, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -251,11 +251,8 @@ async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
     if let Some(round) = open {
         if let Some(a) = app.store().member_answer(round.id, ctx.user).await? {
             let embed = render::stored_grade_embed(a.verdict, a.score, a.points, a.appeal);
-            // The grade can be appealed from here too, until it has been.
-            let controls = match a.appeal {
-                None => render::appeal_controls(round.id, ctx.user),
-                Some(_) => vec![],
-            };
+            // The grade can be appealed from here too, until it has been; sharing set.
+            let controls = share::stored_controls(app, &round, ctx.user, a.appeal).await?;
             return Ok(Reply::Message(Msg::embed(embed).with_components(controls)));
         }
         let held = question_of(app, round.guild, &round.question).await?;
@@ -366,7 +363,7 @@ async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Rep
     let mut s = app.store().settings(guild).await?;
     let done = match *name {
         "show" => {
-            let status = app.store().status(guild).await?;
+            let status = super::threads::status(app, guild).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
             return Ok(Reply::Message(Msg::embed(render::config(
                 &s,
@@ -481,7 +478,7 @@ async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Rep
     let next = crate::quiz::schedule::next_due(&s, app.now());
     app.store().save_settings(s.clone(), next).await?;
     info!(guild = %guild, setting = *name, "settings changed");
-    let status = app.store().status(guild).await?;
+    let status = super::threads::status(app, guild).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
     Ok(Reply::Message(Msg {
         content: Some(done),
@@ -679,6 +676,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         Control::Appeal { round, member } => grades::ask(app, ctx, round, member).await,
         Control::Review { appeal, decision } => grades::decide(app, ctx, appeal, decision).await,
         Control::FollowUp { question } => follow_up::ask(app, ctx, &question).await,
+        Control::Share { round, member, on } => share::toggle(app, ctx, round, member, on).await,
     }
 }
 
@@ -744,7 +742,7 @@ async fn answer_with(
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
                     let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
                     let rows = [
-                        render::appeal_controls(round.id, ctx.user),
+                        share::fresh_controls(&inst.question.kind, round.id, ctx.user),
                         render::follow_up_controls(inst.question),
                     ];
                     Ok(Reply::Message(

@@ -16,6 +16,7 @@ pub mod rest;
 pub mod reveal;
 pub mod scheduler;
 pub mod text;
+pub mod threads;
 
 pub use app::App;
 pub use handler::{handle, Reply};

@@ -1,7 +1,8 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
-pub mod learning;
 mod follow_up;
+pub mod learning;
+pub mod share;
 pub mod suggest;
 
 pub use follow_up::follow_up_controls;

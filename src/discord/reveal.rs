@@ -6,6 +6,10 @@
 //! claim is let go and a retry time is set with backoff, so the clock tries again soon and an
 //! admin can run `/round reveal` again at once. A later attempt first looks for a reveal that
 //! went out unheard, so a retry never posts it twice.
+//!
+//! After the reveal: the reveal quotes the best answer whose author agreed to share it
+//! (`commands::share`), and once it is out, the round's discussion thread is queued in the same
+//! commit that marks the round revealed and opened at once (`threads`).
 
 use super::app::App;
 use super::custom_id::Target;
@@ -36,8 +40,9 @@ pub enum Revealed {
     },
 }
 
-/// The wait before reveal attempt `attempt + 1`, after `attempt` failed.
-fn backoff(attempt: u32, error: &RestError) -> chrono::Duration {
+/// The wait before reveal attempt `attempt + 1`, after `attempt` failed (a discussion
+/// thread's attempts wait as long).
+pub(super) fn backoff(attempt: u32, error: &RestError) -> chrono::Duration {
     let doubled = FIRST_BACKOFF * 2i32.saturating_pow(attempt.saturating_sub(1).min(10));
     let wait = doubled.min(MAX_BACKOFF);
     match error {
@@ -70,6 +75,7 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
         app.store().mark_revealed(id, now).await?;
         return Ok(Revealed::Done);
     };
+    let quote = super::commands::share::quote(app, id, &held.question().kind).await?;
     let attempt = app.store().begin_reveal_attempt(id).await?;
     let sent = async {
         if attempt > 1 {
@@ -80,7 +86,11 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
         }
         let inst = held.question().instance(round.seed);
         let mut msg = CreateMessage::new()
-            .embed(render::reveal_embed(app.bank(), &inst, &results))
+            .embed(render::share::with_quote(
+                render::reveal_embed(app.bank(), &inst, &results),
+                quote.as_ref(),
+            ))
+            // The quote and the credits mention members: nobody is pinged.
             .allowed_mentions(render::no_mentions())
             .nonce(serenity::all::Nonce::String(format!("v{}-{attempt}", id.0)))
             .enforce_nonce(true);
@@ -105,8 +115,19 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
     disable_controls(app, &round).await;
     match sent {
         Ok(()) => {
-            app.store().mark_revealed(id, now).await?;
-            info!(guild = %round.guild, round = %id, answers = results.answers, "round revealed");
+            match round.message {
+                // The discussion thread starts from the question message, now that it is safe.
+                Some(_) => {
+                    app.store()
+                        .mark_revealed_with_thread(id, round.guild, now)
+                        .await?
+                }
+                None => app.store().mark_revealed(id, now).await?,
+            }
+            info!(guild = %round.guild, round = %id, answers = results.answers, quoted = quote.is_some(), "round revealed");
+            if let Err(e) = super::threads::open(app, id).await {
+                warn!(round = %id, error = %e, "the discussion thread waits for the clock");
+            }
             Ok(Revealed::Done)
         }
         Err(error) => {

@@ -4,7 +4,8 @@
 //! Exactly once, across restarts and instances: the schedule lives in the database. A day's
 //! round is created under UNIQUE(guild, day), so of two schedulers racing only one creates it,
 //! and only its creator posts it; a round created but never posted (its scheduler stopped) is
-//! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way.
+//! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way,
+//! and so are the discussion threads of revealed rounds (`threads`), retried here when due.
 
 use super::app::App;
 use super::post::{self, PostError};
@@ -32,6 +33,8 @@ pub struct PassReport {
     /// Due posts whose local day had passed (the bot was down): not posted late.
     pub missed: usize,
     pub failed: usize,
+    /// Discussion threads opened by a retry (a reveal opens its own).
+    pub threads: usize,
 }
 
 enum Outcome {
@@ -39,6 +42,7 @@ enum Outcome {
     /// Posted today after passing over days missed while the bot was down.
     PostedAfterMissed,
     Revealed,
+    Thread,
     Missed,
     Failed,
     Nothing,
@@ -81,6 +85,7 @@ impl Tally {
                 r.missed += 1;
             }
             Outcome::Revealed => r.revealed += 1,
+            Outcome::Thread => r.threads += 1,
             Outcome::Missed => r.missed += 1,
             Outcome::Failed => r.failed += 1,
             Outcome::Nothing => {}
@@ -106,6 +111,11 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         work.add(Box::pin(async move { reveal_one(&app, id).await }))
             .await;
     }
+    for id in app.store().due_threads(now, BATCH).await? {
+        let app = app.clone();
+        work.add(Box::pin(async move { thread_one(&app, id).await }))
+            .await;
+    }
     for id in app.store().unposted(now, BATCH).await? {
         let app = app.clone();
         work.add(Box::pin(async move { repost(&app, id, now).await }))
@@ -125,6 +135,7 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
             revealed = report.revealed,
             missed = report.missed,
             failed = report.failed,
+            threads = report.threads,
             "clock pass"
         );
     }
@@ -146,6 +157,15 @@ async fn reveal_one(app: &App, id: RoundId) -> Outcome {
             warn!(round = %id, problem = m, "reveal failed");
             Outcome::Failed
         }
+    }
+}
+
+async fn thread_one(app: &App, id: RoundId) -> Outcome {
+    match super::threads::open(app, id).await {
+        Ok(super::threads::Thread::Opened) => Outcome::Thread,
+        Ok(super::threads::Thread::NotMine) => Outcome::Nothing,
+        Ok(_) => Outcome::Failed,
+        Err(e) => log_store(&e),
     }
 }
 

@@ -2,9 +2,11 @@
 //! A member's input quoted back is clipped (`limits::echo`), so a reply never outgrows Discord's
 //! limits however long the input.
 
-pub mod learning;
 pub mod follow_up;
+pub mod learning;
 pub mod limits;
+pub mod quote;
+pub mod share;
 pub mod suggest;
 
 use limits::echo;
@@ -140,13 +142,17 @@ you earn +2, then +4, up to +10 a day. A wrong answer or a missed day ends the s
 day does not.\n\
 **One try**: your first answer to a round counts. `/quiz` practice never earns points.\n\
 **Reviews**: think a daily grade is wrong? Press **Ask for a review** under it; a moderator decides, \
-and your points and streak follow.";
+and your points and streak follow.\n\
+**Sharing**: under the grade of a written daily answer, **Share my answer if it is among the best** \
+(off until you turn it on, yours to change until the reveal) lets the reveal quote your answer, \
+with your name, if it is the best correct one.";
 
 pub const HOW_IT_WORKS: &str = "\
 Every day a question is posted in this server's channel. Click an option, or **Answer** to write \
 your explanation. I grade it at once, privately: free-text answers get partial credit and the key \
 points you made. When the round closes, the reveal shows the model answer, the explanation and \
-the server's results.\n\
+the server's results, and opens a thread on the question to discuss it (archived after a day; \
+none before the reveal, so nobody spoils it).\n\
 **Follow-up**: under the grade of a question that has follow-ups, this button asks the next \
 question an interviewer would, one step deeper, as practice (no points).";
 
@@ -155,7 +161,8 @@ pub const COMMANDS_HELP: &str = "\
 `/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
-`/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\
+`/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \
+says when a post or a discussion thread failed (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\

@@ -482,14 +482,7 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             word.push(c);
         } else if (c == '.' || c == '-' || c == '+' || c == '_') && prev_is_alnum && next_is_alnum {
             // Inside a word: `1.0.0`, `e.g`, `multi-head`, `add_norm`.
-            let letters_around = word.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                && chars[i - 1].is_alphabetic()
-                && chars.get(i + 1).is_some_and(|c| c.is_alphabetic())
-                && chars.get(i + 2).is_some_and(|c| c.is_alphabetic());
-            if c == '.' && letters_around {
-                // A dotted name is its parts: `counter.fetch_add`, `threading.Lock`.
-                flush(&mut word, start, at, false, &mut out);
-            } else if c == '-' && word == "non" {
+            if c == '-' && word == "non" {
                 // "non-relational" is one word, the opposite of "relational".
             } else if c == '-' || c == '_' {
                 flush(&mut word, start, at, between(start, at), &mut out);
@@ -1043,7 +1036,7 @@ mod tests {
     }
 
     #[test]
-    fn dotted_names_equals_signs_and_a_lone_one_read_as_words() {
+    fn equals_signs_and_a_lone_one_read_as_words() {
         let words = |t: &str| -> Vec<String> {
             pieces(t)
                 .into_iter()
@@ -1054,18 +1047,14 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            words("use counter.fetch_add"),
-            ["use", "counter", "fetch", "add"]
-        );
-        assert_eq!(
             words("process = program running"),
             ["process", "is", "program", "running"]
         );
         assert_eq!(words("all on 1 thread"), ["all", "on", "one", "thread"]);
-        // Versions, abbreviations, comparisons and numbers in code stay as they are.
+        // Versions, dotted labels, abbreviations, comparisons and numbers in code stay as they are.
         assert_eq!(
-            words("1.10.0 e.g. a == b fetch_add(1)"),
-            ["1.10.0", "e.g", "a", "b", "fetch", "add", "1"]
+            words("1.10.0 beta.dev e.g. a == b fetch_add(1)"),
+            ["1.10.0", "beta.dev", "e.g", "a", "b", "fetch", "add", "1"]
         );
     }
 

@@ -11,7 +11,9 @@ pub mod period;
 pub mod pick;
 pub mod schedule;
 pub mod scoring;
+pub mod share;
 pub mod suggest;
+pub mod thread;
 pub mod topics;
 
 pub use clock::{Clock, ManualClock, SystemClock};

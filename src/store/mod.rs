@@ -15,7 +15,9 @@ mod learning;
 mod migrate;
 mod ports;
 pub mod queries;
+mod shares;
 pub mod suggestions;
+mod threads;
 mod wal;
 mod writer;
 

@@ -149,11 +149,17 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
         assert!(is_private(&body), "a grade is private");
         assert!(text.contains("Points"), "{text}");
         let ask = format!("1:ap:{}:{ADA}", round.id.0);
-        // Ask for a review, then the Follow-up of a question that has follow-ups (issue 13).
+        // Ask for a review, the free-text answer's share toggle, then the Follow-up of a question
+        // that has follow-ups (issue 13).
+        let share = format!("1:sh:{}:{ADA}:1", round.id.0);
         assert_eq!(
             custom_ids(&body),
-            vec![ask.clone(), "1:fu:process-vs-thread".to_string()],
-            "Ask for a review"
+            vec![
+                ask.clone(),
+                share.clone(),
+                "1:fu:process-vs-thread".to_string()
+            ],
+            "Ask for a review, share, follow-up"
         );
         assert_eq!(
             body["data"]["components"][0]["components"][0]["label"],
@@ -174,7 +180,11 @@ fn a_wrong_grade_is_appealed_reviewed_and_corrected_everywhere() {
         assert!(text.contains("already under review"), "{text}");
         let (body, text) = s.read(ix::command("daily", json!([]), ADA, 0)).await;
         assert!(text.contains("Under review"), "{text}");
-        assert!(custom_ids(&body).is_empty(), "no second button");
+        assert_eq!(
+            custom_ids(&body),
+            vec![share],
+            "no second review button (sharing stays)"
+        );
 
         // Members cannot review.
         let (body, text) = s.read(grades_review(ADA, 0)).await;

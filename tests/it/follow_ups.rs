@@ -267,6 +267,7 @@ fn a_daily_grade_offers_the_follow_up_as_practice() {
             custom_ids(&graded),
             [
                 format!("1:ap:{}:{ADA}", round.id.0),
+                format!("1:sh:{}:{ADA}:1", round.id.0),
                 "1:fu:process-vs-thread".to_string()
             ]
         );

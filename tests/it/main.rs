@@ -25,4 +25,5 @@ mod spec;
 mod store;
 mod store_faults;
 mod suggestions;
+mod threads;
 mod util;

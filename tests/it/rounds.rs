@@ -229,9 +229,11 @@ fn an_answer_after_the_close_is_told_so_and_shown_the_reveal() {
         let reveal = fake
             .wait_for("POST", &format!("/channels/{CHANNEL}/messages"), WAIT)
             .await;
+        // The last message posted (the discussion thread is started after it).
         let reveal = fake
             .requests_to("POST", &format!("/channels/{CHANNEL}/messages"))
-            .pop()
+            .into_iter()
+            .rfind(|r| r.path.ends_with("/messages"))
             .unwrap_or(reveal);
         assert_eq!(
             reveal.body["message_reference"]["message_id"],

@@ -215,10 +215,21 @@ fn a_month_of_spring_and_three_weeks_of_autumn_post_once_a_day_at_the_local_time
         // Every message the clock sent, against Discord's spec (a sample of each kind).
         let posts: Vec<_> = log
             .iter()
-            .filter(|(_, r)| r.method == "POST")
+            .filter(|(_, r)| r.method == "POST" && r.path.ends_with("/messages"))
             .take(6)
             .map(|(_, r)| r.body.clone())
             .collect();
+        let threads: Vec<_> = log
+            .iter()
+            .filter(|(_, r)| r.method == "POST" && r.path.ends_with("/threads"))
+            .take(3)
+            .map(|(_, r)| r.body.clone())
+            .collect();
+        assert!(
+            !threads.is_empty(),
+            "revealed questions open their discussion threads"
+        );
+        spec::validate("thread", &threads);
         let edits: Vec<_> = log
             .iter()
             .filter(|(_, r)| r.method == "PATCH")

@@ -68,7 +68,8 @@ fn write_bodies(kind: &str, bodies: &[Value]) -> (tempfile::TempDir, Vec<PathBuf
 }
 
 /// Validates every body as a Discord request body of `kind` (see `tests/spec/validate.mjs`:
-/// `callback`, `command`, `commands`, `message`, `message-edit`, `followup`, `followup-edit`),
+/// `callback`, `command`, `commands`, `message`, `message-edit`, `followup`, `followup-edit`,
+/// `thread`),
 /// with one node run for the whole batch. Panics with node's full output and the rejected bodies
 /// when any body is invalid.
 pub fn validate(kind: &str, bodies: &[Value]) {

@@ -159,13 +159,19 @@ impl Session {
     /// Every callback, and every message the bot posted or edited, against Discord's spec.
     fn check_spec(&self) {
         spec::validate("callback", &self.bodies);
-        let posts: Vec<Value> = self
+        let (threads, posts): (Vec<_>, Vec<_>) = self
             .fake
             .requests_to("POST", "/channels/")
             .into_iter()
-            .map(|r| r.body)
-            .collect();
-        spec::validate("message", &posts);
+            .partition(|r| r.path.ends_with("/threads"));
+        spec::validate(
+            "message",
+            &posts.into_iter().map(|r| r.body).collect::<Vec<_>>(),
+        );
+        spec::validate(
+            "thread",
+            &threads.into_iter().map(|r| r.body).collect::<Vec<_>>(),
+        );
         let edits: Vec<Value> = self
             .fake
             .requests_to("PATCH", "/channels/")

@@ -7,10 +7,12 @@
 //         message-edit    a message edit (PATCH /channels/{id}/messages/{id} body)
 //         followup        a follow-up / webhook message (POST /webhooks/{app}/{token} body)
 //         followup-edit   edit of the original response (PATCH /webhooks/{app}/{token}/messages/@original)
+//         thread          start a thread from a message (POST /channels/{id}/messages/{id}/threads body)
 // Unknown fields are errors (strict mode). On top of the spec, the limits from Discord's documentation
 // that the spec leaves looser (content 2000 chars, 5 action rows, embed totals, ...) are checked.
 // Exit 0 when every file is valid, 1 otherwise.
-// Copied unchanged from the team tool /work/shared/discord-spec/validate.mjs (see its README.md); deps pinned in tests/spec/package.json.
+// Copied from the team tool /work/shared/discord-spec/validate.mjs (see its README.md), with one kind added
+// (`thread`, which the tool lacks); deps pinned in tests/spec/package.json.
 import * as z from "zod/mini";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,6 +74,7 @@ const kinds = {
   "message-edit": (v) => z.safeParse(spec.MessageEditRequestPartialSchema, v),
   followup: (v) => z.safeParse(spec.IncomingWebhookInteractionRequestSchema, v),
   "followup-edit": (v) => z.safeParse(spec.IncomingWebhookUpdateForInteractionCallbackRequestPartialSchema, v),
+  thread: (v) => z.safeParse(spec.CreateTextThreadWithMessageRequestSchema, v),
 };
 
 // Documented limits the OpenAPI spec does not enforce (developer docs: messages, embeds, components,

@@ -28,6 +28,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 mod dms;
 mod faults;
+mod threads;
 use faults::Faults;
 
 /// How long the waits without an explicit bound wait: long enough for a slow CI machine, short
@@ -106,6 +107,8 @@ struct State {
     faults: Faults,
     /// Members' DM channels, and whose DMs are closed (`dms.rs`).
     dms: dms::Dms,
+    /// Threads started from messages, and their faults (`threads.rs`).
+    threads: threads::Threads,
 }
 
 struct Conn {
@@ -482,6 +485,11 @@ fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
         {
             discord_error(s.failing[&id(channel).unwrap()])
         }
+        ("POST", ["channels", channel, "messages", mid, "threads"]) => match (id(channel), id(mid))
+        {
+            (Some(c), Some(m)) => threads::start(s, shared.app_id, c, m, &r.body),
+            _ => not_found(),
+        },
         ("POST", ["channels", channel, "messages"]) => match id(channel) {
             Some(channel) => {
                 if let Some(limited) = s.faults.take_rate_limit() {
