@@ -8,6 +8,7 @@ pub mod clock;
 pub mod ids;
 pub mod period;
 pub mod pick;
+pub mod review;
 pub mod schedule;
 pub mod scoring;
 pub mod suggest;

@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_suggestions.sql",
         include_str!("../../migrations/0006_suggestions.sql"),
     ),
+    (
+        "0007_review.sql",
+        include_str!("../../migrations/0007_review.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

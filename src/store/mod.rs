@@ -13,6 +13,7 @@ mod identity;
 mod migrate;
 mod ports;
 pub mod queries;
+pub mod review;
 pub mod suggestions;
 mod wal;
 mod writer;
