@@ -6,6 +6,7 @@
 //! HTTP endpoint skips Discord's checks).
 
 pub mod grades;
+pub mod review;
 pub mod suggest;
 mod suggestions;
 
@@ -58,6 +59,7 @@ pub fn all() -> Vec<CreateCommand> {
             .description(t::QUIZ)
             .add_option(topic_option(t::QUIZ_TOPIC))
             .add_option(difficulty_option(t::QUIZ_DIFFICULTY)),
+        review::definition(),
         guild_only(
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)

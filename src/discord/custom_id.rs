@@ -9,6 +9,9 @@
 //! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
+//! - `1:ra:<question>:<seed>:<option>`, `1:rm:…`, `1:rt:…`, `1:rf:…`  the same as practice, for a
+//!   question asked by `/review` (its grade tells how many more are due)
+//! - `1:rn`                   "Next review": the member's next due question
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -45,13 +48,17 @@ pub enum Control {
         appeal: AppealId,
         decision: Decision,
     },
+    /// "Next review" under a review's grade.
+    NextReview,
 }
 
-/// Which question a control answers: a daily round, or a practice question and its seed.
+/// Which question a control answers: a daily round, or a practice question and its seed (from
+/// `/quiz`, or `/review`: graded and recorded alike, the grade shown with what is due next).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Round(RoundId),
     Practice { question: String, seed: u64 },
+    Review { question: String, seed: u64 },
 }
 
 /// Whether a question of this kind is answered in the text box (`1:t:`/`1:f:` and their
@@ -74,6 +81,10 @@ impl Control {
             Target::Practice { question, seed } => {
                 format!("{VERSION}:{practice}:{question}:{seed}")
             }
+            // The practice tag with `r` for `p`: `pa` is `ra`.
+            Target::Review { question, seed } => {
+                format!("{VERSION}:r{}:{question}:{seed}", &practice[1..])
+            }
         };
         let id = match self {
             Control::Option { target: t, option } => format!("{}:{option}", target(t, "a", "pa")),
@@ -95,6 +106,7 @@ impl Control {
             Control::Review { appeal, decision } => {
                 format!("{VERSION}:rv:{}:{}", appeal.0, decision.as_str())
             }
+            Control::NextReview => format!("{VERSION}:rn"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -133,6 +145,10 @@ impl Control {
                     })
                 })
                 .flatten()
+        };
+        let review = |q: &str, seed: &str| match practice(q, seed)? {
+            Target::Practice { question, seed } => Some(Target::Review { question, seed }),
+            _ => None,
         };
         let option = |s: &str| number(s).filter(|n| *n < 25).map(|n| n as usize);
         match parts[1..] {
@@ -178,6 +194,20 @@ impl Control {
                 appeal: AppealId(row_id(a)?),
                 decision: Decision::parse(d)?,
             }),
+            ["ra", q, s, o] => Some(Control::Option {
+                target: review(q, s)?,
+                option: option(o)?,
+            }),
+            ["rm", q, s] => Some(Control::Multi {
+                target: review(q, s)?,
+            }),
+            ["rt", q, s] => Some(Control::OpenModal {
+                target: review(q, s)?,
+            }),
+            ["rf", q, s] => Some(Control::Modal {
+                target: review(q, s)?,
+            }),
+            ["rn"] => Some(Control::NextReview),
             _ => None,
         }
     }
@@ -238,6 +268,32 @@ mod tests {
                 appeal: AppealId(i64::MAX),
                 decision: Decision::Keep,
             },
+            Control::Option {
+                target: Target::Review {
+                    question: "a".repeat(crate::bank::MAX_ID_CHARS),
+                    seed: u64::MAX,
+                },
+                option: 24,
+            },
+            Control::Multi {
+                target: Target::Review {
+                    question: "semver-parts".into(),
+                    seed: 0,
+                },
+            },
+            Control::OpenModal {
+                target: Target::Review {
+                    question: "process-vs-thread".into(),
+                    seed: 17,
+                },
+            },
+            Control::Modal {
+                target: Target::Review {
+                    question: "process-vs-thread".into(),
+                    seed: 17,
+                },
+            },
+            Control::NextReview,
         ];
         for c in controls {
             let id = c.encode();
@@ -276,6 +332,14 @@ mod tests {
             "1:rv:1:Correct",
             "1:rv:01:keep",
             "1:rv:x:keep",
+            "1:ra:q:1",
+            "1:ra:Not_Kebab:1:1",
+            "1:ra:q:1:25",
+            "1:rm:q:01",
+            "1:rt:q",
+            "1:rf:q:1:1",
+            "1:rn:1",
+            "1:rn:",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }

@@ -1,5 +1,6 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
+pub mod review;
 pub mod suggest;
 
 use super::custom_id::{Control, Target};

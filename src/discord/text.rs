@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod limits;
+pub mod review;
 pub mod suggest;
 
 use limits::echo;
@@ -144,11 +145,14 @@ pub const HOW_IT_WORKS: &str = "\
 Every day a question is posted in this server's channel. Click an option, or **Answer** to write \
 your explanation. I grade it at once, privately: free-text answers get partial credit and the key \
 points you made. When the round closes, the reveal shows the model answer, the explanation and \
-the server's results.";
+the server's results.\n\n\
+Every question you answer comes back in `/review` when it is due, spaced by how well you knew it: \
+one you missed the next day, one you got right days and then weeks later.";
 
 pub const COMMANDS_HELP: &str = "\
 `/daily` today's question, or your grade\n\
 `/quiz [topic] [difficulty]` a private practice question\n\
+`/review` your questions due for review, one after another\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role (Manage Server)\n\

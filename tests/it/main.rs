@@ -16,6 +16,7 @@ mod interactions;
 mod limits;
 mod packs;
 mod probes;
+mod review;
 mod rounds;
 mod schedule;
 mod service;
