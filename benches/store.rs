@@ -130,7 +130,7 @@ fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
 
 /// Fills the database directly in one transaction: guilds, a year of rounds, the answers, and
 /// the running totals derived from them.
-fn build(path: &std::path::Path) {
+pub fn build(path: &std::path::Path) {
     let mut conn = rusqlite::Connection::open(path).unwrap();
     conn.pragma_update(None, "journal_mode", "wal").unwrap();
     interview_bot::store::migrate(&mut conn).unwrap();

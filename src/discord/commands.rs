@@ -8,6 +8,7 @@
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
+pub mod review;
 pub mod share;
 pub mod suggest;
 mod suggestions;
@@ -61,6 +62,7 @@ pub fn all() -> Vec<CreateCommand> {
             .description(t::QUIZ)
             .add_option(topic_option(t::QUIZ_TOPIC))
             .add_option(difficulty_option(t::QUIZ_DIFFICULTY)),
+        review::definition(),
         guild_only(
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)

@@ -11,6 +11,9 @@
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
 //! - `1:fu:<question>`        ask the follow-up of a question just answered, as practice
 //! - `1:sh:<round>:<member>:<0|1>`  set sharing of the member's daily answer off (0) or on (1)
+//! - `1:ra:<question>:<seed>:<option>`, `1:rm:…`, `1:rt:…`, `1:rf:…`  the same as practice, for a
+//!   question asked by `/review` (its grade tells how many more are due)
+//! - `1:rn`                   "Next review": the member's next due question
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -59,13 +62,17 @@ pub enum Control {
         member: UserId,
         on: bool,
     },
+    /// "Next review" under a review's grade.
+    NextReview,
 }
 
-/// Which question a control answers: a daily round, or a practice question and its seed.
+/// Which question a control answers: a daily round, or a practice question and its seed (from
+/// `/quiz`, or `/review`: graded and recorded alike, the grade shown with what is due next).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Round(RoundId),
     Practice { question: String, seed: u64 },
+    Review { question: String, seed: u64 },
 }
 
 /// Whether a question of this kind is answered in the text box (`1:t:`/`1:f:` and their
@@ -87,6 +94,10 @@ impl Control {
             Target::Round(r) => format!("{VERSION}:{daily}:{}", r.0),
             Target::Practice { question, seed } => {
                 format!("{VERSION}:{practice}:{question}:{seed}")
+            }
+            // The practice tag with `r` for `p`: `pa` is `ra`.
+            Target::Review { question, seed } => {
+                format!("{VERSION}:r{}:{question}:{seed}", &practice[1..])
             }
         };
         let id = match self {
@@ -113,6 +124,7 @@ impl Control {
             Control::Share { round, member, on } => {
                 format!("{VERSION}:sh:{}:{}:{}", round.0, member.0, u8::from(*on))
             }
+            Control::NextReview => format!("{VERSION}:rn"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -151,6 +163,10 @@ impl Control {
                     })
                 })
                 .flatten()
+        };
+        let review = |q: &str, seed: &str| match practice(q, seed)? {
+            Target::Practice { question, seed } => Some(Target::Review { question, seed }),
+            _ => None,
         };
         let option = |s: &str| number(s).filter(|n| *n < 25).map(|n| n as usize);
         let question_id = |q: &str| {
@@ -212,6 +228,20 @@ impl Control {
                     _ => return None,
                 },
             }),
+            ["ra", q, s, o] => Some(Control::Option {
+                target: review(q, s)?,
+                option: option(o)?,
+            }),
+            ["rm", q, s] => Some(Control::Multi {
+                target: review(q, s)?,
+            }),
+            ["rt", q, s] => Some(Control::OpenModal {
+                target: review(q, s)?,
+            }),
+            ["rf", q, s] => Some(Control::Modal {
+                target: review(q, s)?,
+            }),
+            ["rn"] => Some(Control::NextReview),
             _ => None,
         }
     }
@@ -288,6 +318,32 @@ mod tests {
                 member: UserId(2),
                 on: false,
             },
+            Control::Option {
+                target: Target::Review {
+                    question: "a".repeat(crate::bank::MAX_ID_CHARS),
+                    seed: u64::MAX,
+                },
+                option: 24,
+            },
+            Control::Multi {
+                target: Target::Review {
+                    question: "semver-parts".into(),
+                    seed: 0,
+                },
+            },
+            Control::OpenModal {
+                target: Target::Review {
+                    question: "process-vs-thread".into(),
+                    seed: 17,
+                },
+            },
+            Control::Modal {
+                target: Target::Review {
+                    question: "process-vs-thread".into(),
+                    seed: 17,
+                },
+            },
+            Control::NextReview,
         ];
         for c in controls {
             let id = c.encode();
@@ -337,6 +393,14 @@ mod tests {
             "1:sh:1:x:1",
             "1:sh:-1:2:1",
             "1:sh:1:2:1:1",
+            "1:ra:q:1",
+            "1:ra:Not_Kebab:1:1",
+            "1:ra:q:1:25",
+            "1:rm:q:01",
+            "1:rt:q",
+            "1:rf:q:1:1",
+            "1:rn:1",
+            "1:rn:",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }

@@ -1,7 +1,8 @@
 //! The one handler both transports share: an interaction in, a reply out.
 
 use super::app::App;
-use super::commands::{follow_up, grades, learning, share, suggest};
+use super::commands::review::Seen;
+use super::commands::{follow_up, grades, learning, review, share, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -223,6 +224,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "grades" => grades::command(app, ctx, &opts).await,
         "suggest" => suggest::command(app, ctx, &opts).await,
         "suggestions" => suggest::queue(app, ctx).await,
+        "review" => review::command(app, ctx).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");
@@ -559,7 +561,7 @@ impl Resolved {
 
 async fn resolve(app: &App, ctx: &Ctx, target: &Target) -> Result<Resolved, Failure> {
     match target {
-        Target::Practice { question, seed } => {
+        Target::Practice { question, seed } | Target::Review { question, seed } => {
             let held = questions::find(app, ctx.guild, question)
                 .await?
                 .ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
@@ -635,7 +637,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
                 Kind::TrueFalse { .. } if option <= 1 => Answer::TrueFalse(option == 1),
                 _ => return Err(user(t::UNKNOWN_CONTROL)),
             };
-            answer_with(app, ctx, r, answer, "").await
+            answer_with(app, ctx, r, answer, "", Seen::of(Some(&c.message), &target)).await
         }
         Control::Multi { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -649,7 +651,8 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
                 .collect();
             let picked = picked.filter(|p| !p.is_empty() && matches!(r.kind(), Kind::Multi { .. }));
             let picked = picked.ok_or_else(|| user(t::UNKNOWN_CONTROL))?;
-            answer_with(app, ctx, r, Answer::Multi(picked), "").await
+            let seen = Seen::of(Some(&c.message), &target);
+            answer_with(app, ctx, r, Answer::Multi(picked), "", seen).await
         }
         Control::OpenModal { target } => {
             let r = resolve(app, ctx, &target).await?;
@@ -677,6 +680,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         Control::Review { appeal, decision } => grades::decide(app, ctx, appeal, decision).await,
         Control::FollowUp { question } => follow_up::ask(app, ctx, &question).await,
         Control::Share { round, member, on } => share::toggle(app, ctx, round, member, on).await,
+        Control::NextReview => review::next(app, ctx).await,
     }
 }
 
@@ -710,17 +714,20 @@ async fn modal(app: &App, ctx: &Ctx, m: &ModalInteraction) -> Result<Reply, Fail
         }
         _ => return Err(user(t::UNKNOWN_CONTROL)),
     };
-    answer_with(app, ctx, r, answer, &text).await
+    let seen = Seen::of(m.message.as_deref(), &target);
+    answer_with(app, ctx, r, answer, &text, seen).await
 }
 
 /// Grades an answer and records it: a daily answer is confirmed only once committed. `typed` is
-/// what the member wrote, for answers given in a text box.
+/// what the member wrote, for answers given in a text box. Every recorded answer schedules the
+/// question for the member's review.
 async fn answer_with(
     app: &App,
     ctx: &Ctx,
     r: Resolved,
     answer: Answer,
     typed: &str,
+    seen: Seen,
 ) -> Result<Reply, Failure> {
     let inst = r.held.question().instance(r.seed);
     // The grader of the question's own bank: a server question is graded like the bank's.
@@ -740,6 +747,7 @@ async fn answer_with(
             match quiz::answer::record(app.store(), daily).await? {
                 Recorded::Accepted { points, streak } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
+                    review::schedule(app, ctx, &r.held, &grade, seen).await;
                     let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
                     let rows = [
                         share::fresh_controls(&inst.question.kind, round.id, ctx.user),
@@ -775,10 +783,10 @@ async fn answer_with(
                     at: app.now(),
                 })
                 .await?;
-            Ok(Reply::Message(
-                Msg::embed(render::grade_embed(&grade, None, &explanation))
-                    .with_components(render::follow_up_controls(q)),
-            ))
+            let card = review::schedule(app, ctx, &r.held, &grade, seen).await;
+            let msg = Msg::embed(render::grade_embed(&grade, None, &explanation))
+                .with_components(render::follow_up_controls(q));
+            review::reply(app, ctx, msg, card, seen).await
         }
     }
 }

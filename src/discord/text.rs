@@ -6,6 +6,7 @@ pub mod follow_up;
 pub mod learning;
 pub mod limits;
 pub mod quote;
+pub mod review;
 pub mod share;
 pub mod suggest;
 
@@ -154,11 +155,14 @@ points you made. When the round closes, the reveal shows the model answer, the e
 the server's results, and opens a thread on the question to discuss it (archived after a day; \
 none before the reveal, so nobody spoils it).\n\
 **Follow-up**: under the grade of a question that has follow-ups, this button asks the next \
-question an interviewer would, one step deeper, as practice (no points).";
+question an interviewer would, one step deeper, as practice (no points).\n\n\
+Every question you answer comes back in `/review` when it is due, spaced by how well you knew it: \
+one you missed the next day, one you got right days and then weeks later.";
 
 pub const COMMANDS_HELP: &str = "\
 `/daily` today's question, or your grade\n\
 `/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
+`/review` your questions due for review, one after another\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \

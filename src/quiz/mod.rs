@@ -9,6 +9,7 @@ pub mod follow_up;
 pub mod ids;
 pub mod period;
 pub mod pick;
+pub mod review;
 pub mod schedule;
 pub mod scoring;
 pub mod share;

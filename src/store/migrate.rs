@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0006_suggestions.sql"),
     ),
     (
+        "0007_review.sql",
+        include_str!("../../migrations/0007_review.sql"),
+    ),
+    (
         "0008_share.sql",
         include_str!("../../migrations/0008_share.sql"),
     ),

@@ -15,6 +15,7 @@ mod learning;
 mod migrate;
 mod ports;
 pub mod queries;
+pub mod review;
 mod shares;
 pub mod suggestions;
 mod threads;

@@ -267,6 +267,7 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
                 "help",
                 "leaderboard",
                 "quiz",
+                "review",
                 "round",
                 "stats",
                 "suggest",

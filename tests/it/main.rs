@@ -18,6 +18,7 @@ mod learning;
 mod limits;
 mod packs;
 mod probes;
+mod review;
 mod rounds;
 mod schedule;
 mod service;

@@ -16,6 +16,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use tracing::debug;
 
+/// How many of the member's most overdue questions `/quiz` considers (the filters may rule some
+/// out).
+const DUE_LOOKED_AT: u32 = 20;
+
 /// The question `/quiz` last showed each member, by server (`None`: direct messages), so the
 /// next `/quiz` does not ask it again even when it was not answered. In memory only: after a
 /// restart, or on another instance, the last question *answered* (in the database) still is
@@ -106,17 +110,28 @@ pub(in crate::discord) async fn pick<'b>(
     };
     let summary = Summary::of(&history.recent, topic_of, now);
     let seen = history.seen();
+    // Questions due for spaced review come first, most overdue first.
+    let deck = crate::quiz::review::Deck {
+        guild: ctx.guild,
+        member: ctx.user,
+    };
+    let due: Vec<QuestionId> = crate::quiz::review::due(app.store(), deck, now, DUE_LOOKED_AT)
+        .await?
+        .into_iter()
+        .map(QuestionId)
+        .collect();
+    // The last question answered is not asked again at once, unless its review has come due
+    // since (a day or more later); the last one shown is never asked again at once.
     let just_had: Vec<String> = history
         .last()
+        .filter(|last| !due.iter().any(|d| d.0 == *last))
         .map(str::to_string)
         .into_iter()
         .chain(app.shown().get(ctx.guild, ctx.user))
         .collect();
-    // Spaced review is not scheduled yet: nothing is due.
-    let due: &[QuestionId] = &[];
     let input = PickInput {
         pool,
-        due,
+        due: &due,
         summary: &summary,
         seen: &seen,
         just_had: &just_had,
