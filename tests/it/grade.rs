@@ -362,7 +362,7 @@ fn agreement_with_the_held_out_answers_holds() {
 #[test]
 fn agreement_on_the_blind_dev_split_holds() {
     let r = agreement_of(&["blind/dev.jsonl"]);
-    assert_eq!(r.total(), 5454);
+    assert_eq!(r.total(), 7452);
     assert!(
         r.agreement() >= 0.91,
         "agreement {:.3}\n{}",
@@ -456,7 +456,7 @@ fn the_blind_splits_share_no_writer() {
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
     );
-    assert_eq!((dev.len(), test.len(), fresh.len(), m.len()), (99, 9, 9, 9));
+    assert_eq!((dev.len(), test.len(), fresh.len(), m.len()), (126, 9, 9, 9));
     let splits = [&dev, &test, &fresh, &m];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
