@@ -203,7 +203,7 @@ mod tests {
                 .filter(|(g, r, revealed)| *g == w.guild && *revealed && r.day >= w.since)
                 .map(|(_, r, _)| r.clone())
                 .collect();
-            v.sort_by(|a, b| b.day.cmp(&a.day));
+            v.sort_by_key(|r| std::cmp::Reverse(r.day));
             v
         }
     }
