@@ -8,6 +8,7 @@
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
+pub mod past;
 pub mod review;
 pub mod share;
 pub mod suggest;
@@ -63,6 +64,7 @@ pub fn all() -> Vec<CreateCommand> {
             .add_option(topic_option(t::QUIZ_TOPIC))
             .add_option(difficulty_option(t::QUIZ_DIFFICULTY)),
         review::definition(),
+        past::definition(),
         guild_only(
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)

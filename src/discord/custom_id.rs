@@ -14,6 +14,8 @@
 //! - `1:ra:<question>:<seed>:<option>`, `1:rm:…`, `1:rt:…`, `1:rf:…`  the same as practice, for a
 //!   question asked by `/review` (its grade tells how many more are due)
 //! - `1:rn`                   "Next review": the member's next due question
+//! - `1:past:<days>:<page>`   `/past`: page `page` (0: the newest) of the last `days` days' rounds
+//! - `1:past-retry:<round>`   `/past`: ask a past round's question again, as practice
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -64,6 +66,17 @@ pub enum Control {
     },
     /// "Next review" under a review's grade.
     NextReview,
+    /// The archive's buttons (`/past`).
+    Past(PastControl),
+}
+
+/// The buttons of `/past`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PastControl {
+    /// Previous or Next: page `page` (0: the newest) of the past rounds of the last `days` days.
+    Page { days: u32, page: u32 },
+    /// "Retry as practice" under a past round.
+    Retry { round: RoundId },
 }
 
 /// Which question a control answers: a daily round, or a practice question and its seed (from
@@ -125,6 +138,12 @@ impl Control {
                 format!("{VERSION}:sh:{}:{}:{}", round.0, member.0, u8::from(*on))
             }
             Control::NextReview => format!("{VERSION}:rn"),
+            Control::Past(PastControl::Page { days, page }) => {
+                format!("{VERSION}:past:{days}:{page}")
+            }
+            Control::Past(PastControl::Retry { round }) => {
+                format!("{VERSION}:past-retry:{}", round.0)
+            }
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -242,6 +261,16 @@ impl Control {
                 target: review(q, s)?,
             }),
             ["rn"] => Some(Control::NextReview),
+            ["past", d, page] => {
+                let max = u64::from(crate::quiz::past::MAX_DAYS);
+                // A window of `days` days holds at most `days + 1` rounds, one a day.
+                let days = number(d).filter(|d| (1..=max).contains(d))? as u32;
+                let page = number(page).filter(|p| *p <= max)? as u32;
+                Some(Control::Past(PastControl::Page { days, page }))
+            }
+            ["past-retry", r] => Some(Control::Past(PastControl::Retry {
+                round: RoundId(row_id(r)?),
+            })),
             _ => None,
         }
     }
@@ -344,6 +373,14 @@ mod tests {
                 },
             },
             Control::NextReview,
+            Control::Past(PastControl::Page { days: 1, page: 0 }),
+            Control::Past(PastControl::Page {
+                days: crate::quiz::past::MAX_DAYS,
+                page: crate::quiz::past::MAX_DAYS,
+            }),
+            Control::Past(PastControl::Retry {
+                round: RoundId(i64::MAX),
+            }),
         ];
         for c in controls {
             let id = c.encode();
@@ -401,6 +438,21 @@ mod tests {
             "1:rf:q:1:1",
             "1:rn:1",
             "1:rn:",
+            "1:past",
+            "1:past:30",
+            "1:past:0:0",
+            "1:past:366:0",
+            "1:past:30:366",
+            "1:past:30:-1",
+            "1:past:30:01",
+            "1:past:x:0",
+            "1:past:30:0:0",
+            "1:past-retry",
+            "1:past-retry:",
+            "1:past-retry:-1",
+            "1:past-retry:x",
+            "1:past-retry:9223372036854775808",
+            "1:past-retry:1:1",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }

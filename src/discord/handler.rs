@@ -2,7 +2,7 @@
 
 use super::app::App;
 use super::commands::review::Seen;
-use super::commands::{follow_up, grades, learning, review, share, suggest};
+use super::commands::{follow_up, grades, learning, past, review, share, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -225,6 +225,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "suggest" => suggest::command(app, ctx, &opts).await,
         "suggestions" => suggest::queue(app, ctx).await,
         "review" => review::command(app, ctx).await,
+        "past" => past::command(app, ctx, &opts).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");
@@ -681,6 +682,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         Control::FollowUp { question } => follow_up::ask(app, ctx, &question).await,
         Control::Share { round, member, on } => share::toggle(app, ctx, round, member, on).await,
         Control::NextReview => review::next(app, ctx).await,
+        Control::Past(p) => past::component(app, ctx, p).await,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod follow_up;
 pub mod learning;
+pub mod past;
 pub mod review;
 pub mod share;
 pub mod suggest;

@@ -5,6 +5,7 @@
 pub mod follow_up;
 pub mod learning;
 pub mod limits;
+pub mod past;
 pub mod quote;
 pub mod review;
 pub mod share;
@@ -163,6 +164,7 @@ pub const COMMANDS_HELP: &str = "\
 `/daily` today's question, or your grade\n\
 `/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
 `/review` your questions due for review, one after another\n\
+`/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \

@@ -7,6 +7,7 @@ pub mod appeal;
 pub mod clock;
 pub mod follow_up;
 pub mod ids;
+pub mod past;
 pub mod period;
 pub mod pick;
 pub mod review;

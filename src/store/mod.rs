@@ -13,6 +13,7 @@ mod follow_ups;
 mod identity;
 mod learning;
 mod migrate;
+mod past;
 mod ports;
 pub mod queries;
 pub mod review;

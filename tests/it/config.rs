@@ -78,6 +78,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "daily",
             "quiz",
             "review",
+            "past",
             "leaderboard",
             "stats",
             "config",

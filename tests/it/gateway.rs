@@ -266,6 +266,7 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
                 "grades",
                 "help",
                 "leaderboard",
+                "past",
                 "quiz",
                 "review",
                 "round",

@@ -17,6 +17,7 @@ mod interactions;
 mod learning;
 mod limits;
 mod packs;
+mod past;
 mod probes;
 mod review;
 mod rounds;
