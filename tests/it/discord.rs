@@ -336,7 +336,13 @@ fn practice_is_private_fully_explained_and_earns_no_points() {
         let reply = if id.starts_with("1:pt:") {
             let modal = s.send(ix::button(&id, ADA)).await;
             let submit = modal["data"]["custom_id"].as_str().unwrap().to_string();
-            s.read(ix::modal(&submit, "no idea", ADA)).await
+            // A typed answer of the right shape: an order question takes its item numbers.
+            let question = id.split(':').nth(2).unwrap();
+            let typed = match &s.app.bank().get(question).unwrap().kind {
+                Kind::Order { items, .. } => (1..=items.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(" "),
+                _ => "no idea".to_string(),
+            };
+            s.read(ix::modal(&submit, &typed, ADA)).await
         } else {
             s.read(ix::button(&id, ADA)).await
         };
