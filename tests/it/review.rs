@@ -499,3 +499,34 @@ fn quiz_without_a_topic_asks_a_due_question_first() {
         s.check_spec();
     })
 }
+
+#[test]
+fn a_review_grade_offers_the_questions_follow_up_beside_next_review() {
+    runtime().block_on(async {
+        let mut s = Session::new();
+        // Two written answers missed in practice: both come back the next day.
+        for (q, seed) in [("process-vs-thread", 3), ("thread-deadlock", 4)] {
+            s.read(ix::modal(&format!("1:pf:{q}:{seed}"), "no idea", ADA))
+                .await;
+        }
+        s.clock.advance(Duration::days(1));
+        let (body, text) = s.review(ADA).await;
+        assert!(text.contains("2 questions are due"), "{text}");
+        let open = custom_ids(&body)
+            .into_iter()
+            .find(|id| id.starts_with("1:rt:"))
+            .unwrap_or_else(|| panic!("an Answer button: {body}"));
+        let question = open.split(':').nth(2).unwrap().to_string();
+        let submit = open.replacen("1:rt:", "1:rf:", 1);
+        let (body, text) = s.read(ix::modal(&submit, "still no idea", ADA)).await;
+        assert!(is_private(&body) && text.contains("Not quite"), "{text}");
+        // The question's own Follow-up first, then Next review (one more is due).
+        let ids = custom_ids(&body);
+        assert_eq!(
+            ids,
+            vec![format!("1:fu:{question}"), "1:rn".to_string()],
+            "{body}"
+        );
+        s.check_spec();
+    })
+}
