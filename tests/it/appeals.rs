@@ -3,7 +3,7 @@
 //! The real handler gets the JSON Discord sends, the round is posted to a fake Discord, and every
 //! body the bot sends is checked against Discord's spec. Also `grades export`.
 
-use crate::discord::{custom_ids, is_private, visible_text};
+use crate::discord::{custom_ids, is_private};
 use crate::fake_discord::FakeDiscord;
 use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
 use crate::spec;
@@ -15,7 +15,6 @@ use interview_bot::grade::Verdict;
 use interview_bot::quiz::appeal::{self, AppealState, Asked, Decision, NewDecision};
 use interview_bot::quiz::*;
 use serde_json::{json, Value};
-use serenity::all::Interaction;
 
 const ADMIN: u64 = 600;
 const ADA: u64 = 601;
@@ -82,17 +81,7 @@ impl Session {
     }
 
     async fn read(&mut self, interaction: Value) -> (Value, String) {
-        let i: Interaction =
-            serde_json::from_value(interaction).expect("serenity parses the interaction");
-        let body = serde_json::to_value(
-            interview_bot::discord::handle(&self.app, &i)
-                .await
-                .into_response(),
-        )
-        .unwrap();
-        self.bodies.push(body.clone());
-        let text = visible_text(&body);
-        (body, text)
+        crate::discord::read_into(&self.app, &mut self.bodies, interaction).await
     }
 
     async fn answer_of(&self, round: RoundId, user: u64) -> interview_bot::store::StoredAnswer {

@@ -42,16 +42,7 @@ impl Session {
     }
 
     pub(crate) async fn send(&mut self, interaction: Value) -> Value {
-        let i: Interaction =
-            serde_json::from_value(interaction).expect("serenity parses the interaction");
-        let body = serde_json::to_value(
-            interview_bot::discord::handle(&self.app, &i)
-                .await
-                .into_response(),
-        )
-        .unwrap();
-        self.bodies.push(body.clone());
-        body
+        read_into(&self.app, &mut self.bodies, interaction).await.0
     }
 
     /// The text a member reads: content, embed titles, descriptions, fields and footers.
@@ -126,6 +117,22 @@ impl Session {
 
 /// The text a member reads in a response body: content, embed titles, descriptions, fields and
 /// footers (shared with the other handler tests).
+/// The handler's response body to an interaction, kept in `bodies` for the spec check, and the
+/// text a member reads in it.
+pub async fn read_into(app: &App, bodies: &mut Vec<Value>, interaction: Value) -> (Value, String) {
+    let i: Interaction =
+        serde_json::from_value(interaction).expect("serenity parses the interaction");
+    let body = serde_json::to_value(
+        interview_bot::discord::handle(app, &i)
+            .await
+            .into_response(),
+    )
+    .unwrap();
+    bodies.push(body.clone());
+    let text = visible_text(&body);
+    (body, text)
+}
+
 pub fn visible_text(body: &Value) -> String {
     let d = &body["data"];
     let mut out = String::new();

@@ -456,7 +456,10 @@ fn the_blind_splits_share_no_writer() {
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
     );
-    assert_eq!((dev.len(), test.len(), fresh.len(), m.len()), (126, 9, 9, 9));
+    assert_eq!(
+        (dev.len(), test.len(), fresh.len(), m.len()),
+        (126, 9, 9, 9)
+    );
     let splits = [&dev, &test, &fresh, &m];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {

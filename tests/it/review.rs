@@ -12,7 +12,6 @@ use interview_bot::discord::App;
 use interview_bot::quiz::review::{Deck, Rating, ReviewStore};
 use interview_bot::quiz::{GuildId, ManualClock, NewRound, UserId};
 use serde_json::{json, Value};
-use serenity::all::Interaction;
 
 const ADA: u64 = 1701;
 const BOB: u64 = 1702;
@@ -43,17 +42,7 @@ impl Session {
 
     /// The response body, and the text the member reads in it.
     async fn read(&mut self, interaction: Value) -> (Value, String) {
-        let i: Interaction =
-            serde_json::from_value(interaction).expect("serenity parses the interaction");
-        let body = serde_json::to_value(
-            interview_bot::discord::handle(&self.app, &i)
-                .await
-                .into_response(),
-        )
-        .unwrap();
-        self.bodies.push(body.clone());
-        let text = visible_text(&body);
-        (body, text)
+        crate::discord::read_into(&self.app, &mut self.bodies, interaction).await
     }
 
     async fn review(&mut self, user: u64) -> (Value, String) {

@@ -6,7 +6,7 @@
 //! JSON Discord sends; REST goes to a fake Discord; every body the bot sends is checked against
 //! Discord's spec.
 
-use crate::discord::{custom_ids, is_private, visible_text};
+use crate::discord::{custom_ids, is_private};
 use crate::fake_discord::FakeDiscord;
 use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
 use crate::spec;
@@ -17,7 +17,6 @@ use interview_bot::discord::App;
 use interview_bot::quiz::suggest::{SuggestionId, SuggestionStore};
 use interview_bot::quiz::*;
 use serde_json::{json, Value};
-use serenity::all::Interaction;
 
 const ADMIN: u64 = 800;
 const ADA: u64 = 801;
@@ -113,17 +112,7 @@ impl Session {
     }
 
     async fn read(&mut self, interaction: Value) -> (Value, String) {
-        let i: Interaction =
-            serde_json::from_value(interaction).expect("serenity parses the interaction");
-        let body = serde_json::to_value(
-            interview_bot::discord::handle(&self.app, &i)
-                .await
-                .into_response(),
-        )
-        .unwrap();
-        self.bodies.push(body.clone());
-        let text = visible_text(&body);
-        (body, text)
+        crate::discord::read_into(&self.app, &mut self.bodies, interaction).await
     }
 
     /// `/suggest` and the form it opens, sent with `fields`.

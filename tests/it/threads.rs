@@ -5,7 +5,7 @@
 //! and clock meet a fake Discord; every body the bot sends is checked against Discord's spec,
 //! the thread start too.
 
-use crate::discord::{custom_ids, is_private, visible_text};
+use crate::discord::{custom_ids, is_private};
 use crate::fake_discord::FakeDiscord;
 use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
 use crate::spec;
@@ -16,7 +16,6 @@ use interview_bot::discord::{scheduler, App};
 use interview_bot::quiz::thread::ThreadState;
 use interview_bot::quiz::*;
 use serde_json::{json, Value};
-use serenity::all::Interaction;
 
 const ADMIN: u64 = 500;
 const ADA: u64 = 501;
@@ -94,17 +93,7 @@ impl Session {
     }
 
     async fn read(&mut self, interaction: Value) -> (Value, String) {
-        let i: Interaction =
-            serde_json::from_value(interaction).expect("serenity parses the interaction");
-        let body = serde_json::to_value(
-            interview_bot::discord::handle(&self.app, &i)
-                .await
-                .into_response(),
-        )
-        .unwrap();
-        self.bodies.push(body.clone());
-        let text = visible_text(&body);
-        (body, text)
+        crate::discord::read_into(&self.app, &mut self.bodies, interaction).await
     }
 
     async fn reveal(&mut self) -> String {
