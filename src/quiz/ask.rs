@@ -23,8 +23,11 @@
 
 use crate::bank::{Kind, Question, Topic, Vocabulary};
 use crate::grade::reference::Idf;
-use crate::grade::text::{self, Analysis, Lexicon, Piece, Term};
+use crate::grade::text::{Analysis, Lexicon, Term};
 use rustc_hash::FxHashMap as HashMap;
+use words::Words;
+
+mod words;
 
 /// The lowest score at which the best question is shown as the answer to what was asked.
 pub const CLOSE_FROM: f64 = 0.25;
@@ -131,69 +134,6 @@ fn matched_prompt(q: &Question) -> String {
     }
 }
 
-/// Chat shorthand of questions, read as the word the bank's prompts use.
-const SHORTHAND: &[(&str, &str)] = &[
-    ("vs", "difference"),
-    ("versus", "difference"),
-    ("diff", "difference"),
-];
-
-/// The shortest word taken as the start of a longer one (`mongo` of `mongodb`).
-const PREFIX_FROM: usize = 5;
-
-/// The adjectives an unknown word may be a comparison of: `heavier` and `heaviest` of `heavy`,
-/// `bigger` of `big`, `quicker` of `quick` (a base of five letters or more, so `offer` is not
-/// `off`), `larger` of `large`.
-fn adjectives(word: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for suffix in ["iest", "ier"] {
-        if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.len() >= 3) {
-            out.push(format!("{stem}y"));
-        }
-    }
-    for suffix in ["est", "er"] {
-        let Some(stem) = word.strip_suffix(suffix) else {
-            continue;
-        };
-        let b = stem.as_bytes();
-        if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] && !b[b.len() - 1].is_ascii_digit() {
-            out.push(stem[..stem.len() - 1].to_string());
-        }
-        if stem.len() >= 5 {
-            out.push(stem.to_string());
-        }
-        if stem.len() >= 4 {
-            out.push(format!("{stem}e"));
-        }
-    }
-    out
-}
-
-/// A text with some of its words replaced (`f` gives the replacement), its sentences and clauses
-/// kept apart.
-fn reword(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    for p in text::pieces(text) {
-        match p {
-            Piece::Word(w) => {
-                out.push_str(&f(&w).unwrap_or(w));
-                out.push(' ');
-            }
-            Piece::SentenceEnd => out.push_str(". "),
-            Piece::ClauseEnd => out.push_str(", "),
-            Piece::Possessive => {}
-        }
-    }
-    out
-}
-
-fn words_of(text: &str) -> impl Iterator<Item = String> {
-    text::pieces(text).into_iter().filter_map(|p| match p {
-        Piece::Word(w) => Some(w),
-        _ => None,
-    })
-}
-
 /// Documents as unit vectors of tf-idf weights, in inverted lists.
 struct Space {
     idf: Idf,
@@ -275,8 +215,8 @@ pub struct Index {
     /// The whole documents.
     documents: Space,
     prompt_alone: f64,
-    /// Every word of the documents, sorted: what an abbreviated word may be the start of.
-    words: Vec<String>,
+    /// Every word of the documents: what a member's word the bank does not know may stand for.
+    words: Words,
 }
 
 impl std::fmt::Debug for Index {
@@ -328,7 +268,7 @@ impl Index {
             let mut parts: [Analysis; 4] = Default::default();
             for ((text, weight), part) in texts.iter().zip(weights).zip(parts.iter_mut()) {
                 if weight > 0.0 {
-                    words.extend(words_of(text));
+                    words.extend(words::words_of(text));
                     *part = lexicon.learn(text);
                 }
             }
@@ -352,15 +292,13 @@ impl Index {
                 ]
             })
             .collect();
-        words.sort_unstable();
-        words.dedup();
         Index {
             prompts: Space::new(&prompts),
             documents: Space::new(&documents),
             lexicon,
             entries,
             prompt_alone: recipe.prompt_alone,
-            words,
+            words: Words::new(words),
         }
     }
 
@@ -381,38 +319,14 @@ impl Index {
             .is_some_and(|t| Analysis::is_known(t.term))
     }
 
-    /// A word of a question as the bank would word it, if it does not know the word itself:
-    /// chat shorthand, a comparison of a known adjective, or the start of one known word (every
-    /// word it starts has the same stem).
+    /// A word of a question as the bank would word it, if it does not know the word itself.
     fn rewrite(&self, word: &str) -> Option<String> {
-        if let Some((_, full)) = SHORTHAND.iter().find(|(w, _)| *w == word) {
-            return Some(full.to_string());
-        }
-        if text::is_stop_word(word) || text::is_negation(word) || self.knows(word) {
-            return None;
-        }
-        if let Some(base) = adjectives(word).into_iter().find(|b| self.knows(b)) {
-            return Some(base);
-        }
-        if word.chars().count() < PREFIX_FROM || !word.chars().all(|c| c.is_ascii_alphabetic()) {
-            return None;
-        }
-        let from = self.words.partition_point(|w| w.as_str() < word);
-        let longer: Vec<&String> = self.words[from..]
-            .iter()
-            .take_while(|w| w.starts_with(word))
-            .collect();
-        let first = longer.first()?;
-        let stem = text::stem(first);
-        longer
-            .iter()
-            .all(|w| text::stem(w) == stem)
-            .then(|| first.to_string())
+        self.words.rewrite(word, |w| self.knows(w))
     }
 
     /// The terms of what a member typed, each once.
     fn terms(&self, text: &str) -> Vec<Term> {
-        let reworded = reword(text, |w| self.rewrite(w));
+        let reworded = words::reword(text, |w| self.rewrite(w));
         let mut terms: Vec<Term> = self
             .lexicon
             .analyse(&reworded)
