@@ -41,6 +41,8 @@ struct Inner {
     drafts: super::commands::suggest::Drafts,
     /// The question `/quiz` last showed each member (`commands/learning.rs`).
     shown: super::commands::learning::Shown,
+    /// The indexes `/ask` looks questions up in (`commands/ask.rs`).
+    asks: super::commands::ask::Indexes,
 }
 
 /// Rounds kept in memory at most; the cache starts over beyond it.
@@ -71,6 +73,7 @@ impl App {
                 server_banks: Default::default(),
                 drafts: Default::default(),
                 shown: Default::default(),
+                asks: Default::default(),
             }),
         }
     }
@@ -183,6 +186,10 @@ impl App {
 
     pub(super) fn shown(&self) -> &super::commands::learning::Shown {
         &self.inner.shown
+    }
+
+    pub(super) fn asks(&self) -> &super::commands::ask::Indexes {
+        &self.inner.asks
     }
 
     /// Drops a round from memory after its state changed.

@@ -5,6 +5,7 @@
 //! it reaches the bot (the handler still clips whatever it quotes back: a forged request to the
 //! HTTP endpoint skips Discord's checks).
 
+pub mod ask;
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
@@ -65,6 +66,7 @@ pub fn all() -> Vec<CreateCommand> {
             .add_option(difficulty_option(t::QUIZ_DIFFICULTY)),
         review::definition(),
         past::definition(),
+        ask::definition(),
         guild_only(
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)

@@ -16,6 +16,7 @@
 //! - `1:rn`                   "Next review": the member's next due question
 //! - `1:past:<days>:<page>`   `/past`: page `page` (0: the newest) of the last `days` days' rounds
 //! - `1:past-retry:<round>`   `/past`: ask a past round's question again, as practice
+//! - `1:ak:<question>`        "Practise it" under `/ask`'s answer: ask the question as practice
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
@@ -66,6 +67,10 @@ pub enum Control {
     },
     /// "Next review" under a review's grade.
     NextReview,
+    /// "Practise it" under `/ask`'s answer: ask `question` as practice.
+    Practise {
+        question: String,
+    },
     /// The archive's buttons (`/past`).
     Past(PastControl),
 }
@@ -144,6 +149,7 @@ impl Control {
             Control::Past(PastControl::Retry { round }) => {
                 format!("{VERSION}:past-retry:{}", round.0)
             }
+            Control::Practise { question } => format!("{VERSION}:ak:{question}"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -271,6 +277,9 @@ impl Control {
             ["past-retry", r] => Some(Control::Past(PastControl::Retry {
                 round: RoundId(row_id(r)?),
             })),
+            ["ak", q] => Some(Control::Practise {
+                question: question_id(q)?,
+            }),
             _ => None,
         }
     }
@@ -381,6 +390,12 @@ mod tests {
             Control::Past(PastControl::Retry {
                 round: RoundId(i64::MAX),
             }),
+            Control::Practise {
+                question: "process-vs-thread".into(),
+            },
+            Control::Practise {
+                question: "a".repeat(crate::bank::MAX_ID_CHARS),
+            },
         ];
         for c in controls {
             let id = c.encode();
@@ -453,10 +468,15 @@ mod tests {
             "1:past-retry:x",
             "1:past-retry:9223372036854775808",
             "1:past-retry:1:1",
+            "1:ak",
+            "1:ak:",
+            "1:ak:Not_Kebab",
+            "1:ak:q:1",
         ] {
             assert_eq!(Control::parse(bad), None, "{bad:?}");
         }
         assert_eq!(Control::parse(&format!("1:m:{}", "1".repeat(120))), None);
         assert_eq!(Control::parse(&format!("1:fu:{}", "a".repeat(41))), None);
+        assert_eq!(Control::parse(&format!("1:ak:{}", "a".repeat(41))), None);
     }
 }

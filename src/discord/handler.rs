@@ -2,7 +2,7 @@
 
 use super::app::App;
 use super::commands::review::Seen;
-use super::commands::{follow_up, grades, learning, past, review, share, suggest};
+use super::commands::{ask, follow_up, grades, learning, past, review, share, suggest};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -226,6 +226,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "suggestions" => suggest::queue(app, ctx).await,
         "review" => review::command(app, ctx).await,
         "past" => past::command(app, ctx, &opts).await,
+        "ask" => ask::command(app, ctx, &opts).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");
@@ -683,6 +684,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         Control::Share { round, member, on } => share::toggle(app, ctx, round, member, on).await,
         Control::NextReview => review::next(app, ctx).await,
         Control::Past(p) => past::component(app, ctx, p).await,
+        Control::Practise { question } => ask::practise(app, ctx, &question).await,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
+pub mod ask;
 mod follow_up;
 pub mod learning;
 pub mod past;

@@ -2,6 +2,7 @@
 //! A member's input quoted back is clipped (`limits::echo`), so a reply never outgrows Discord's
 //! limits however long the input.
 
+pub mod ask;
 pub mod follow_up;
 pub mod learning;
 pub mod limits;
@@ -165,6 +166,7 @@ pub const COMMANDS_HELP: &str = "\
 `/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
 `/review` your questions due for review, one after another\n\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
+`/ask question` the bank's closest questions to yours, with the answer\n\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \

@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod appeal;
+pub mod ask;
 pub mod clock;
 pub mod follow_up;
 pub mod ids;

@@ -79,6 +79,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "quiz",
             "review",
             "past",
+            "ask",
             "leaderboard",
             "stats",
             "config",

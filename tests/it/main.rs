@@ -1,6 +1,7 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
 mod appeals;
+mod ask;
 mod bank;
 mod bank_content;
 mod claims;
