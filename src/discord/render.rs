@@ -670,13 +670,13 @@ pub fn help() -> CreateEmbed {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::quiz::AppealId;
 
     /// Characters Discord counts towards an embed's 6,000: title, description, field names and
     /// values, footer.
-    fn embed_chars(e: &CreateEmbed) -> usize {
+    pub(crate) fn embed_chars(e: &CreateEmbed) -> usize {
         let v = serde_json::to_value(e).unwrap();
         let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
         let fields: usize = v["fields"]

@@ -144,22 +144,10 @@ pub fn retry(bank: &Bank, inst: &Instance, author: Option<UserId>) -> Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discord::render::tests::embed_chars;
     use crate::grade::Verdict;
     use crate::quiz::past::PastRound;
     use crate::quiz::RoundId;
-
-    /// Characters Discord counts towards an embed's 6,000.
-    fn embed_chars(e: &CreateEmbed) -> usize {
-        let v = serde_json::to_value(e).unwrap();
-        let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
-        let fields: usize = v["fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|f| len(&f["name"]) + len(&f["value"]))
-            .sum();
-        len(&v["title"]) + len(&v["description"]) + fields + len(&v["footer"]["text"])
-    }
 
     #[test]
     fn the_longest_page_fits_in_one_embed() {
