@@ -6,6 +6,8 @@
 //! HTTP endpoint skips Discord's checks).
 
 pub mod ask;
+pub mod board;
+pub mod config;
 pub mod follow_up;
 pub mod grades;
 pub mod learning;

@@ -2,7 +2,9 @@
 
 use super::app::App;
 use super::commands::review::Seen;
-use super::commands::{ask, follow_up, grades, learning, past, review, share, suggest};
+use super::commands::{
+    ask, board, config, follow_up, grades, learning, past, review, share, suggest,
+};
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
 use super::questions::{self, Held};
@@ -10,8 +12,8 @@ use super::render::{self, Msg};
 use super::text as t;
 use crate::bank::{Difficulty, Kind};
 use crate::grade::{Answer, AnswerError};
-use crate::quiz::{self, GuildId, Period, Practice, Recorded, RoundState, UserId};
-use crate::store::{BoardQuery, StoreError};
+use crate::quiz::{self, GuildId, Practice, Recorded, RoundState, UserId};
+use crate::store::StoreError;
 use serenity::all::{
     AutocompleteChoice, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
     CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseMessage,
@@ -174,7 +176,7 @@ pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
     }
 }
 
-fn string_opt<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
+pub(super) fn string_opt<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Option<&'a str> {
     opts.iter()
         .find(|o| o.name == name)
         .and_then(|o| match o.value {
@@ -196,18 +198,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
             )
             .await
         }
-        "leaderboard" => {
-            let period = match string_opt(&opts, "period") {
-                Some(p) => Period::parse(p).ok_or_else(|| user("Choose all, month or week."))?,
-                None => Period::All,
-            };
-            let topic = string_opt(&opts, "topic")
-                .map(|t| check_topic(app, t))
-                .transpose()?;
-            leaderboard(app, ctx, period, topic, 0)
-                .await
-                .map(Reply::Message)
-        }
+        "leaderboard" => board::command(app, ctx, &opts).await,
         "stats" => {
             let who = opts
                 .iter()
@@ -219,7 +210,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
                 .unwrap_or(ctx.user);
             learning::stats(app, ctx, who).await
         }
-        "config" => config(app, ctx, &opts).await,
+        "config" => config::command(app, ctx, &opts).await,
         "round" => round(app, ctx, &opts).await,
         "grades" => grades::command(app, ctx, &opts).await,
         "suggest" => suggest::command(app, ctx, &opts).await,
@@ -235,7 +226,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
     }
 }
 
-fn check_topic(app: &App, topic: &str) -> Result<String, Failure> {
+pub(super) fn check_topic(app: &App, topic: &str) -> Result<String, Failure> {
     if app.bank().topic(topic).is_some() {
         Ok(topic.to_string())
     } else {
@@ -325,204 +316,6 @@ async fn quiz(
         ..Msg::embed(render::credit(embed, author))
             .with_components(render::answer_controls(&inst, &target, false))
     }))
-}
-
-async fn leaderboard(
-    app: &App,
-    ctx: &Ctx,
-    period: Period,
-    topic: Option<String>,
-    page: u32,
-) -> Result<Msg, Failure> {
-    let guild = ctx.guild()?;
-    let settings = app.store().settings(guild).await?;
-    let q = BoardQuery {
-        guild,
-        between: period.bounds(settings.timezone, app.now()),
-        topic: topic.clone(),
-        user: ctx.user,
-        limit: render::PAGE_SIZE,
-        offset: page * render::PAGE_SIZE,
-    };
-    let board = app.store().leaderboard(q).await?;
-    Ok(render::leaderboard(
-        app.bank(),
-        &board,
-        period,
-        topic.as_deref(),
-        page,
-    ))
-}
-
-async fn config(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
-    let guild = ctx.admin()?;
-    let Some(ResolvedOption {
-        name,
-        value: ResolvedValue::SubCommand(sub),
-        ..
-    }) = opts.first()
-    else {
-        return Err(user(t::UNKNOWN_COMMAND));
-    };
-    let mut s = app.store().settings(guild).await?;
-    let done = match *name {
-        "show" => {
-            let status = super::threads::status(app, guild).await?;
-            let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
-            return Ok(Reply::Message(Msg::embed(render::config(
-                &s,
-                status.as_deref(),
-                next,
-            ))));
-        }
-        "days" => {
-            let input = string_opt(sub, "days").unwrap_or("daily");
-            s.days =
-                crate::quiz::Days::parse(input).ok_or_else(|| user("Choose daily or weekdays."))?;
-            format!(
-                "Questions are posted {}.",
-                if s.days == crate::quiz::Days::Daily {
-                    "every day"
-                } else {
-                    "Monday to Friday"
-                }
-            )
-        }
-        "length" => {
-            // A whole number of hours only: anything else (a fraction, a missing value) is
-            // refused rather than read as "until the next post".
-            let hours = sub.iter().find(|o| o.name == "hours").map(|o| &o.value);
-            s.round_minutes = match hours {
-                Some(ResolvedValue::Integer(0)) => None,
-                Some(ResolvedValue::Integer(h)) if (1..=168).contains(h) => Some(*h as u32 * 60),
-                other => {
-                    warn!(guild = %guild, hours = ?other, "a round length that is not 0 to 168 whole hours");
-                    return Err(user(t::BAD_LENGTH));
-                }
-            };
-            match s.round_minutes {
-                Some(m) => format!("Rounds stay open {} hours.", m / 60),
-                None => "Rounds stay open until the next post.".to_string(),
-            }
-        }
-        "channel" => {
-            let channel = sub.iter().find_map(|o| match &o.value {
-                ResolvedValue::Channel(c) => Some(c.id.get()),
-                ResolvedValue::Unresolved(serenity::all::Unresolved::Channel(id)) => Some(id.get()),
-                _ => None,
-            });
-            let channel = channel.ok_or_else(|| user("Pick a channel."))?;
-            s.channel = Some(quiz::ChannelId(channel));
-            format!("The daily question will be posted in <#{channel}>.")
-        }
-        "time" => {
-            let input = string_opt(sub, "time").unwrap_or_default();
-            s.post_time = parse_time(input).ok_or_else(|| user(t::bad_time(input)))?;
-            format!(
-                "The daily question will be posted at {} ({}).",
-                s.post_time.format("%H:%M"),
-                s.timezone.name()
-            )
-        }
-        "timezone" => {
-            let input = string_opt(sub, "timezone").unwrap_or_default();
-            s.timezone = input
-                .trim()
-                .parse()
-                .map_err(|_| user(t::bad_timezone(input)))?;
-            format!("Times are now in {}.", s.timezone.name())
-        }
-        "topics" => {
-            let input = string_opt(sub, "topics").unwrap_or_default();
-            s.topics = parse_topics(app, input)?;
-            if s.topics.is_empty() {
-                "Daily questions come from every topic.".to_string()
-            } else {
-                format!("Daily questions come from: {}.", s.topics.join(", "))
-            }
-        }
-        "difficulty" => {
-            let input = string_opt(sub, "difficulty").unwrap_or("any");
-            s.difficulty = if input == "any" {
-                None
-            } else {
-                Some(
-                    Difficulty::parse(input)
-                        .ok_or_else(|| user("Choose easy, medium, hard or any."))?,
-                )
-            };
-            format!(
-                "Daily questions are {}.",
-                s.difficulty
-                    .map_or("of any difficulty".to_string(), |d| d.to_string())
-            )
-        }
-        "role" => {
-            let role = sub.iter().find_map(|o| match &o.value {
-                ResolvedValue::Role(r) => Some(r.id.get()),
-                ResolvedValue::Unresolved(serenity::all::Unresolved::RoleId(id)) => Some(id.get()),
-                _ => None,
-            });
-            s.role = role.map(quiz::RoleId);
-            match role {
-                Some(r) => format!("<@&{r}> will be pinged with each question."),
-                None => "No role will be pinged.".to_string(),
-            }
-        }
-        "enable" => {
-            s.enabled = true;
-            "The daily question is on.".to_string()
-        }
-        "disable" => {
-            s.enabled = false;
-            "The daily question is off. Scores and streaks are kept.".to_string()
-        }
-        _ => return Err(user(t::UNKNOWN_COMMAND)),
-    };
-    let next = crate::quiz::schedule::next_due(&s, app.now());
-    app.store().save_settings(s.clone(), next).await?;
-    info!(guild = %guild, setting = *name, "settings changed");
-    let status = super::threads::status(app, guild).await?;
-    let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
-    Ok(Reply::Message(Msg {
-        content: Some(done),
-        embeds: vec![embed],
-        components: vec![],
-        ephemeral: true,
-    }))
-}
-
-/// `HH:MM` in 24-hour time (also `H:MM`).
-pub fn parse_time(input: &str) -> Option<chrono::NaiveTime> {
-    let (h, m) = input.trim().split_once(':')?;
-    let valid = |s: &str, max: u32| {
-        (1..=2).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_digit())
-            && s.parse::<u32>().is_ok_and(|v| v <= max)
-    };
-    if !valid(h, 23) || m.len() != 2 || !valid(m, 59) {
-        return None;
-    }
-    chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
-}
-
-fn parse_topics(app: &App, input: &str) -> Result<Vec<String>, Failure> {
-    let input = input.trim();
-    if input.eq_ignore_ascii_case("all") || input.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut out: Vec<String> = Vec::new();
-    for t in input
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let t = check_topic(app, &t.to_lowercase())?;
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    Ok(out)
 }
 
 async fn round(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
@@ -629,7 +422,7 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
         } => {
             let topic = topic.map(|t| check_topic(app, &t)).transpose()?;
             Ok(Reply::Update(
-                leaderboard(app, ctx, period, topic, page).await?,
+                board::board(app, ctx, period, topic, page).await?,
             ))
         }
         Control::Option { target, option } => {
@@ -791,23 +584,6 @@ async fn answer_with(
             let msg = Msg::embed(render::grade_embed(&grade, None, &explanation))
                 .with_components(render::follow_up_controls(q));
             review::reply(app, ctx, msg, card, seen).await
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_time;
-
-    #[test]
-    fn times_are_24_hour_hh_mm() {
-        assert_eq!(parse_time("09:00").unwrap().to_string(), "09:00:00");
-        assert_eq!(parse_time("9:05").unwrap().to_string(), "09:05:00");
-        assert_eq!(parse_time("23:59").unwrap().to_string(), "23:59:00");
-        for bad in [
-            "25:99", "24:00", "12:60", "12", "12:5", "-1:00", "ab:cd", "12:00pm", "",
-        ] {
-            assert!(parse_time(bad).is_none(), "{bad}");
         }
     }
 }

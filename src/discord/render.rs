@@ -1,6 +1,8 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
 pub mod ask;
+mod board;
+mod config;
 mod follow_up;
 pub mod learning;
 pub mod past;
@@ -8,6 +10,8 @@ pub mod review;
 pub mod share;
 pub mod suggest;
 
+pub use board::{leaderboard, stats, PAGE_SIZE};
+pub use config::config;
 pub use follow_up::follow_up_controls;
 
 use super::custom_id::{Control, Target};
@@ -15,7 +19,7 @@ use super::text as t;
 use crate::bank::{Bank, Instance, Kind};
 use crate::grade::{Grade, Verdict};
 use crate::quiz::appeal::{AppealState, Case, Decision, Marks};
-use crate::quiz::{GuildSettings, Leaderboard, MemberStats, Period, Round, RoundId, UserId};
+use crate::quiz::{Round, RoundId, UserId};
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
     CreateEmbedFooter, CreateInputText, CreateModal, CreateSelectMenu, CreateSelectMenuKind,
@@ -493,171 +497,6 @@ pub fn reveal_embed(
         "{} · {}",
         q.difficulty, q.id
     )))
-}
-
-pub const PAGE_SIZE: u32 = 10;
-
-pub fn leaderboard(
-    bank: &Bank,
-    board: &Leaderboard,
-    period: Period,
-    topic: Option<&str>,
-    page: u32,
-) -> Msg {
-    let scope = match period {
-        Period::All => "All time",
-        Period::Month => "This month",
-        Period::Week => "This week",
-    };
-    let title = match topic {
-        Some(t) => format!("Leaderboard · {scope} · {}", topic_title(bank, t)),
-        None => format!("Leaderboard · {scope}"),
-    };
-    let mut lines: Vec<String> = board
-        .top
-        .iter()
-        .map(|s| {
-            format!(
-                "**#{}** <@{}> · {} pts · {}",
-                s.rank,
-                s.user.0,
-                s.points,
-                count(s.answers, "answer")
-            )
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push("No points yet. Answer `/daily` to be the first!".into());
-    }
-    let mine = match &board.me {
-        Some(me) => format!("You: #{} of {} · {} pts", me.rank, board.members, me.points),
-        None => "You have no points here yet.".into(),
-    };
-    let pages = board.members.div_ceil(PAGE_SIZE as u64).max(1) as u32;
-    let embed = CreateEmbed::new()
-        .title(clip(&title, TITLE))
-        .description(clip(&lines.join("\n"), 4096))
-        .footer(CreateEmbedFooter::new(format!(
-            "{mine} · page {} of {pages}",
-            page + 1
-        )))
-        .colour(BLUE);
-    let topic = topic.map(String::from);
-    let nav = |label: &str, to: u32, disabled: bool| {
-        CreateButton::new(
-            Control::Board {
-                period,
-                topic: topic.clone(),
-                page: to,
-            }
-            .encode(),
-        )
-        .label(label)
-        .style(ButtonStyle::Secondary)
-        .disabled(disabled)
-    };
-    let buttons = vec![
-        nav("◀ Previous", page.saturating_sub(1), page == 0),
-        nav("Next ▶", page + 1, page + 1 >= pages),
-    ];
-    Msg::embed(embed).with_components(vec![CreateActionRow::Buttons(buttons)])
-}
-
-pub fn stats(bank: &Bank, user: u64, s: &MemberStats) -> CreateEmbed {
-    let mut e = CreateEmbed::new()
-        .title("Stats")
-        .description(format!("<@{user}>"))
-        .field("Answers", s.answers.to_string(), true)
-        .field(
-            "Accuracy",
-            format!("{:.0}% correct", s.accuracy() * 100.0),
-            true,
-        )
-        .field("Points", s.points.to_string(), true)
-        .field(
-            "Streak",
-            format!("{} now · best {}", s.current_streak, s.best_streak),
-            true,
-        )
-        .field("Practice", s.practice.to_string(), true)
-        .colour(BLUE);
-    if !s.per_topic.is_empty() {
-        let lines: Vec<String> = s
-            .per_topic
-            .iter()
-            .map(|t| {
-                let pct = if t.answers == 0 {
-                    0.0
-                } else {
-                    t.correct as f64 * 100.0 / t.answers as f64
-                };
-                format!(
-                    "{}: {pct:.0}% of {}",
-                    topic_title(bank, &t.topic),
-                    t.answers
-                )
-            })
-            .collect();
-        e = e.field("Accuracy per topic", clip(&lines.join("\n"), 1024), false);
-    }
-    e
-}
-
-pub fn config(s: &GuildSettings, status: Option<&str>, next_post: Option<i64>) -> CreateEmbed {
-    let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
-    let mut e = CreateEmbed::new()
-        .title("Daily question settings")
-        .field("Posting", if s.enabled { "on" } else { "off" }, true)
-        .field(
-            "Channel",
-            or(s.channel.map(|c| format!("<#{c}>")), "not set"),
-            true,
-        )
-        .field(
-            "Time",
-            format!("{} ({})", s.post_time.format("%H:%M"), s.timezone.name()),
-            true,
-        )
-        .field(
-            "Topics",
-            if s.topics.is_empty() {
-                "all".to_string()
-            } else {
-                s.topics.join(", ")
-            },
-            true,
-        )
-        .field(
-            "Difficulty",
-            or(s.difficulty.map(|d| d.to_string()), "any"),
-            true,
-        )
-        .field(
-            "Role to ping",
-            or(s.role.map(|r| format!("<@&{r}>")), "none"),
-            true,
-        )
-        .field("Days", s.days.as_str(), true)
-        .field(
-            "Round length",
-            s.round_minutes
-                .map_or("until the next post".to_string(), |m| {
-                    format!("{} hours", m / 60)
-                }),
-            true,
-        )
-        .field(
-            "Next post",
-            next_post.map_or("none scheduled".to_string(), |t| {
-                format!("<t:{t}:f> (<t:{t}:R>)")
-            }),
-            true,
-        )
-        .colour(GREY);
-    if let Some(status) = status {
-        e = e.field("Status", clip(status, 1024), false);
-    }
-    e
 }
 
 pub fn help() -> CreateEmbed {

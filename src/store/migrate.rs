@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_share.sql",
         include_str!("../../migrations/0008_share.sql"),
     ),
+    (
+        "0009_audit.sql",
+        include_str!("../../migrations/0009_audit.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

@@ -9,6 +9,7 @@
 
 pub mod appeals;
 mod attempts;
+mod boards;
 mod follow_ups;
 mod identity;
 mod learning;
@@ -23,9 +24,10 @@ mod threads;
 mod wal;
 mod writer;
 
+pub use boards::BoardQuery;
 pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
-pub use queries::{BoardQuery, StoredAnswer};
+pub use queries::StoredAnswer;
 pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
 use crate::quiz::*;
@@ -372,12 +374,12 @@ impl Store {
     }
 
     pub async fn leaderboard(&self, q: BoardQuery) -> Result<Leaderboard, StoreError> {
-        self.read(move |c| queries::leaderboard(c, &q)).await
+        self.read(move |c| boards::leaderboard(c, &q)).await
     }
 
     /// One member's place on a board.
     pub async fn rank(&self, q: BoardQuery) -> Result<Option<Standing>, StoreError> {
-        self.read(move |c| queries::rank(c, &q)).await
+        self.read(move |c| boards::rank(c, &q)).await
     }
 
     pub async fn member_stats(
