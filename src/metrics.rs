@@ -191,8 +191,20 @@ pub fn counts(guilds_enabled: u64, open_rounds: u64) {
 
 /// A REST path as a template: every segment that is not a plain lower-case word (an id, an
 /// interaction token, an emoji) becomes `{id}`, so labels stay few and carry no secret.
+/// serenity's paths are whole URLs (`https://discord.com/api/v10/...`, or the proxy's): only
+/// what follows the API version is kept.
 pub fn route_template(path: &str) -> String {
     let path = path.split('?').next().unwrap_or_default();
+    let path = match path.find("/api/") {
+        Some(i) => {
+            let rest = &path[i + "/api/".len()..];
+            match rest.split_once('/') {
+                Some((version, rest)) if version.starts_with('v') => rest,
+                _ => rest,
+            }
+        }
+        None => path,
+    };
     let word = |s: &str| {
         !s.is_empty()
             && s.len() <= 32
@@ -225,6 +237,14 @@ mod tests {
         assert_eq!(
             route_template("channels/1/messages/2/reactions/%F0%9F%91%8D/@me"),
             "channels/{id}/messages/{id}/reactions/{id}/@me"
+        );
+        assert_eq!(
+            route_template("https://discord.com/api/v10/channels/1/messages"),
+            "channels/{id}/messages"
+        );
+        assert_eq!(
+            route_template("http://127.0.0.1:4000/api/v10/channels/1/messages/2"),
+            "channels/{id}/messages/{id}"
         );
         assert_eq!(
             route_template("channels/1/messages?limit=50"),
