@@ -519,3 +519,36 @@ fn json_logs_to_a_broken_standard_error_stop_nothing() {
         }
     });
 }
+
+#[test]
+fn run_serves_metrics_and_closes_its_shard_cleanly_on_sigterm() {
+    runtime().block_on(async {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("bot.db");
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = bot()
+            .args(["--db", db.to_str().unwrap(), "run", "--no-register"])
+            .args(["--metrics", &format!("127.0.0.1:{port}")])
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_APPLICATION_ID", APP_ID.to_string())
+            .env("DISCORD_PROXY", &fake.base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        fake.wait_ready().await;
+        wait_serving(&mut child, &base).await;
+        let (text, _) = scrape(&base).await;
+        assert!(text.contains("interview_bot_guilds_enabled"), "{text}");
+
+        sigterm(&child);
+        let status = exit_within(&mut child, Duration::from_secs(15)).await;
+        assert!(status.success(), "exit status after SIGTERM: {status}");
+        // serenity's shard manager said goodbye with a normal close (1000), and did not
+        // reconnect.
+        assert_eq!(fake.client_closes(), vec![1000], "{}", fake.describe());
+        assert_eq!(fake.connections(), 1);
+    });
+}
