@@ -83,7 +83,8 @@ pub fn all() -> Vec<CreateCommand> {
                         .add_string_choice("this month", "month")
                         .add_string_choice("this week", "week"),
                 )
-                .add_option(topic_option(t::LEADERBOARD_TOPIC)),
+                .add_option(topic_option(t::LEADERBOARD_TOPIC))
+                .add_option(track::option()),
         ),
         guild_only(
             CreateCommand::new("stats")

@@ -419,10 +419,11 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             period,
             topic,
             page,
+            track,
         } => {
             let topic = topic.map(|t| check_topic(app, &t)).transpose()?;
             Ok(Reply::Update(
-                board::board(app, ctx, period, topic, page).await?,
+                board::board(app, ctx, period, topic, track, page).await?,
             ))
         }
         Control::Option { target, option } => {

@@ -167,7 +167,7 @@ pub const COMMANDS_HELP: &str = "\
 `/review` your questions due for review, one after another\n\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/ask question` the bank's closest questions to yours, with the answer\n\
-`/leaderboard [period] [topic]` the top 10 and your rank\n\
+`/leaderboard [period] [topic] [track]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5); `show` also \
 says when a post or a discussion thread failed (Manage Server)\n\

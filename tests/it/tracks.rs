@@ -389,6 +389,13 @@ fn streaks_are_per_track() {
             "the longest of her tracks"
         );
         assert_eq!(stats.answers, 5, "one server's totals");
+        // An appeal's rescore replays the member's rounds: each track on its own.
+        store
+            .write(|c| interview_bot::store::appeals::rescore_member(c, GuildId(1), UserId(ADA)))
+            .await
+            .unwrap();
+        let again = store.member_stats(GuildId(1), UserId(ADA)).await.unwrap();
+        assert_eq!(again, stats, "points and streaks as they were");
     });
 }
 
@@ -466,6 +473,7 @@ fn a_server_runs_at_most_five_tracks_and_a_removed_one_stops_posting_and_keeps_i
             .store()
             .leaderboard(BoardQuery {
                 guild: GuildId(1),
+                track: None,
                 between: None,
                 topic: None,
                 user: UserId(42),
@@ -569,13 +577,13 @@ fn an_existing_database_migrates_into_track_1() {
         .unwrap();
         assert_eq!(answers_after, answers_before);
         let board = store
-            .leaderboard(BoardQuery { guild: GuildId(1), between: None, topic: None, user: UserId(6), limit: 10, offset: 0 })
+            .leaderboard(BoardQuery { guild: GuildId(1), track: None, between: None, topic: None, user: UserId(6), limit: 10, offset: 0 })
             .await
             .unwrap();
         let top: Vec<(u64, u64, u32)> = board.top.iter().map(|s| (s.user.0, s.points, s.rank)).collect();
         assert_eq!(top, vec![(5, 25, 1), (6, 6, 2)]);
         let topic = store
-            .leaderboard(BoardQuery { guild: GuildId(1), between: None, topic: Some("processes-threads".into()), user: UserId(6), limit: 10, offset: 0 })
+            .leaderboard(BoardQuery { guild: GuildId(1), track: None, between: None, topic: Some("processes-threads".into()), user: UserId(6), limit: 10, offset: 0 })
             .await
             .unwrap();
         let top: Vec<(u64, u64)> = topic.top.iter().map(|s| (s.user.0, s.points)).collect();
@@ -837,6 +845,92 @@ mod commands {
     }
 
     #[test]
+    fn the_leaderboard_is_the_servers_or_one_tracks_and_pages_keep_the_track() {
+        runtime().block_on(async {
+            let mut s = Session::new();
+            let g = GuildId(GUILD);
+            add(&mut s, "backend", 556, None).await;
+            add(&mut s, "frontend", 557, None).await;
+            let now = s.app.now();
+            let q = s.app.bank().get("process-vs-thread").unwrap().clone();
+            let mut rounds = Vec::new();
+            for track in [1, 2] {
+                let r = s
+                    .app
+                    .store()
+                    .create_round_in(
+                        TrackId(track),
+                        NewRound {
+                            guild: g,
+                            day: now.date_naive(),
+                            question: q.id.0.clone(),
+                            topic: q.topic.clone(),
+                            difficulty: q.difficulty,
+                            seed: 1,
+                            opens_at: now - Duration::hours(1),
+                            closes_at: now + Duration::hours(5),
+                            channel: Some(ChannelId(555 + track as u64)),
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .unwrap();
+                rounds.push(r.id);
+            }
+            let when = now.to_rfc3339();
+            answer(s.app.store(), rounds[0], 31, &when).await;
+            answer(s.app.store(), rounds[1], 32, &when).await;
+            answer(s.app.store(), rounds[1], 33, &when).await;
+
+            let (_, text) = s.read(ix::command("leaderboard", json!([]), 31, 0)).await;
+            assert!(
+                text.contains("<@31>") && text.contains("<@32>") && text.contains("<@33>"),
+                "the server's: {text}"
+            );
+            let (body, text) = s
+                .read(ix::command(
+                    "leaderboard",
+                    json!([track("frontend")]),
+                    32,
+                    0,
+                ))
+                .await;
+            assert!(
+                text.contains("track frontend") && text.contains("<@32>") && text.contains("<@33>"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("<@31>"),
+                "backend's member is not on frontend's board: {text}"
+            );
+            assert!(text.contains("You: #1 of 2"), "{text}");
+            let ids = crate::discord::custom_ids(&body);
+            assert!(
+                ids.iter().all(|id| id.ends_with(":2")),
+                "the pages keep the track: {ids:?}"
+            );
+            let (_, text) = s.read(ix::button(&ids[0], 31)).await;
+            assert!(
+                text.contains("track frontend") && !text.contains("<@31>"),
+                "{text}"
+            );
+            let (_, text) = s
+                .read(ix::command(
+                    "leaderboard",
+                    json!([{"name": "period", "type": 3, "value": "week"}, track("backend")]),
+                    31,
+                    0,
+                ))
+                .await;
+            assert!(
+                text.contains("This week") && text.contains("<@31>") && !text.contains("<@32>"),
+                "{text}"
+            );
+            s.check_spec();
+        });
+    }
+
+    #[test]
     fn the_changed_commands_are_valid_and_carry_the_track_option() {
         let (ok, out, _) = crate::util::run(crate::util::bot().arg("commands"));
         assert!(ok);
@@ -858,6 +952,7 @@ mod commands {
                 .collect()
         };
         assert!(names(&cmd("daily")).contains(&"track".to_string()));
+        assert!(names(&cmd("leaderboard")).contains(&"track".to_string()));
         let config = cmd("config");
         for sub in config["options"].as_array().unwrap() {
             if sub["name"] == "timezone" {
