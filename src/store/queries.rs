@@ -69,7 +69,8 @@ pub fn unposted(
 }
 
 /// Claims a round for posting or revealing: `true` for exactly one caller until the claim goes
-/// stale (its holder stopped).
+/// stale (its holder stopped). A revealed round is never claimed again: a scheduler that read it
+/// as due just before another revealed it (and let go of its claim) must not reveal it twice.
 pub fn claim_round(
     conn: &Connection,
     id: RoundId,
@@ -77,7 +78,7 @@ pub fn claim_round(
     stale: chrono::Duration,
 ) -> Result<bool, StoreError> {
     let n = conn
-        .prepare_cached("UPDATE rounds SET claimed_at = ?2 WHERE round_id = ?1 AND (claimed_at IS NULL OR claimed_at < ?3)")?
+        .prepare_cached("UPDATE rounds SET claimed_at = ?2 WHERE round_id = ?1 AND revealed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?3)")?
         .execute(params![id.0, ms(now), ms(now - stale)])?;
     Ok(n == 1)
 }

@@ -716,6 +716,17 @@ mod commands {
                 ]
             );
 
+            // The time zone is the server's: every track's next post moves with it.
+            let tz = json!([{"name": "timezone", "type": 1, "options": [{"name": "timezone", "type": 3, "value": "Asia/Tokyo"}]}]);
+            let text = admin(&mut s, "config", tz).await;
+            assert!(text.contains("Asia/Tokyo"), "{text}");
+            let due = s.app.store().due_tracks(s.app.now() + Duration::days(8), 10).await.unwrap();
+            let tracks = s.app.store().tracks(g).await.unwrap();
+            for t in &tracks {
+                assert_eq!(t.timezone, chrono_tz::Asia::Tokyo);
+                let want = schedule::next_due(t, s.app.now()).unwrap();
+                assert!(due.contains(&(g, t.track, want)), "{} at {want} in {due:?}", t.track_name);
+            }
             let text = admin(&mut s, "config", sub("show", json!([track("frontend")]))).await;
             assert!(text.contains("Track `frontend`") && text.contains("07:45") && text.contains("<#557>"), "{text}");
             let text = admin(&mut s, "config", sub("time", json!([time("10:00"), track("nope")]))).await;

@@ -151,6 +151,9 @@ pub(in crate::discord) async fn command(
     };
     let next = crate::quiz::schedule::next_due(&s, app.now());
     app.store().save_settings(s.clone(), next).await?;
+    if *name == "timezone" {
+        super::track::rezone(app, &s).await?;
+    }
     info!(guild = %guild, track = %s.track, setting = *name, "settings changed");
     let status = status(app, &s).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));

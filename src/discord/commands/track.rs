@@ -191,6 +191,19 @@ pub(in crate::discord) async fn which(app: &App, s: &GuildSettings) -> Result<St
     })
 }
 
+/// After the server's time zone changed (saved with `s`, one of its tracks): every other track's
+/// next post is worked out again in the new zone.
+pub(in crate::discord) async fn rezone(app: &App, s: &GuildSettings) -> Result<(), Failure> {
+    for mut t in app.store().tracks(s.guild).await? {
+        if t.track != s.track {
+            t.timezone = s.timezone;
+            let next = next_due(&t, app.now());
+            app.store().reschedule_any(s.guild, t.track, next).await?;
+        }
+    }
+    Ok(())
+}
+
 /// `/config track ...`.
 pub(in crate::discord) async fn command(
     app: &App,
