@@ -289,6 +289,86 @@ fn two_instances_on_one_database_post_and_reveal_each_track_day_once() {
     });
 }
 
+#[test]
+fn round_commands_act_on_the_named_track_or_the_first() {
+    use crate::interactions::{self as ix, CHANNEL, GUILD, MANAGE_GUILD};
+    use crate::rounds::{configure, say, start};
+    use serde_json::json;
+    runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        add_track(&app, GUILD, "backend", 556, "09:00").await;
+        let cmd = |sub: &str, track: Option<&str>| {
+            let opts: Vec<_> = track
+                .map(|t| json!({"name": "track", "type": 3, "value": t}))
+                .into_iter()
+                .collect();
+            ix::command(
+                "round",
+                json!([{"name": sub, "type": 1, "options": opts}]),
+                800,
+                MANAGE_GUILD,
+            )
+        };
+        let main_posts = format!("/channels/{CHANNEL}/messages");
+        let mut replies = Vec::new();
+        let (body, text) = say(&app, cmd("post-now", Some("backend"))).await;
+        replies.push(body);
+        assert!(text.contains("Posted today's question in <#556>"), "{text}");
+        assert_eq!(fake.requests_to("POST", "/channels/556/messages").len(), 1);
+        assert!(
+            fake.requests_to("POST", &main_posts).is_empty(),
+            "the first track is not posted"
+        );
+        let (body, text) = say(&app, cmd("post-now", None)).await;
+        replies.push(body);
+        assert!(
+            text.contains(&format!("<#{CHANNEL}>")),
+            "the first track by default: {text}"
+        );
+        let (body, text) = say(&app, cmd("post-now", Some("backend"))).await;
+        replies.push(body);
+        assert!(text.contains("already open"), "{text}");
+
+        let (body, text) = say(&app, cmd("reveal", Some("backend"))).await;
+        replies.push(body);
+        assert!(text.contains("Closed the round"), "{text}");
+        let g = GuildId(GUILD);
+        assert!(app
+            .store()
+            .open_round_in(g, TrackId(2))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(
+            app.store()
+                .open_round_in(g, TrackId(1))
+                .await
+                .unwrap()
+                .is_some(),
+            "the first track's round is still open"
+        );
+        let (body, text) = say(&app, cmd("post-now", Some("backend"))).await;
+        replies.push(body);
+        assert!(
+            text.contains("already had its round"),
+            "one round per track and day: {text}"
+        );
+        let (body, text) = say(&app, cmd("skip", Some("nope"))).await;
+        replies.push(body);
+        assert!(text.contains("There is no track named `nope`"), "{text}");
+        let posts: Vec<_> = fake
+            .requests_to("POST", "/channels/")
+            .into_iter()
+            .filter(|r| r.path.ends_with("/messages"))
+            .map(|r| r.body)
+            .collect();
+        assert_eq!(posts.len(), 3, "two questions and backend's reveal");
+        spec::validate("message", &posts);
+        spec::validate("callback", &replies);
+    });
+}
+
 fn new_round(app: &App, guild: u64, day: &str, opens: &str) -> NewRound {
     let q = app.bank().get("process-vs-thread").unwrap();
     NewRound {
