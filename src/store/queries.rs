@@ -119,8 +119,8 @@ fn round_row(r: &Row) -> rusqlite::Result<Round> {
     })
 }
 
-/// Creates a track's round for a day, unless that day has one already (then `None`): a track's
-/// day is posted at most once, however many schedulers race.
+/// Creates a track's round for a day, unless that day has one already or the track was removed
+/// (then `None`): a track's day is posted at most once, however many schedulers race.
 pub fn create_round(
     conn: &Connection,
     track: TrackId,
@@ -131,9 +131,12 @@ pub fn create_round(
     let inserted = conn
         .prepare_cached(
             // Numbered after every id ever used, retired ones included: an id is never reused.
+            // Tracks: a removed track gets no new round, even from a post that raced its removal.
             "INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at, track_id)
-             VALUES (1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
-                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7, ?10) ON CONFLICT (guild_id, track_id, day) DO NOTHING",
+             SELECT 1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
+                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7, ?10
+             WHERE NOT EXISTS (SELECT 1 FROM tracks WHERE guild_id = ?1 AND track_id = ?10 AND removed_at IS NOT NULL)
+             ON CONFLICT (guild_id, track_id, day) DO NOTHING",
         )?
         .execute(params![
             r.guild.sql(),

@@ -444,6 +444,13 @@ fn a_server_runs_at_most_five_tracks_and_a_removed_one_stops_posting_and_keeps_i
             .unwrap();
         assert_eq!(removed.track, TrackId(2));
         assert_eq!(app.store().tracks(GuildId(1)).await.unwrap().len(), 4);
+        // A post that raced the removal creates nothing.
+        let late = new_round(&app, 1, "2026-06-02", "2026-06-02T08:00:00Z");
+        assert_eq!(
+            app.store().create_round_in(TrackId(2), late).await.unwrap(),
+            None,
+            "a removed track gets no new round"
+        );
         assert_eq!(
             app.store()
                 .remove_track(GuildId(1), "b".into(), app.now())
