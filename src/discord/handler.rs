@@ -161,6 +161,7 @@ pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
         ),
         _ => ("other", Err(user(t::UNKNOWN_COMMAND))),
     };
+    crate::metrics::interaction(kind, super::respond::outcome(&result));
     match result {
         Ok(reply) => reply,
         Err(Failure::User(msg)) => Reply::Message(Msg::private(msg)),
@@ -529,12 +530,14 @@ async fn answer_with(
 ) -> Result<Reply, Failure> {
     let inst = r.held.question().instance(r.seed);
     // The grader of the question's own bank: a server question is graded like the bank's.
-    let grade = r.held.grader().grade(&inst, &answer)?;
+    let grade = crate::metrics::time_grading(|| r.held.grader().grade(&inst, &answer))?;
+    crate::metrics::answer(grade.verdict);
     let explanation = inst.explanation();
     // Kept as the member saw it: the option's text, or what they typed.
     let text = quiz::answer::stored_text(inst.question, &answer, typed);
     match r.round {
         Some(round) => {
+            tracing::Span::current().record("round", tracing::field::display(round.id));
             let daily = quiz::answer::DailyAnswer {
                 round: &round,
                 member: ctx.user,

@@ -11,6 +11,7 @@
 use super::app::App;
 use super::post::{self, PostError};
 use super::reveal::{self, Revealed};
+use crate::metrics::{self, ClockJob};
 use crate::quiz::schedule::{local_day, next_due_after_day};
 use crate::quiz::{GuildId, RoundId, TrackId};
 use crate::store::StoreError;
@@ -49,6 +50,21 @@ enum Outcome {
     Nothing,
 }
 
+impl Outcome {
+    /// Counts a post's or a reveal's outcome in the metrics.
+    fn counted(self, job: Option<ClockJob>) -> Outcome {
+        let ok = match self {
+            Outcome::Posted | Outcome::PostedAfterMissed | Outcome::Revealed => true,
+            Outcome::Failed => false,
+            _ => return self,
+        };
+        if let Some(job) = job {
+            metrics::clock_job(job, ok);
+        }
+        self
+    }
+}
+
 type Job = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
 
 /// Runs jobs with at most `IN_FLIGHT` at once, each within `PER_GUILD`, tallying what they did.
@@ -59,11 +75,13 @@ struct Tally {
 }
 
 impl Tally {
-    async fn add(&mut self, job: Job) {
+    /// `counted`: which of the clock's metrics the job's outcome goes to, if any.
+    async fn add(&mut self, counted: Option<ClockJob>, job: Job) {
         self.tasks.spawn(async move {
-            tokio::time::timeout(PER_GUILD, job)
+            let outcome = tokio::time::timeout(PER_GUILD, job)
                 .await
-                .unwrap_or(Outcome::Failed)
+                .unwrap_or(Outcome::Failed);
+            outcome.counted(counted)
         });
         while self.tasks.len() >= IN_FLIGHT {
             self.collect_one().await;
@@ -109,28 +127,36 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
     reveals.extend(app.store().unrevealed(now, BATCH).await?);
     for id in reveals {
         let app = app.clone();
-        work.add(Box::pin(async move { reveal_one(&app, id).await }))
-            .await;
+        work.add(
+            Some(ClockJob::Reveal),
+            Box::pin(async move { reveal_one(&app, id).await }),
+        )
+        .await;
     }
     for id in app.store().due_threads(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(async move { thread_one(&app, id).await }))
+        work.add(None, Box::pin(async move { thread_one(&app, id).await }))
             .await;
     }
     for id in app.store().unposted(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(async move { repost(&app, id, now).await }))
-            .await;
+        work.add(
+            Some(ClockJob::Post),
+            Box::pin(async move { repost(&app, id, now).await }),
+        )
+        .await;
     }
     // Tracks: due work is per (guild, track).
     for (guild, track, due) in app.store().due_tracks(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(async move {
-            post_due(&app, guild, track, due, now).await
-        }))
+        work.add(
+            Some(ClockJob::Post),
+            Box::pin(async move { post_due(&app, guild, track, due, now).await }),
+        )
         .await;
     }
     let report = work.finish().await;
+    refresh_gauges(app).await;
     if report != PassReport::default() {
         info!(
             posted = report.posted,
@@ -142,6 +168,15 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         );
     }
     Ok(report)
+}
+
+/// The guilds and open rounds gauges (two cheap counts), and the metrics' upkeep.
+async fn refresh_gauges(app: &App) {
+    match app.store().ops_counts().await {
+        Ok(c) => metrics::counts(c.guilds_enabled, c.open_rounds),
+        Err(e) => warn!(error = %e, "cannot count the guilds and open rounds for the metrics"),
+    }
+    metrics::upkeep();
 }
 
 fn log_store(e: &StoreError) -> Outcome {
@@ -229,7 +264,10 @@ async fn post_due(
     }
     let (outcome, next) = if day == today && due <= now {
         let outcome = match post::post_day(app, &settings, day, now).await {
-            Ok(Some(_)) => Outcome::Posted,
+            Ok(Some(_)) => {
+                metrics::clock_lag(app.now() - due);
+                Outcome::Posted
+            }
             Ok(None) => Outcome::Nothing,
             Err(PostError::Store(e)) => return log_store(&e),
             Err(PostError::User(m)) => {
@@ -262,7 +300,13 @@ async fn post_due(
 /// fails or panics is logged and the clock goes on with the next one (each guild's work runs in
 /// its own task, so one guild's panic costs only that guild's post).
 pub async fn run(app: App, poll: Duration) {
+    run_until(app, poll, std::future::pending()).await
+}
+
+/// As `run`, until `stop` resolves: a pass under way then is finished, and no other starts.
+pub async fn run_until(app: App, poll: Duration, stop: impl std::future::Future<Output = ()>) {
     use futures_util::FutureExt;
+    tokio::pin!(stop);
     loop {
         match std::panic::AssertUnwindSafe(pass(&app))
             .catch_unwind()
@@ -275,7 +319,10 @@ pub async fn run(app: App, poll: Duration) {
                 "a clock pass panicked; the next one tries again"
             ),
         }
-        tokio::time::sleep(poll).await;
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = &mut stop => return,
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod follow_ups;
 mod identity;
 mod learning;
 mod migrate;
+mod ops;
 mod past;
 mod ports;
 pub mod queries;
@@ -28,6 +29,7 @@ mod writer;
 pub use boards::BoardQuery;
 pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
+pub use ops::OpsCounts;
 pub use queries::StoredAnswer;
 pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
@@ -209,6 +211,8 @@ impl Store {
 
     /// Stops the writer after the requests already sent; later writes get `Closed`.
     pub fn close(&self) {
+        // Idle read connections go first, so that the writer's last checkpoint finds no reader.
+        self.inner.readers.lock().expect("not poisoned").clear();
         self.inner.writer.lock().expect("not poisoned").take();
         if let Some(h) = self
             .inner

@@ -17,6 +17,7 @@ mod grade;
 mod interactions;
 mod learning;
 mod limits;
+mod ops;
 mod packs;
 mod past;
 mod probes;
