@@ -1,5 +1,6 @@
 //! The command line: subcommands over the library.
 
+mod completions;
 mod export;
 mod grade;
 mod grades;
@@ -101,6 +102,12 @@ pub enum Command {
     },
     /// Print the application commands as JSON, exactly as `register` sends them.
     Commands,
+    /// Print the shell completion script (e.g. `interview-bot completions bash >
+    /// /etc/bash_completion.d/interview-bot`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -205,6 +212,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut std::io::stdout().lock(),
             )
         }
+        Command::Completions { shell } => completions::write(shell, &mut std::io::stdout().lock()),
         Command::Commands => {
             let list = crate::discord::commands::all();
             writeln!(

@@ -24,6 +24,7 @@ mod review;
 mod rounds;
 mod schedule;
 mod service;
+mod shell;
 mod spec;
 mod store;
 mod store_faults;
