@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod ask;
+pub mod charts;
 pub mod follow_up;
 pub mod learning;
 pub mod limits;

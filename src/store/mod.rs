@@ -16,6 +16,7 @@ mod learning;
 mod migrate;
 mod past;
 mod ports;
+mod progress;
 pub mod queries;
 pub mod review;
 mod shares;

@@ -4,6 +4,7 @@ mod appeals;
 mod ask;
 mod bank;
 mod bank_content;
+mod charts;
 mod claims;
 mod config;
 mod discord;

@@ -1,0 +1,175 @@
+//! Charts as members get them: `/stats` answers with a deferral and then an edit of the
+//! original response sent as multipart (the embed shows `attachment://stats.png`, the file part
+//! is a PNG under 200 KB, the `payload_json` part is spec-valid); a member with no history gets a
+//! friendly line and no file; when Discord refuses the file the text stats still arrive. The
+//! reveal posts its score histogram the same way, and a round nobody answered gets none.
+
+use crate::fake_discord::multipart::FilePart;
+use crate::fake_discord::{FakeDiscord, Request};
+use crate::interactions::{self as ix, CHANNEL, GUILD};
+use crate::rounds::{configure, say, start};
+use crate::spec;
+use interview_bot::bank::Kind;
+use interview_bot::discord::App;
+use interview_bot::quiz::{ChannelId, GuildId, NewRound, Round};
+use serde_json::{json, Value};
+use serenity::all::Interaction;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+const ADA: u64 = 701;
+const BOB: u64 = 702;
+
+/// A round on a true/false question, open now, and the right option's index.
+async fn tf_round(app: &App) -> (Round, bool) {
+    let now = app.now();
+    let q = app
+        .bank()
+        .questions()
+        .iter()
+        .find(|q| matches!(q.kind, Kind::TrueFalse { .. }))
+        .unwrap();
+    let Kind::TrueFalse { answer } = q.kind else {
+        unreachable!()
+    };
+    let round = app
+        .store()
+        .create_round(NewRound {
+            guild: GuildId(GUILD),
+            day: now.date_naive(),
+            question: q.id.0.clone(),
+            topic: q.topic.clone(),
+            difficulty: q.difficulty,
+            seed: 11,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::hours(20),
+            channel: Some(ChannelId(CHANNEL)),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    (round, answer)
+}
+
+/// `/stats` through the shared responder (both transports use it), with Discord's budget.
+async fn stats(app: &App, user: u64) -> Value {
+    let i: Interaction = serde_json::from_value(ix::command("stats", json!([]), user, 0)).unwrap();
+    let r = interview_bot::discord::respond::respond(app, i, Duration::from_secs(2)).await;
+    serde_json::to_value(r).unwrap()
+}
+
+/// Checks a file part is the PNG the embed names, small, and decodes; returns its size.
+fn check_png(part: &FilePart, name: &str) -> (u32, u32) {
+    assert_eq!(part.field, "files[0]");
+    assert_eq!(part.filename.as_deref(), Some(name));
+    assert_eq!(part.content_type.as_deref(), Some("image/png"));
+    assert!(part.bytes.len() < 200 * 1024, "{} bytes", part.bytes.len());
+    assert_eq!(&part.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let mut reader = png::Decoder::new(part.bytes.as_slice())
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("the PNG decodes");
+    (info.width, info.height)
+}
+
+fn edits(fake: &FakeDiscord) -> Vec<Request> {
+    fake.requests_to("PATCH", "/webhooks/")
+}
+
+#[test]
+fn stats_attach_the_members_chart_as_a_multipart_edit_of_the_deferral() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let (round, right) = tf_round(&app).await;
+        say(
+            &app,
+            ix::button(&format!("1:a:{}:{}", round.id.0, u8::from(right)), ADA),
+        )
+        .await;
+
+        let now = stats(&app, ADA).await;
+        assert_eq!(
+            now["type"], 5,
+            "a picture cannot ride in the response body: {now}"
+        );
+        assert_eq!(now["data"]["flags"], 64, "private");
+        let edit = fake.wait_for("PATCH", "/webhooks/", WAIT).await;
+        assert!(edit.path.ends_with("/messages/@original"), "{}", edit.path);
+        assert_eq!(edit.files.len(), 1, "one file part");
+        let (w, h) = check_png(&edit.files[0], "stats.png");
+        assert_eq!(w, 800);
+        assert!(h > 400, "two panels: {h}");
+        let embed = &edit.body["embeds"][0];
+        assert_eq!(embed["image"]["url"], "attachment://stats.png");
+        let attachments = edit.body["attachments"].as_array().unwrap();
+        assert_eq!(attachments.len(), 1);
+        assert_eq!(attachments[0]["id"], "0", "names the part files[0]");
+        assert_eq!(attachments[0]["filename"], "stats.png");
+        // The text stats ride along.
+        let fields = embed["fields"].to_string();
+        assert!(
+            fields.contains("Answers") && fields.contains("Streak"),
+            "{fields}"
+        );
+        assert!(!fields.contains("Progress chart"));
+        spec::validate("callback", &[now]);
+        spec::validate("followup-edit", &[edit.body.clone()]);
+    });
+}
+
+#[test]
+fn a_member_with_no_history_gets_a_friendly_line_and_no_file() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let now = stats(&app, BOB).await;
+        assert_eq!(now["type"], 4, "answered at once: {now}");
+        let fields = now["data"]["embeds"][0]["fields"].as_array().unwrap();
+        let chart = fields
+            .iter()
+            .find(|f| f["name"] == "Progress chart")
+            .expect("a line where the chart would be");
+        assert!(chart["value"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing to chart yet"));
+        assert!(
+            now["data"]["attachments"]
+                .as_array()
+                .is_none_or(Vec::is_empty),
+            "no attachment: {now}"
+        );
+        assert!(edits(&fake).is_empty(), "no edit, no file");
+        spec::validate("callback", &[now]);
+    });
+}
+
+#[test]
+fn when_discord_refuses_the_chart_the_text_stats_still_arrive() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let (round, right) = tf_round(&app).await;
+        say(
+            &app,
+            ix::button(&format!("1:a:{}:{}", round.id.0, u8::from(!right)), ADA),
+        )
+        .await;
+        fake.refuse_files();
+        let now = stats(&app, ADA).await;
+        assert_eq!(now["type"], 5);
+        // The refused edit with the file, then the text alone.
+        let edits = fake.wait_for_count("PATCH", "/webhooks/", 2, WAIT).await;
+        assert_eq!(edits[0].files.len(), 1);
+        assert!(edits[1].files.is_empty());
+        let embed = &edits[1].body["embeds"][0];
+        assert!(embed["image"].is_null(), "no broken image: {embed}");
+        assert!(
+            embed["fields"].to_string().contains("0% correct"),
+            "{embed}"
+        );
+        spec::validate("followup-edit", &[edits[1].body.clone()]);
+    });
+}
