@@ -1,4 +1,6 @@
-//! Replies that carry a picture (`/stats`' chart). An interaction's first response cannot carry
+//! Messages that carry a picture: `/stats`' chart and the reveal's histogram.
+//!
+//! Replies (`/stats`' chart). An interaction's first response cannot carry
 //! a file through the HTTP endpoint (it is the JSON body of Discord's POST), so such a reply is
 //! always a deferral followed by an edit of the original response sent as multipart: the embed
 //! shows the file as `attachment://NAME`. The same path serves the gateway, so both transports
@@ -11,7 +13,9 @@
 
 use super::app::App;
 use super::render::{self, Msg};
-use serenity::all::{CreateAttachment, CreateEmbed, EditInteractionResponse};
+use super::rest::{self, Call, RestError};
+use serenity::all::{CreateAttachment, CreateEmbed, CreateMessage, EditInteractionResponse};
+use serenity::http::{LightMethod, Route};
 use std::time::Duration;
 use tracing::{debug, warn};
 
@@ -109,4 +113,38 @@ pub async fn finish(app: &App, token: &str, msg: Msg, image: Image) {
     if let Err(e) = edit(app, token, &plain, vec![]).await {
         warn!(error = %e, "could not send a deferred reply");
     }
+}
+
+/// Posts `msg` to `channel` as the bot (the raw REST path, `rest`), with `image` shown in its
+/// first embed and attached (multipart). If Discord refuses the message with the image, it is
+/// posted without it: the picture is never why a message is missing.
+pub async fn post(
+    app: &App,
+    what: &'static str,
+    channel: u64,
+    msg: &CreateMessage,
+    image: Option<&Image>,
+) -> Result<bytes::Bytes, RestError> {
+    let call = || {
+        Call::new(
+            what,
+            Route::ChannelMessages {
+                channel_id: channel.into(),
+            },
+            LightMethod::Post,
+        )
+    };
+    if let Some(image) = image {
+        let mut body = image.body_with(msg);
+        if let Some(first) = body["embeds"].get_mut(0) {
+            first["image"] = serde_json::json!({ "url": image.url() });
+        }
+        match rest::send_raw(app, &call().files(&body, vec![image.attachment()])).await {
+            Err(e @ RestError::Refused { .. }) => {
+                warn!(what, error = %e, image = image.name, bytes = image.png.len(), "Discord refused the message with its chart; posting it without");
+            }
+            sent => return sent,
+        }
+    }
+    rest::send_raw(app, &call().json(msg)).await
 }

@@ -7,7 +7,7 @@
 use crate::fake_discord::multipart::FilePart;
 use crate::fake_discord::{FakeDiscord, Request};
 use crate::interactions::{self as ix, CHANNEL, GUILD};
-use crate::rounds::{configure, say, start};
+use crate::rounds::{configure, round_cmd, say, start};
 use crate::spec;
 use interview_bot::bank::Kind;
 use interview_bot::discord::App;
@@ -171,5 +171,88 @@ fn when_discord_refuses_the_chart_the_text_stats_still_arrive() {
             "{embed}"
         );
         spec::validate("followup-edit", &[edits[1].body.clone()]);
+    });
+}
+
+/// The reveal message the bot posted last to the channel.
+fn reveal_post(fake: &FakeDiscord) -> Request {
+    fake.requests_to("POST", &format!("/channels/{CHANNEL}/messages"))
+        .into_iter()
+        .rfind(|r| r.path.ends_with("/messages") && r.body["embeds"].is_array())
+        .expect("a reveal was posted")
+}
+
+#[test]
+fn the_reveal_attaches_the_rounds_score_histogram() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let (round, right) = tf_round(&app).await;
+        for (user, option) in [(ADA, right), (BOB, !right), (703, right)] {
+            say(
+                &app,
+                ix::button(&format!("1:a:{}:{}", round.id.0, u8::from(option)), user),
+            )
+            .await;
+        }
+        let (_, text) = say(&app, round_cmd("reveal")).await;
+        assert!(text.contains("The reveal is posted"), "{text}");
+        let post = reveal_post(&fake);
+        assert_eq!(post.files.len(), 1, "the histogram is attached");
+        let (w, h) = check_png(&post.files[0], "scores.png");
+        assert_eq!((w, h), (800, 420));
+        assert_eq!(
+            post.body["embeds"][0]["image"]["url"],
+            "attachment://scores.png"
+        );
+        assert_eq!(post.body["attachments"][0]["id"], "0");
+        assert_eq!(
+            post.body["allowed_mentions"]["parse"],
+            json!([]),
+            "nobody is pinged"
+        );
+        spec::validate("message", &[post.body.clone()]);
+    });
+}
+
+#[test]
+fn a_round_nobody_answered_is_revealed_without_a_chart() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        tf_round(&app).await;
+        let (_, text) = say(&app, round_cmd("reveal")).await;
+        assert!(text.contains("The reveal is posted"), "{text}");
+        let post = reveal_post(&fake);
+        assert!(post.files.is_empty());
+        assert!(post.body["embeds"][0]["image"].is_null());
+        spec::validate("message", &[post.body.clone()]);
+    });
+}
+
+#[test]
+fn a_reveal_whose_chart_is_refused_goes_out_without_it() {
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let (round, right) = tf_round(&app).await;
+        say(
+            &app,
+            ix::button(&format!("1:a:{}:{}", round.id.0, u8::from(right)), ADA),
+        )
+        .await;
+        fake.refuse_files();
+        let (_, text) = say(&app, round_cmd("reveal")).await;
+        assert!(text.contains("The reveal is posted"), "{text}");
+        let posts = fake.requests_to("POST", &format!("/channels/{CHANNEL}/messages"));
+        let with: Vec<_> = posts.iter().filter(|r| !r.files.is_empty()).collect();
+        assert_eq!(with.len(), 1, "tried once with the chart");
+        let post = reveal_post(&fake);
+        assert!(post.files.is_empty() && post.body["embeds"][0]["image"].is_null());
+        assert!(
+            post.body["embeds"][0]["description"].is_string()
+                || post.body["embeds"][0]["fields"].is_array()
+        );
+        spec::validate("message", &[post.body.clone()]);
     });
 }
