@@ -6,6 +6,7 @@ mod grade;
 mod grades;
 mod import;
 mod play;
+pub mod progress;
 mod questions;
 
 use crate::bank::{Bank, BankSource, Question};
@@ -294,7 +295,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let store = crate::store::Store::open(&cli.db)?;
-            runtime()?.block_on(store.backup(path.clone()))?;
+            let bar = progress::bar(0, "backup");
+            let shown = bar.clone();
+            let copied =
+                runtime()?.block_on(store.backup_with_progress(path.clone(), move |done, all| {
+                    shown.set_length(all);
+                    shown.set_position(done);
+                }));
+            bar.finish_and_clear();
+            copied?;
             store.close();
             println!("backed up {} to {}", cli.db.display(), path.display());
             Ok(ExitCode::SUCCESS)

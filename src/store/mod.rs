@@ -9,6 +9,7 @@
 
 pub mod appeals;
 mod attempts;
+mod backup;
 mod boards;
 mod follow_ups;
 mod identity;

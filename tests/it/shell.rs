@@ -1,5 +1,6 @@
 //! The operator's shell: completion scripts for bash, zsh and fish name every subcommand, and
-//! long command-line work shows no progress bar when its output is captured (not a terminal).
+//! long command-line work (`db backup`, `questions import`) does its work and shows no progress
+//! bar when its output is captured (not a terminal).
 
 use crate::util::{bot, run};
 
@@ -63,4 +64,88 @@ fn shell_syntax_check() -> Option<bool> {
         .status()
         .ok()
         .map(|s| s.success())
+}
+
+/// A database of a few MiB (several backup steps): the store's tables, and filler practice rows.
+fn big_db(path: &std::path::Path) -> i64 {
+    let store = interview_bot::store::Store::open(path).unwrap();
+    store.close();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO practice (guild_id, user_id, question_id, seed, answer, score, verdict, answered_at)
+         SELECT 1, i, 'q', i, printf('%.200c', 'x'), 0.5, 'partial', i FROM n;",
+    )
+    .unwrap();
+    conn.query_row("SELECT COUNT(*) FROM practice", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// What a drawn bar or spinner would leave in captured output.
+fn has_bar(text: &str) -> bool {
+    text.contains('\r') || text.contains('\u{1b}') || text.contains("=>") || text.contains('%')
+}
+
+#[test]
+fn db_backup_copies_everything_and_shows_no_bar_when_captured() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("bot.db");
+    let rows = big_db(&src);
+    assert!(
+        std::fs::metadata(&src).unwrap().len() > 3 * 1024 * 1024,
+        "several steps"
+    );
+    let dest = dir.path().join("copy.db");
+    let (ok, out, err) = run(bot()
+        .arg("--db")
+        .arg(&src)
+        .args(["db", "backup"])
+        .arg(&dest));
+    assert!(ok, "{err}");
+    assert!(err.is_empty(), "nothing on a captured stderr: {err:?}");
+    assert!(!has_bar(&out), "{out:?}");
+    assert_eq!(
+        out,
+        format!("backed up {} to {}\n", src.display(), dest.display())
+    );
+    let copy = rusqlite::Connection::open(&dest).unwrap();
+    let copied: i64 = copy
+        .query_row("SELECT COUNT(*) FROM practice", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(copied, rows);
+}
+
+#[test]
+fn backup_progress_counts_up_to_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("bot.db");
+    big_db(&src);
+    let store = interview_bot::store::Store::open(&src).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    crate::util::runtime()
+        .block_on(
+            store.backup_with_progress(dir.path().join("copy.db"), move |done, all| {
+                log.lock().unwrap().push((done, all));
+            }),
+        )
+        .unwrap();
+    store.close();
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 2, "a step at a time: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "never goes back");
+    let (done, all) = *seen.last().unwrap();
+    assert!(all > 0 && done == all, "{done} of {all}");
+}
+
+#[test]
+fn questions_import_shows_no_spinner_when_captured() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(bot()
+        .args(["questions", "import", "--from", "red"])
+        .arg(crate::util::data("import/red-trivia.yaml"))
+        .arg(dir.path()));
+    assert!(ok, "{err}");
+    assert!(!has_bar(&err) && !err.contains("converting"), "{err:?}");
+    assert!(out.contains("questions check` passes"), "{out}");
 }
