@@ -256,3 +256,64 @@ fn a_reveal_whose_chart_is_refused_goes_out_without_it() {
         spec::validate("message", std::slice::from_ref(&post.body));
     });
 }
+
+/// `/stats` through the HTTP endpoint (a signed POST): the response body is the deferral (no
+/// file can ride in it), and the chart follows as a multipart edit of the original response.
+#[test]
+fn stats_through_the_http_endpoint_defer_and_the_chart_follows_as_an_edit() {
+    use ed25519_dalek::{Signer, SigningKey};
+    crate::util::runtime().block_on(async {
+        let (fake, app, _dir) = start().await;
+        configure(&app, None).await;
+        let (round, right) = tf_round(&app).await;
+        say(
+            &app,
+            ix::button(&format!("1:a:{}:{}", round.id.0, u8::from(right)), ADA),
+        )
+        .await;
+
+        let key = SigningKey::from_bytes(&[9u8; 32]);
+        let verification = interview_bot::discord::endpoint::Verification {
+            public_key: key.verifying_key().to_bytes(),
+            check_timestamp: false,
+        };
+        let router = interview_bot::discord::endpoint::router_with_budget(
+            app.clone(),
+            verification,
+            Duration::from_millis(2500),
+        )
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/interactions", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+        let body = serde_json::to_vec(&ix::command("stats", json!([]), ADA, 0)).unwrap();
+        let timestamp = app.now().timestamp().to_string();
+        let mut message = timestamp.as_bytes().to_vec();
+        message.extend_from_slice(&body);
+        let res = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/json")
+            .header(
+                "x-signature-ed25519",
+                hex::encode(key.sign(&message).to_bytes()),
+            )
+            .header("x-signature-timestamp", &timestamp)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let now: Value = res.json().await.unwrap();
+        assert_eq!(now["type"], 5, "deferred: {now}");
+        let edit = fake.wait_for("PATCH", "/webhooks/", WAIT).await;
+        assert!(edit.path.ends_with("/messages/@original"));
+        check_png(&edit.files[0], "stats.png");
+        assert_eq!(
+            edit.body["embeds"][0]["image"]["url"],
+            "attachment://stats.png"
+        );
+        spec::validate("callback", &[now]);
+        spec::validate("followup-edit", std::slice::from_ref(&edit.body));
+    });
+}
