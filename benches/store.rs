@@ -170,7 +170,12 @@ pub fn build(path: &std::path::Path) {
             )
             .unwrap();
         let mut inserted = 0;
+        // A bar on a terminal only (indicatif's stderr target), so captured output stays clean.
+        let bar = interview_bot::cli::progress::bar(ANSWERS, "building the bench database");
         while inserted < ANSWERS {
+            if inserted % 10_000 == 0 {
+                bar.set_position(inserted);
+            }
             let g = 1 + rng.below(GUILDS as usize) as i64;
             let d = rng.below(DAYS as usize) as i64;
             let user = g * 1_000_000 + rng.below(MEMBERS_PER_GUILD as usize) as i64;
@@ -190,6 +195,7 @@ pub fn build(path: &std::path::Path) {
                 ])
                 .unwrap() as u64;
         }
+        bar.finish_and_clear();
         tx.execute_batch(
             "INSERT INTO totals (guild_id, user_id, points, answers, correct)
              SELECT guild_id, user_id, SUM(points), COUNT(*), SUM(verdict = 'correct') FROM answers GROUP BY guild_id, user_id;

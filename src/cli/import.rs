@@ -200,8 +200,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         header,
         taken,
     };
-    let outcome =
-        convert::convert(&parsed.entries, &settings).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let working = super::progress::spinner(format!(
+        "converting {} entries and grading their examples",
+        parsed.entries.len()
+    ));
+    let outcome = convert::convert(&parsed.entries, &settings);
+    working.finish_and_clear();
+    let outcome = outcome.map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let mut skipped = parsed.skipped;
     skipped.extend(outcome.skipped);
     skipped.sort_by_key(|s| s.line);

@@ -1,10 +1,12 @@
 //! The command line: subcommands over the library.
 
+mod completions;
 mod export;
 mod grade;
 mod grades;
 mod import;
 mod play;
+pub mod progress;
 mod questions;
 mod service;
 
@@ -139,6 +141,12 @@ pub enum Command {
     },
     /// Print the application commands as JSON, exactly as `register` sends them.
     Commands,
+    /// Print the shell completion script (e.g. `interview-bot completions bash >
+    /// /etc/bash_completion.d/interview-bot`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -243,6 +251,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut std::io::stdout().lock(),
             )
         }
+        Command::Completions { shell } => completions::write(shell, &mut std::io::stdout().lock()),
         Command::Commands => {
             let list = crate::discord::commands::all();
             writeln!(
@@ -362,7 +371,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let store = crate::store::Store::open(&cli.db)?;
-            runtime()?.block_on(store.backup(path.clone()))?;
+            let bar = progress::bar(0, "backup");
+            let shown = bar.clone();
+            let copied =
+                runtime()?.block_on(store.backup_with_progress(path.clone(), move |done, all| {
+                    shown.set_length(all);
+                    shown.set_position(done);
+                }));
+            bar.finish_and_clear();
+            copied?;
             store.close();
             println!("backed up {} to {}", cli.db.display(), path.display());
             Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@
 
 pub mod ask;
 pub mod board;
+pub mod charts;
 pub mod config;
 pub mod follow_up;
 pub mod grades;

@@ -34,6 +34,9 @@ pub enum Reply {
     Update(Msg),
     Modal(CreateModal),
     Choices(Vec<AutocompleteChoice>),
+    /// A message with a picture: sent as a deferral and an edit (`attach`); as a response
+    /// body, the text alone.
+    WithImage(Msg, super::attach::Image),
 }
 
 impl Reply {
@@ -51,7 +54,9 @@ impl Reply {
         };
         match self {
             Reply::Pong => CreateInteractionResponse::Pong,
-            Reply::Message(m) => CreateInteractionResponse::Message(message(m)),
+            Reply::Message(m) | Reply::WithImage(m, _) => {
+                CreateInteractionResponse::Message(message(m))
+            }
             Reply::Update(m) => CreateInteractionResponse::UpdateMessage(message(m)),
             Reply::Modal(m) => CreateInteractionResponse::Modal(m),
             Reply::Choices(c) => CreateInteractionResponse::Autocomplete(

@@ -2,6 +2,8 @@
 //! (the gateway runner and the HTTP interactions endpoint). No SQL and no grading rules here.
 
 pub mod app;
+pub mod attach;
+pub mod charts;
 pub mod commands;
 pub mod custom_id;
 pub mod endpoint;

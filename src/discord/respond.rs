@@ -132,6 +132,8 @@ async fn respond_in(
         biased;
         _ = &mut late => defer(work),
         done = &mut work => match done {
+            // A picture cannot ride in a response body: defer, and send it as an edit.
+            Ok(reply @ Reply::WithImage(..)) => defer(Box::pin(futures_util::future::ready(Ok(reply)))),
             Ok(reply) => reply.into_response(),
             Err(_) => {
                 error!("the handler panicked");
@@ -144,6 +146,7 @@ async fn respond_in(
 /// Sends a late reply as an edit of the deferred response.
 async fn finish(app: &App, token: &str, reply: Reply) {
     let msg = match reply {
+        Reply::WithImage(m, image) => return super::attach::finish(app, token, m, image).await,
         Reply::Message(m) | Reply::Update(m) => m,
         other => {
             warn!(?other, "a reply that cannot follow a deferral");

@@ -70,12 +70,14 @@ struct ErrorBody {
     global: Option<bool>,
 }
 
-/// One request to make: serenity's route and method, and a JSON body.
+/// One request to make: serenity's route and method, and a JSON body (or a multipart one, with
+/// files).
 pub struct Call<'a> {
     pub what: &'static str,
     pub route: Route<'a>,
     pub method: LightMethod,
     pub body: Option<Vec<u8>>,
+    pub multipart: Option<serenity::http::Multipart>,
     pub params: Option<Vec<(&'static str, String)>>,
     /// Told when Discord asks us to wait, before we do (the guild's status says so).
     pub on_rate_limit: Option<&'a (dyn Fn(Duration) + Send + Sync)>,
@@ -88,9 +90,25 @@ impl<'a> Call<'a> {
             route,
             method,
             body: None,
+            multipart: None,
             params: None,
             on_rate_limit: None,
         }
+    }
+
+    /// A multipart body: `payload` as `payload_json` and `files` as `files[N]`.
+    pub fn files(
+        mut self,
+        payload: &impl serde::Serialize,
+        files: Vec<serenity::all::CreateAttachment>,
+    ) -> Call<'a> {
+        self.body = None;
+        self.multipart = Some(serenity::http::Multipart {
+            upload: serenity::http::MultipartUpload::Attachments(files),
+            fields: vec![],
+            payload_json: Some(serde_json::to_string(payload).expect("builders serialize")),
+        });
+        self
     }
 
     pub fn json(mut self, body: &impl serde::Serialize) -> Call<'a> {
@@ -111,6 +129,7 @@ impl<'a> Call<'a> {
     fn request(&self) -> Request<'a> {
         Request::new(self.route, self.method)
             .body(self.body.clone())
+            .multipart(self.multipart.clone())
             .params(self.params.clone())
     }
 }

@@ -10,6 +10,9 @@
 //! After the reveal: the reveal quotes the best answer whose author agreed to share it
 //! (`commands::share`), and once it is out, the round's discussion thread is queued in the same
 //! commit that marks the round revealed and opened at once (`threads`).
+//!
+//! A round with answers attaches its score histogram (`charts::reveal_png`) through
+//! `attach::post`; refused with it, the reveal goes without it.
 
 use super::app::App;
 use super::custom_id::Target;
@@ -25,6 +28,8 @@ use tracing::{info, warn};
 /// The first wait before a failed reveal is tried again; it doubles up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: chrono::Duration = chrono::Duration::seconds(30);
 const MAX_BACKOFF: chrono::Duration = chrono::Duration::hours(1);
+/// The reveal's chart's file name.
+pub const REVEAL_PNG: &str = "scores.png";
 
 /// What became of a reveal.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +81,7 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
         return Ok(Revealed::Done);
     };
     let quote = super::commands::share::quote(app, id, &held.question().kind).await?;
+    let chart = chart(app, id).await?;
     let attempt = app.store().begin_reveal_attempt(id).await?;
     let sent = async {
         if attempt > 1 {
@@ -100,15 +106,9 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
                 serenity::all::MessageId::new(m.0),
             )));
         }
-        let call = Call::new(
-            "reveal",
-            Route::ChannelMessages {
-                channel_id: channel.0.into(),
-            },
-            LightMethod::Post,
-        )
-        .json(&msg);
-        rest::send_raw(app, &call).await.map(drop)
+        super::attach::post(app, "reveal", channel.0, &msg, chart.as_ref())
+            .await
+            .map(drop)
     }
     .await;
     // Answers are closed either way: grey the controls out (best effort).
@@ -146,6 +146,26 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
                 )
                 .await?;
             Ok(Revealed::Failed { error, retry_at })
+        }
+    }
+}
+
+/// The round's score histogram to attach, if anyone answered (a chart that cannot be drawn is
+/// logged, and the reveal goes without it).
+async fn chart(app: &App, id: RoundId) -> Result<Option<super::attach::Image>, PostError> {
+    let scores = app.store().score_distribution(id).await?;
+    match tokio::task::spawn_blocking(move || super::charts::reveal_png(&scores)).await {
+        Ok(Ok(png)) => Ok(png.map(|png| super::attach::Image {
+            name: REVEAL_PNG,
+            png,
+        })),
+        Ok(Err(e)) => {
+            warn!(round = %id, error = %e, "the reveal's chart could not be drawn");
+            Ok(None)
+        }
+        Err(e) => {
+            warn!(round = %id, error = %e, "drawing the reveal's chart failed");
+            Ok(None)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod ask;
+pub mod charts;
 pub mod follow_up;
 pub mod learning;
 pub mod limits;
@@ -168,7 +169,7 @@ pub const COMMANDS_HELP: &str = "\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/ask question` the bank's closest questions to yours, with the answer\n\
 `/leaderboard [period] [topic] [track]` the top 10 and your rank\n\
-`/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
+`/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days), and a chart of points per week and accuracy per topic\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5); `show` also \
 says when a post or a discussion thread failed (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\

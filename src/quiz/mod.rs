@@ -11,6 +11,7 @@ pub mod ids;
 pub mod past;
 pub mod period;
 pub mod pick;
+pub mod progress;
 pub mod review;
 pub mod schedule;
 pub mod scoring;

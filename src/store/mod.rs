@@ -9,6 +9,7 @@
 
 pub mod appeals;
 mod attempts;
+mod backup;
 mod boards;
 mod follow_ups;
 mod identity;
@@ -17,6 +18,7 @@ mod migrate;
 mod ops;
 mod past;
 mod ports;
+mod progress;
 pub mod queries;
 pub mod review;
 mod shares;

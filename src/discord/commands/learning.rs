@@ -1,5 +1,5 @@
 //! Weak topics at the edge: `/stats`' accuracy per topic over 30 days and weakest topic, and
-//! `/quiz`'s choice of question. This file only gathers what `quiz::topics` decides from (the
+//! `/quiz`'s choice of question; the chart attached to `/stats` is `commands::charts`. This file only gathers what `quiz::topics` decides from (the
 //! member's answers, the questions due for review, the question they just had) and hands the
 //! result to `render::learning`.
 
@@ -74,9 +74,8 @@ pub(in crate::discord) async fn stats(app: &App, ctx: &Ctx, who: UserId) -> Resu
     };
     let summary = Summary::of(&attempts, topic_of, now);
     let embed = render::stats(bank, who.0, &stats);
-    Ok(Reply::Message(Msg::embed(render::learning::weak_topics(
-        embed, bank, &summary,
-    ))))
+    let msg = Msg::embed(render::learning::weak_topics(embed, bank, &summary));
+    super::charts::stats(app, guild, who, &stats, msg).await
 }
 
 /// `/quiz`'s question among `pool` (what the filters allow), and the line that says why it was

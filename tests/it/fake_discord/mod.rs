@@ -28,6 +28,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 mod dms;
 mod faults;
+pub mod multipart;
 mod threads;
 use faults::Faults;
 
@@ -49,8 +50,11 @@ pub struct Request {
     pub query: Option<String>,
     /// The Authorization header (serenity sends "Bot <token>").
     pub authorization: Option<String>,
-    /// The JSON body; `Null` when there was none, a `String` when it was not JSON (multipart).
+    /// The JSON body; `Null` when there was none, a `String` when it was not JSON. For a
+    /// multipart body (a message with files), its `payload_json` part.
     pub body: Value,
+    /// The file parts of a multipart body (none for a JSON one).
+    pub files: Vec<multipart::FilePart>,
 }
 
 impl Request {
@@ -111,6 +115,8 @@ struct State {
     dms: dms::Dms,
     /// Threads started from messages, and their faults (`threads.rs`).
     threads: threads::Threads,
+    /// Refuse every request that carries files (413, as Discord does for a file too large).
+    refuse_files: bool,
 }
 
 struct Conn {
@@ -250,6 +256,11 @@ impl FakeDiscord {
         self.shared.update(|s| s.failing.insert(channel_id, status));
     }
 
+    /// From now on, every request with files is refused with 413 "Request entity too large".
+    pub fn refuse_files(&self) {
+        self.shared.update(|s| s.refuse_files = true);
+    }
+
     /// Undoes `fail_channel`.
     pub fn heal_channel(&self, channel_id: u64) {
         self.shared.update(|s| s.failing.remove(&channel_id));
@@ -383,11 +394,24 @@ async fn rest_handler(
 ) -> Response {
     let path = uri.path();
     let path = path.strip_prefix("/api/v10").unwrap_or(path).to_string();
-    let body = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
+    let form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary)
+        .and_then(|b| multipart::parse(&body, &b));
+    let (body, files) = match form {
+        Some((payload, files)) => (
+            payload
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or(Value::Null),
+            files,
+        ),
+        None if body.is_empty() => (Value::Null, vec![]),
+        None => (
+            serde_json::from_slice(&body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
+            vec![],
+        ),
     };
     let request = Request {
         method: method.as_str().to_string(),
@@ -398,6 +422,7 @@ async fn rest_handler(
             .and_then(|v| v.to_str().ok())
             .map(String::from),
         body,
+        files,
     };
     if shared.update(|s| s.faults.take_hang(&request)) {
         // A hung Discord: the request is done (a message is made), and never answered.
@@ -420,6 +445,13 @@ async fn rest_handler(
 fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
     let segments: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
     let id = |seg: &str| seg.parse::<u64>().ok();
+    if s.refuse_files && !r.files.is_empty() {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request entity too large",
+            40005,
+        );
+    }
     match (r.method.as_str(), segments.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({ "url": shared.gateway_url })),
         ("GET", ["gateway", "bot"]) => ok(json!({
