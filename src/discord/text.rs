@@ -9,6 +9,7 @@ pub mod limits;
 pub mod past;
 pub mod quote;
 pub mod review;
+pub mod season;
 pub mod share;
 pub mod suggest;
 

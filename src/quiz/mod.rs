@@ -14,6 +14,7 @@ pub mod pick;
 pub mod review;
 pub mod schedule;
 pub mod scoring;
+pub mod season;
 pub mod share;
 pub mod suggest;
 pub mod thread;

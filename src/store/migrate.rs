@@ -42,6 +42,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_audit.sql",
         include_str!("../../migrations/0009_audit.sql"),
     ),
+    (
+        "0010_seasons.sql",
+        include_str!("../../migrations/0010_seasons.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

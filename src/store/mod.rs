@@ -18,6 +18,7 @@ mod past;
 mod ports;
 pub mod queries;
 pub mod review;
+pub mod seasons;
 mod shares;
 pub mod suggestions;
 mod threads;
