@@ -73,10 +73,12 @@ pub fn all() -> Vec<CreateCommand> {
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)
                 .add_option(
-                    string("period", t::LEADERBOARD_PERIOD, 1, 5)
+                    string("period", t::LEADERBOARD_PERIOD, 1, 12)
                         .add_string_choice("all time", "all")
                         .add_string_choice("this month", "month")
-                        .add_string_choice("this week", "week"),
+                        .add_string_choice("this week", "week")
+                        .add_string_choice("this season", "season")
+                        .add_string_choice("hall of fame (past champions)", "hall-of-fame"),
                 )
                 .add_option(topic_option(t::LEADERBOARD_TOPIC)),
         ),
@@ -154,6 +156,15 @@ pub fn all() -> Vec<CreateCommand> {
                         .min_int_value(0)
                         .max_int_value(168)
                         .required(true),
+                    ),
+                )
+                .add_option(
+                    sub("season", t::season::CONFIG_SEASON).add_sub_option(
+                        string("length", t::season::CONFIG_SEASON_LENGTH, 4, 9)
+                            .add_string_choice("monthly", "monthly")
+                            .add_string_choice("quarterly", "quarterly")
+                            .add_string_choice("none", "none")
+                            .required(true),
                     ),
                 )
                 .add_option(sub("enable", t::CONFIG_ENABLE))

@@ -6,7 +6,9 @@ use crate::discord::app::App;
 use crate::discord::handler::{check_topic, string_opt, user, Ctx, Failure, Reply};
 use crate::discord::render::{self, Msg};
 use crate::discord::text as t;
+use crate::discord::text::season as ts;
 use crate::quiz;
+use crate::quiz::season::{Cadence, Season};
 use serenity::all::{ResolvedOption, ResolvedValue};
 use tracing::{info, warn};
 
@@ -29,11 +31,27 @@ pub(in crate::discord) async fn command(
         "show" => {
             let status = crate::discord::threads::status(app, guild).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
-            return Ok(Reply::Message(Msg::embed(render::config(
-                &s,
-                status.as_deref(),
-                next,
-            ))));
+            let embed = render::config(&s, status.as_deref(), next);
+            return Ok(Reply::Message(Msg::embed(with_season(app, guild, embed).await?)));
+        }
+        "season" => {
+            let input = string_opt(sub, "length").unwrap_or("none");
+            let cadence = match input {
+                "none" => None,
+                other => Some(Cadence::parse(other).ok_or_else(|| user(ts::BAD_CADENCE))?),
+            };
+            app.store().set_cadence(guild, cadence, app.now()).await?;
+            info!(guild = %guild, setting = *name, cadence = input, "settings changed");
+            let current = cadence.map(|c| Season::containing(c, s.timezone, app.now()));
+            let status = crate::discord::threads::status(app, guild).await?;
+            let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
+            let embed = render::config(&s, status.as_deref(), next);
+            return Ok(Reply::Message(Msg {
+                content: Some(ts::cadence_set(cadence, current)),
+                embeds: vec![with_season(app, guild, embed).await?],
+                components: vec![],
+                ephemeral: true,
+            }));
         }
         "days" => {
             let input = string_opt(sub, "days").unwrap_or("daily");
@@ -144,12 +162,24 @@ pub(in crate::discord) async fn command(
     info!(guild = %guild, setting = *name, "settings changed");
     let status = crate::discord::threads::status(app, guild).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
+    let embed = with_season(app, guild, embed).await?;
     Ok(Reply::Message(Msg {
         content: Some(done),
         embeds: vec![embed],
         components: vec![],
         ephemeral: true,
     }))
+}
+
+/// The settings embed with the server's seasons (and a summary that could not be posted).
+async fn with_season(
+    app: &App,
+    guild: quiz::GuildId,
+    embed: serenity::all::CreateEmbed,
+) -> Result<serenity::all::CreateEmbed, Failure> {
+    let field = crate::discord::seasons::config_field(app, guild).await?;
+    let field = crate::discord::text::limits::clip(&field, crate::discord::text::limits::FIELD_VALUE);
+    Ok(embed.field("Season", field, false))
 }
 
 /// `HH:MM` in 24-hour time (also `H:MM`).
