@@ -23,6 +23,7 @@ mod probes;
 mod review;
 mod rounds;
 mod schedule;
+mod seasons;
 mod service;
 mod spec;
 mod store;
