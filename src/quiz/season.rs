@@ -266,7 +266,10 @@ mod tests {
     #[test]
     fn a_november_season_in_new_york_spans_the_dst_change() {
         let s = Season::containing(Cadence::Monthly, New_York, utc("2026-11-15T12:00:00Z"));
-        assert_eq!((s.key(), s.name()), ("2026-11".into(), "November 2026".into()));
+        assert_eq!(
+            (s.key(), s.name()),
+            ("2026-11".into(), "November 2026".into())
+        );
         // Midnight on 1 November is still summer time (UTC-4); 1 December is winter (UTC-5).
         assert_eq!(
             s.bounds(New_York),

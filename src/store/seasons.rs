@@ -445,7 +445,10 @@ pub fn hall_of_fame(
 }
 
 impl Store {
-    pub async fn season_setting(&self, guild: GuildId) -> Result<Option<SeasonSetting>, StoreError> {
+    pub async fn season_setting(
+        &self,
+        guild: GuildId,
+    ) -> Result<Option<SeasonSetting>, StoreError> {
         self.read(move |c| season_setting(c, guild)).await
     }
 

@@ -139,28 +139,58 @@ fn a_new_york_november_ends_at_local_midnight_and_is_summarised_once_across_inst
         let (_, text) = read_into(&app, &mut bodies, board_cmd(None, 1)).await;
         assert!(text.contains("Leaderboard · All time"), "{text}");
         let (_, text) = read_into(&app, &mut bodies, board_cmd(Some("season"), 1)).await;
-        assert!(text.contains("no seasons") && text.contains("/config season"), "{text}");
+        assert!(
+            text.contains("no seasons") && text.contains("/config season"),
+            "{text}"
+        );
         let cmd = ix::command("config", season_cmd("monthly"), ADMIN, MANAGE_GUILD);
         let (_, text) = read_into(&app, &mut bodies, cmd).await;
-        assert!(text.contains("monthly seasons") && text.contains("November 2026"), "{text}");
+        assert!(
+            text.contains("monthly seasons") && text.contains("November 2026"),
+            "{text}"
+        );
 
         // Ada (1) answers on the 2nd and at 23:59 on 30 November in New York (already 1 December
         // in UTC); Bob (2) a minute after local midnight; Cy (3) on the 2nd only.
-        played(&app, GUILD, "2026-11-02", ("2026-11-02T14:00:00Z", "2026-11-03T14:00:00Z"),
-            &[(1, "2026-11-02T15:00:00Z"), (3, "2026-11-02T16:00:00Z")]).await;
-        played(&app, GUILD, "2026-11-30", ("2026-11-30T14:00:00Z", "2026-12-01T14:00:00Z"),
-            &[(1, "2026-12-01T04:59:00Z"), (2, "2026-12-01T05:01:00Z")]).await;
+        played(
+            &app,
+            GUILD,
+            "2026-11-02",
+            ("2026-11-02T14:00:00Z", "2026-11-03T14:00:00Z"),
+            &[(1, "2026-11-02T15:00:00Z"), (3, "2026-11-02T16:00:00Z")],
+        )
+        .await;
+        played(
+            &app,
+            GUILD,
+            "2026-11-30",
+            ("2026-11-30T14:00:00Z", "2026-12-01T14:00:00Z"),
+            &[(1, "2026-12-01T04:59:00Z"), (2, "2026-12-01T05:01:00Z")],
+        )
+        .await;
 
         // 23:59:30 on 30 November: the default board is November's, ending at local midnight.
         clock.set(utc("2026-12-01T04:59:30Z"));
         let end = utc("2026-12-01T05:00:00Z").timestamp();
         let (_, text) = read_into(&app, &mut bodies, board_cmd(None, 1)).await;
-        assert!(text.contains("Leaderboard · Season · November 2026"), "{text}");
-        assert!(text.contains(&format!("<t:{end}:F>")), "when it ends: {text}");
-        assert!(text.contains("**#1** <@1> · 22 pts") && text.contains("<@3> · 10 pts"), "{text}");
+        assert!(
+            text.contains("Leaderboard · Season · November 2026"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("<t:{end}:F>")),
+            "when it ends: {text}"
+        );
+        assert!(
+            text.contains("**#1** <@1> · 22 pts") && text.contains("<@3> · 10 pts"),
+            "{text}"
+        );
         assert!(!text.contains("<@2>"), "Bob's answer is December's: {text}");
         let (_, text) = read_into(&app, &mut bodies, board_cmd(Some("all"), 1)).await;
-        assert!(text.contains("Leaderboard · All time") && text.contains("<@2>"), "{text}");
+        assert!(
+            text.contains("Leaderboard · All time") && text.contains("<@2>"),
+            "{text}"
+        );
         let r = scheduler::pass(&app).await.unwrap();
         assert_eq!(r.seasons, 0, "not over yet: {r:?}");
         assert!(summaries(&fake, channel).is_empty());
@@ -186,11 +216,24 @@ fn a_new_york_november_ends_at_local_midnight_and_is_summarised_once_across_inst
         assert_eq!(posts.len(), 1, "one summary");
         let text = embed_text(&posts[0].body);
         assert!(text.contains("Season over · November 2026"), "{text}");
-        assert!(text.contains("<@1> is the champion of the season with 22 pts"), "{text}");
-        assert!(text.contains("**#1** <@1> · 22 pts\\n**#2** <@3> · 10 pts"), "{text}");
-        assert!(text.contains("Nobody who played last season"), "no October: {text}");
+        assert!(
+            text.contains("<@1> is the champion of the season with 22 pts"),
+            "{text}"
+        );
+        assert!(
+            text.contains("**#1** <@1> · 22 pts\\n**#2** <@3> · 10 pts"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Nobody who played last season"),
+            "no October: {text}"
+        );
         assert!(text.contains("<@1>: 2 days in a row"), "{text}");
-        assert_eq!(posts[0].body["allowed_mentions"]["parse"], json!([]), "nobody is pinged");
+        assert_eq!(
+            posts[0].body["allowed_mentions"]["parse"],
+            json!([]),
+            "nobody is pinged"
+        );
         assert_eq!(
             audit_champions(dir.path()),
             vec![(None, 1, "champion of November 2026".to_string())],
@@ -199,10 +242,20 @@ fn a_new_york_november_ends_at_local_midnight_and_is_summarised_once_across_inst
 
         // December is the season now; November's champion is in the hall of fame.
         let (_, text) = read_into(&restarted, &mut bodies, board_cmd(None, 2)).await;
-        assert!(text.contains("Season · December 2026") && text.contains("**#1** <@2> · 10 pts"), "{text}");
-        assert!(!text.contains("<@1>"), "Ada's last answer was November's: {text}");
-        let (_, text) = read_into(&restarted, &mut bodies, board_cmd(Some("hall-of-fame"), 2)).await;
-        assert!(text.contains("Hall of fame") && text.contains("**November 2026** · <@1> · 22 pts"), "{text}");
+        assert!(
+            text.contains("Season · December 2026") && text.contains("**#1** <@2> · 10 pts"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("<@1>"),
+            "Ada's last answer was November's: {text}"
+        );
+        let (_, text) =
+            read_into(&restarted, &mut bodies, board_cmd(Some("hall-of-fame"), 2)).await;
+        assert!(
+            text.contains("Hall of fame") && text.contains("**November 2026** · <@1> · 22 pts"),
+            "{text}"
+        );
 
         spec::validate("callback", &bodies);
         let sent: Vec<Value> = posts.into_iter().map(|r| r.body).collect();
@@ -219,24 +272,65 @@ fn a_tokyo_quarter_ends_at_local_midnight_with_the_most_improved() {
         let channel = 812;
         configure(&app, GUILD, channel, chrono_tz::Asia::Tokyo).await;
         let mut bodies = vec![];
-        read_into(&app, &mut bodies, ix::command("config", season_cmd("quarterly"), ADMIN, MANAGE_GUILD)).await;
+        read_into(
+            &app,
+            &mut bodies,
+            ix::command("config", season_cmd("quarterly"), ADMIN, MANAGE_GUILD),
+        )
+        .await;
         // Q3: Ada 10, Bob 10.
-        played(&app, GUILD, "2026-08-03", ("2026-08-03T00:00:00Z", "2026-08-04T00:00:00Z"),
-            &[(1, "2026-08-03T01:00:00Z"), (2, "2026-08-03T01:00:00Z")]).await;
+        played(
+            &app,
+            GUILD,
+            "2026-08-03",
+            ("2026-08-03T00:00:00Z", "2026-08-04T00:00:00Z"),
+            &[(1, "2026-08-03T01:00:00Z"), (2, "2026-08-03T01:00:00Z")],
+        )
+        .await;
         clock.set(utc("2026-09-30T15:00:30Z"));
-        assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 1, "Q3's summary");
+        assert_eq!(
+            scheduler::pass(&app).await.unwrap().seasons,
+            1,
+            "Q3's summary"
+        );
         // Q4: Bob 12 (his streak goes on from Q3's round), then a round nobody answers, then
         // Bob 10 and Ada 10 at 23:59 on 31 December in Tokyo; Cy at 00:01 on 1 January (Q1
         // 2027 in Tokyo, still 2026 in UTC).
-        played(&app, GUILD, "2026-10-05", ("2026-10-05T00:00:00Z", "2026-10-06T00:00:00Z"),
-            &[(2, "2026-10-05T01:00:00Z")]).await;
-        played(&app, GUILD, "2026-11-05", ("2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z"), &[]).await;
-        played(&app, GUILD, "2026-12-31", ("2026-12-31T00:00:00Z", "2027-01-01T00:00:00Z"),
-            &[(2, "2026-12-31T10:00:00Z"), (1, "2026-12-31T14:59:00Z"), (3, "2026-12-31T15:01:00Z")]).await;
+        played(
+            &app,
+            GUILD,
+            "2026-10-05",
+            ("2026-10-05T00:00:00Z", "2026-10-06T00:00:00Z"),
+            &[(2, "2026-10-05T01:00:00Z")],
+        )
+        .await;
+        played(
+            &app,
+            GUILD,
+            "2026-11-05",
+            ("2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z"),
+            &[],
+        )
+        .await;
+        played(
+            &app,
+            GUILD,
+            "2026-12-31",
+            ("2026-12-31T00:00:00Z", "2027-01-01T00:00:00Z"),
+            &[
+                (2, "2026-12-31T10:00:00Z"),
+                (1, "2026-12-31T14:59:00Z"),
+                (3, "2026-12-31T15:01:00Z"),
+            ],
+        )
+        .await;
 
         clock.set(utc("2026-12-31T14:59:30Z"));
         let (_, text) = read_into(&app, &mut bodies, board_cmd(None, 3)).await;
-        assert!(text.contains("Season · Q4 2026") && !text.contains("<@3>"), "{text}");
+        assert!(
+            text.contains("Season · Q4 2026") && !text.contains("<@3>"),
+            "{text}"
+        );
         assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 0);
         let before = summaries(&fake, channel).len();
         assert_eq!(before, 1, "Q3's summary only");
@@ -246,13 +340,28 @@ fn a_tokyo_quarter_ends_at_local_midnight_with_the_most_improved() {
         let posts = summaries(&fake, channel);
         let text = embed_text(&posts[1].body);
         assert!(text.contains("Season over · Q4 2026"), "{text}");
-        assert!(text.contains("<@2> is the champion of the season with 22 pts"), "{text}");
-        assert!(text.contains("**#2** <@1> · 10 pts"), "Ada's 23:59 answer is Q4's: {text}");
+        assert!(
+            text.contains("<@2> is the champion of the season with 22 pts"),
+            "{text}"
+        );
+        assert!(
+            text.contains("**#2** <@1> · 10 pts"),
+            "Ada's 23:59 answer is Q4's: {text}"
+        );
         assert!(!text.contains("<@3>"), "Cy played in Q1 2027: {text}");
-        assert!(text.contains("<@2>: 22 pts, up 12 from 10 last season"), "{text}");
-        assert!(text.contains("<@2>: 2 days in a row"), "a streak begun in Q3 counts: {text}");
+        assert!(
+            text.contains("<@2>: 22 pts, up 12 from 10 last season"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<@2>: 2 days in a row"),
+            "a streak begun in Q3 counts: {text}"
+        );
         let (_, text) = read_into(&app, &mut bodies, board_cmd(None, 3)).await;
-        assert!(text.contains("Season · Q1 2027") && text.contains("**#1** <@3>"), "{text}");
+        assert!(
+            text.contains("Season · Q1 2027") && text.contains("**#1** <@3>"),
+            "{text}"
+        );
         spec::validate("callback", &bodies);
         let sent: Vec<Value> = posts.into_iter().map(|r| r.body).collect();
         spec::validate("message", &sent);
@@ -271,26 +380,44 @@ fn a_failed_summary_is_retried_later_and_a_refused_one_is_shown_and_not_retried(
         configure(&app, refused, 822, chrono_tz::UTC).await;
         for guild in [flaky, refused] {
             app.store()
-                .set_cadence(GuildId(guild), Some(interview_bot::quiz::season::Cadence::Monthly), app.now())
+                .set_cadence(
+                    GuildId(guild),
+                    Some(interview_bot::quiz::season::Cadence::Monthly),
+                    app.now(),
+                )
                 .await
                 .unwrap();
-            played(&app, guild, "2026-05-10", ("2026-05-10T00:00:00Z", "2026-05-11T00:00:00Z"),
-                &[(5, "2026-05-10T01:00:00Z")]).await;
+            played(
+                &app,
+                guild,
+                "2026-05-10",
+                ("2026-05-10T00:00:00Z", "2026-05-11T00:00:00Z"),
+                &[(5, "2026-05-10T01:00:00Z")],
+            )
+            .await;
         }
         fake.fail_channel(821, 500);
         fake.fail_channel(822, 403);
         clock.set(utc("2026-06-01T00:00:10Z"));
         let r = scheduler::pass(&app).await.unwrap();
         assert_eq!((r.seasons, r.failed), (0, 2), "{r:?}");
-        let (tried_flaky, tried_refused) = (summaries(&fake, 821).len(), summaries(&fake, 822).len());
-        assert!(tried_flaky >= 1 && tried_refused == 1, "{tried_flaky} {tried_refused}");
+        let (tried_flaky, tried_refused) =
+            (summaries(&fake, 821).len(), summaries(&fake, 822).len());
+        assert!(
+            tried_flaky >= 1 && tried_refused == 1,
+            "{tried_flaky} {tried_refused}"
+        );
         // No tight loop: a pass right after tries nothing.
         let r = scheduler::pass(&app).await.unwrap();
         assert_eq!((r.seasons, r.failed), (0, 0), "{r:?}");
         assert_eq!(summaries(&fake, 821).len(), tried_flaky);
 
         // The champion is recorded whatever happens to the post.
-        let hall = app.store().hall_of_fame(GuildId(refused), 10, 0).await.unwrap();
+        let hall = app
+            .store()
+            .hall_of_fame(GuildId(refused), 10, 0)
+            .await
+            .unwrap();
         assert_eq!(hall.1, 1);
 
         // Discord is back: a later pass posts the summary once; the refused one is never retried.
@@ -306,13 +433,23 @@ fn a_failed_summary_is_retried_later_and_a_refused_one_is_shown_and_not_retried(
 
         let mut bodies = vec![];
         let show = json!([{"name": "show", "type": 1, "options": []}]);
-        let (_, text) = read_into(&app, &mut bodies, ix::command("config", show.clone(), ADMIN, MANAGE_GUILD)).await;
-        assert!(text.contains("monthly · June 2026") && !text.contains("could not be posted"), "{text}");
+        let (_, text) = read_into(
+            &app,
+            &mut bodies,
+            ix::command("config", show.clone(), ADMIN, MANAGE_GUILD),
+        )
+        .await;
+        assert!(
+            text.contains("monthly · June 2026") && !text.contains("could not be posted"),
+            "{text}"
+        );
         let mut refused_show = ix::command("config", show, ADMIN, MANAGE_GUILD);
         refused_show["guild_id"] = json!(refused.to_string());
         let (_, text) = read_into(&app, &mut bodies, refused_show).await;
         assert!(
-            text.contains("The summary of May 2026 could not be posted") && text.contains("403") && text.contains("<#822>"),
+            text.contains("The summary of May 2026 could not be posted")
+                && text.contains("403")
+                && text.contains("<#822>"),
             "{text}"
         );
         spec::validate("callback", &bodies);
@@ -329,14 +466,35 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         let mut bodies = vec![];
         let (_, text) = read_into(&app, &mut bodies, board_cmd(Some("hall-of-fame"), 1)).await;
         assert!(text.contains("No champions yet"), "{text}");
-        read_into(&app, &mut bodies, ix::command("config", season_cmd("monthly"), ADMIN, MANAGE_GUILD)).await;
+        read_into(
+            &app,
+            &mut bodies,
+            ix::command("config", season_cmd("monthly"), ADMIN, MANAGE_GUILD),
+        )
+        .await;
         for month in 1..=12u32 {
             let day = format!("2026-{month:02}-10");
-            let (opens, closes, at) = (format!("{day}T00:00:00Z"), format!("{day}T23:00:00Z"), format!("{day}T01:00:00Z"));
-            played(&app, GUILD, &day, (&opens, &closes), &[(100 + month as u64, &at)]).await;
-            let next = NaiveDate::from_ymd_opt(2026 + (month / 12) as i32, month % 12 + 1, 1).unwrap();
+            let (opens, closes, at) = (
+                format!("{day}T00:00:00Z"),
+                format!("{day}T23:00:00Z"),
+                format!("{day}T01:00:00Z"),
+            );
+            played(
+                &app,
+                GUILD,
+                &day,
+                (&opens, &closes),
+                &[(100 + month as u64, &at)],
+            )
+            .await;
+            let next =
+                NaiveDate::from_ymd_opt(2026 + (month / 12) as i32, month % 12 + 1, 1).unwrap();
             clock.set(next.and_hms_opt(0, 1, 0).unwrap().and_utc());
-            assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 1, "month {month}");
+            assert_eq!(
+                scheduler::pass(&app).await.unwrap().seasons,
+                1,
+                "month {month}"
+            );
         }
         let (body, text) = read_into(&app, &mut bodies, board_cmd(Some("hall-of-fame"), 1)).await;
         let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("**")).collect();
@@ -344,14 +502,27 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         assert_eq!(lines[0], "**December 2026** · <@112> · 10 pts");
         assert_eq!(lines[9], "**March 2026** · <@103> · 10 pts");
         assert!(text.contains("page 1 of 2"), "{text}");
-        let next = custom_ids(&body).into_iter().find(|id| id.ends_with(":1")).unwrap();
+        let next = custom_ids(&body)
+            .into_iter()
+            .find(|id| id.ends_with(":1"))
+            .unwrap();
         let (body, text) = read_into(&app, &mut bodies, ix::button(&next, 1)).await;
         assert_eq!(body["type"], 7, "paging updates the message");
-        assert!(text.contains("page 2 of 2") && text.contains("**February 2026** · <@102>") && text.contains("**January 2026** · <@101>"), "{text}");
+        assert!(
+            text.contains("page 2 of 2")
+                && text.contains("**February 2026** · <@102>")
+                && text.contains("**January 2026** · <@101>"),
+            "{text}"
+        );
         assert_eq!(audit_champions(dir.path()).len(), 12);
 
         // Seasons off: the default board is all time again; the hall of fame stays.
-        read_into(&app, &mut bodies, ix::command("config", season_cmd("none"), ADMIN, MANAGE_GUILD)).await;
+        read_into(
+            &app,
+            &mut bodies,
+            ix::command("config", season_cmd("none"), ADMIN, MANAGE_GUILD),
+        )
+        .await;
         let (_, text) = read_into(&app, &mut bodies, board_cmd(None, 1)).await;
         assert!(text.contains("Leaderboard · All time"), "{text}");
         let (_, text) = read_into(&app, &mut bodies, board_cmd(Some("hall-of-fame"), 1)).await;

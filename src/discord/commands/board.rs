@@ -5,8 +5,8 @@
 
 use crate::discord::app::App;
 use crate::discord::handler::{check_topic, string_opt, user, Ctx, Failure, Reply};
-use crate::discord::render::{self, Msg};
 use crate::discord::render::season::HALL_PAGE;
+use crate::discord::render::{self, Msg};
 use crate::discord::text::season as ts;
 use crate::quiz::season::Season;
 use crate::quiz::Period;

@@ -32,7 +32,9 @@ pub(in crate::discord) async fn command(
             let status = crate::discord::threads::status(app, guild).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
             let embed = render::config(&s, status.as_deref(), next);
-            return Ok(Reply::Message(Msg::embed(with_season(app, guild, embed).await?)));
+            return Ok(Reply::Message(Msg::embed(
+                with_season(app, guild, embed).await?,
+            )));
         }
         "season" => {
             let input = string_opt(sub, "length").unwrap_or("none");
@@ -178,7 +180,8 @@ async fn with_season(
     embed: serenity::all::CreateEmbed,
 ) -> Result<serenity::all::CreateEmbed, Failure> {
     let field = crate::discord::seasons::config_field(app, guild).await?;
-    let field = crate::discord::text::limits::clip(&field, crate::discord::text::limits::FIELD_VALUE);
+    let field =
+        crate::discord::text::limits::clip(&field, crate::discord::text::limits::FIELD_VALUE);
     Ok(embed.field("Season", field, false))
 }
 

@@ -9,8 +9,7 @@ pub const NO_SEASONS: &str =
     "This server has no seasons. An admin can start them with `/config season`.";
 pub const BAD_PERIOD: &str = "Choose all, month, week, season or hall-of-fame.";
 pub const BAD_CADENCE: &str = "Choose monthly, quarterly or none.";
-pub const HALL_EMPTY: &str =
-    "No champions yet: the first is crowned when the current season ends.";
+pub const HALL_EMPTY: &str = "No champions yet: the first is crowned when the current season ends.";
 pub const NOBODY_IMPROVED: &str = "Nobody who played last season scored more this season.";
 pub const NO_STREAK: &str = "No streaks this season.";
 
