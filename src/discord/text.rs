@@ -172,7 +172,7 @@ pub const COMMANDS_HELP: &str = "\
 `/leaderboard [period] [topic]` the top 10 and your rank (this season's, if seasons are on)\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role, seasons; `show` also \
-says when a post, a discussion thread or a season summary failed (Manage Server)\n\
+says when a post or a discussion thread failed (a season summary too) (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\

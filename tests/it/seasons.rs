@@ -527,6 +527,11 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         assert!(text.contains("Leaderboard · All time"), "{text}");
         let (_, text) = read_into(&app, &mut bodies, board_cmd(Some("hall-of-fame"), 1)).await;
         assert!(text.contains("December 2026"), "{text}");
+        let (_, text) = read_into(&app, &mut bodies, ix::command("help", json!([]), 1, 0)).await;
+        assert!(
+            text.contains("(this season's, if seasons are on)") && text.contains("role, seasons;"),
+            "{text}"
+        );
         spec::validate("callback", &bodies);
     });
 }
