@@ -535,3 +535,104 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         spec::validate("callback", &bodies);
     });
 }
+
+#[test]
+fn the_commands_offer_season_options_that_discord_accepts() {
+    let (ok, out, _) = crate::util::run(crate::util::bot().arg("commands"));
+    assert!(ok);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let command = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let period = command("leaderboard")["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "period")
+        .unwrap()
+        .clone();
+    let values: Vec<&str> = period["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["all", "month", "week", "season", "hall-of-fame"]);
+    let season = command("config")["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "season")
+        .unwrap()
+        .clone();
+    let lengths: Vec<&str> = season["options"][0]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(lengths, ["monthly", "quarterly", "none"]);
+    assert_eq!(season["options"][0]["required"], true);
+    spec::validate("commands", &[list]);
+}
+
+#[test]
+fn a_summary_claimed_by_an_instance_that_stopped_is_posted_once_its_claim_is_stale() {
+    runtime().block_on(async {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let (app, clock) = test_app(dir.path(), &fake.base, utc("2026-03-10T00:00:00Z"));
+        configure(&app, GUILD, 841, chrono_tz::Europe::London).await;
+        app.store()
+            .set_cadence(
+                GuildId(GUILD),
+                Some(interview_bot::quiz::season::Cadence::Monthly),
+                app.now(),
+            )
+            .await
+            .unwrap();
+        played(
+            &app,
+            GUILD,
+            "2026-03-10",
+            ("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z"),
+            &[(9, "2026-03-10T01:00:00Z")],
+        )
+        .await;
+        // April starts at 23:00 UTC on 31 March in London (summer time). An instance closes March
+        // and claims its summary, then stops before posting it.
+        let end = utc("2026-03-31T23:00:00Z");
+        let closed = app
+            .store()
+            .close_season(GuildId(GUILD), end)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(closed.champion.map(|c| c.0), Some(UserId(9)));
+        let claim = app
+            .store()
+            .claim_summary(GuildId(GUILD), "2026-03".into(), end, app.stale_claim())
+            .await
+            .unwrap();
+        assert_eq!(claim, Some(1));
+        drop(app);
+        // The restarted bot leaves the claim alone while it may still be in progress...
+        let (restarted, clock2) = test_app(dir.path(), &fake.base, end + Duration::seconds(30));
+        drop(clock);
+        assert_eq!(scheduler::pass(&restarted).await.unwrap().seasons, 0);
+        assert!(summaries(&fake, 841).is_empty());
+        // ... and posts it once the claim is stale.
+        clock2.set(end + restarted.stale_claim() + Duration::minutes(1));
+        assert_eq!(scheduler::pass(&restarted).await.unwrap().seasons, 1);
+        assert_eq!(scheduler::pass(&restarted).await.unwrap().seasons, 0);
+        let posts = summaries(&fake, 841);
+        assert_eq!(posts.len(), 1);
+        assert!(embed_text(&posts[0].body).contains("Season over · March 2026"));
+        assert_eq!(audit_champions(dir.path()).len(), 1);
+    });
+}
