@@ -7,6 +7,7 @@
 
 use super::period::local_midnight;
 use super::scoring::{self, Streak};
+use super::track::TrackId;
 use super::{Standing, UserId};
 use crate::grade::Verdict;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -200,25 +201,29 @@ pub fn most_improved(previous: &[(UserId, u64)], current: &[(UserId, u64)]) -> O
 #[derive(Debug, Clone, PartialEq)]
 pub struct Played {
     pub round: i64,
+    /// Streaks are kept per track.
+    pub track: TrackId,
     pub answers: Vec<(UserId, Verdict, DateTime<Utc>)>,
 }
 
 /// The longest streak reached during `[start, end)`: the guild's posted rounds are replayed
-/// with the scoring rules from the first one, so a streak begun before the season counts its
-/// whole length when it is extended inside it. Ties: the lower user id. `None`: no streak.
+/// with the scoring rules from the first one, each track on its own (as streaks are kept), so
+/// a streak begun before the season counts its whole length when it is extended inside it.
+/// Ties: the lower user id. `None`: no streak.
 pub fn longest_streak(
     rounds: &[Played],
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Option<(UserId, u32)> {
-    let mut streaks: HashMap<UserId, Streak> = HashMap::new();
+    let mut streaks: HashMap<(UserId, TrackId), Streak> = HashMap::new();
     let mut best: Option<(UserId, u32)> = None;
-    let mut previous = None;
+    let mut previous: HashMap<TrackId, i64> = HashMap::new();
     for r in rounds {
+        let before_this = previous.get(&r.track).copied();
         for &(user, verdict, at) in &r.answers {
-            let before = streaks.get(&user).cloned().unwrap_or_default();
-            let after = scoring::next_streak(before, r.round, previous, verdict);
+            let before = streaks.get(&(user, r.track)).cloned().unwrap_or_default();
+            let after = scoring::next_streak(before, r.round, before_this, verdict);
             let reached = after.current;
-            streaks.insert(user, after);
+            streaks.insert((user, r.track), after);
             if at >= start && at < end && reached > 0 {
                 let better = match best {
                     None => true,
@@ -229,7 +234,7 @@ pub fn longest_streak(
                 }
             }
         }
-        previous = Some(r.round);
+        previous.insert(r.track, r.round);
     }
     best
 }
@@ -359,6 +364,7 @@ mod tests {
         let rounds: Vec<Played> = (1..=6)
             .map(|i| Played {
                 round: i,
+                track: TrackId(1),
                 answers: match i {
                     // a: rounds 1-5 in a row (1-3 before the season); b: 4-6 but 5 wrong.
                     1..=3 => vec![(a, ok, t(i as u32))],
@@ -372,5 +378,26 @@ mod tests {
         assert_eq!(longest_streak(&rounds, season), Some((a, 5)));
         assert_eq!(longest_streak(&rounds, (t(6), t(7))), Some((b, 1)));
         assert_eq!(longest_streak(&rounds, (t(8), t(9))), None);
+    }
+
+    #[test]
+    fn streaks_are_replayed_per_track() {
+        let a = UserId(1);
+        let at = utc("2026-11-10T12:00:00Z");
+        // Track 1 rounds 1 and 3, track 2 round 2 between them: a's track-1 streak goes on.
+        let rounds: Vec<Played> = [(1, 1), (2, 2), (3, 1)]
+            .into_iter()
+            .map(|(round, track)| Played {
+                round,
+                track: TrackId(track),
+                answers: if track == 1 {
+                    vec![(a, Verdict::Correct, at)]
+                } else {
+                    vec![]
+                },
+            })
+            .collect();
+        let season = (utc("2026-11-01T00:00:00Z"), utc("2026-12-01T00:00:00Z"));
+        assert_eq!(longest_streak(&rounds, season), Some((a, 2)));
     }
 }

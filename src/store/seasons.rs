@@ -7,10 +7,11 @@
 //! only from the one it read; its summary is claimed by one scheduler per attempt.
 
 use super::boards::{self, BoardQuery};
-use super::queries::{self, from_ms, ms};
+use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::grade::Verdict;
 use crate::quiz::season::{Cadence, Champion, Played, Season};
+use crate::quiz::track::TrackId;
 use crate::quiz::{GuildId, Leaderboard, MessageId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -40,6 +41,15 @@ pub struct SeasonRow {
     pub ends_at: DateTime<Utc>,
     pub champion: Option<(UserId, u64)>,
     pub attempts: u32,
+}
+
+/// The server's time zone (UTC until it picks one).
+fn zone(conn: &Connection, guild: GuildId) -> Result<chrono_tz::Tz, StoreError> {
+    let tz: Option<String> = conn
+        .prepare_cached("SELECT timezone FROM guilds WHERE guild_id = ?1")?
+        .query_row([guild.sql()], |r| r.get(0))
+        .optional()?;
+    Ok(tz.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::UTC))
 }
 
 pub fn season_setting(
@@ -81,9 +91,7 @@ pub fn set_cadence(
     if season_setting(conn, guild)?.is_some_and(|s| s.cadence == cadence) {
         return Ok(());
     }
-    let tz = queries::settings(conn, guild)?
-        .map(|s| s.timezone)
-        .unwrap_or(chrono_tz::UTC);
+    let tz = zone(conn, guild)?;
     let season = Season::containing(cadence, tz, now);
     conn.prepare_cached(
         "INSERT INTO guild_seasons (guild_id, cadence, season, ends_at) VALUES (?1, ?2, ?3, ?4)
@@ -126,9 +134,7 @@ pub fn close_season(
     let Some(setting) = season_setting(conn, guild)? else {
         return Ok(None);
     };
-    let tz = queries::settings(conn, guild)?
-        .map(|s| s.timezone)
-        .unwrap_or(chrono_tz::UTC);
+    let tz = zone(conn, guild)?;
     let season = setting.season;
     let (start, end) = season.bounds(tz);
     if end > now {
@@ -157,6 +163,7 @@ pub fn close_season(
             guild,
             between: Some((start, end)),
             topic: None,
+            track: None,
             user: UserId(0),
             limit: 1,
             offset: 0,
@@ -303,7 +310,7 @@ pub fn plays_until(
     end: DateTime<Utc>,
 ) -> Result<Vec<Played>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.round_id, a.user_id, a.verdict, a.answered_at
+        "SELECT r.round_id, r.track_id, a.user_id, a.verdict, a.answered_at
          FROM rounds AS r LEFT JOIN answers AS a ON a.round_id = r.round_id
          WHERE r.guild_id = ?1 AND r.opens_at < ?2 AND r.state != 'skipped'
          ORDER BY r.opens_at, r.round_id, a.answered_at, a.user_id",
@@ -312,16 +319,18 @@ pub fn plays_until(
     let rows = stmt.query_map(params![guild.sql(), ms(end)], |r| {
         Ok((
             r.get::<_, i64>(0)?,
-            r.get::<_, Option<i64>>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, Option<i64>>(3)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<i64>>(4)?,
         ))
     })?;
     for row in rows {
-        let (round, user, verdict, at) = row?;
+        let (round, track, user, verdict, at) = row?;
         if out.last().map(|p| p.round) != Some(round) {
             out.push(Played {
                 round,
+                track: TrackId(track),
                 answers: vec![],
             });
         }
@@ -516,6 +525,7 @@ impl Store {
             guild,
             between: Some(between),
             topic: None,
+            track: None,
             user: UserId(0),
             limit,
             offset: 0,
@@ -605,7 +615,7 @@ mod tests {
         super::super::migrate(&mut conn).unwrap();
         let mut s = GuildSettings::new(G);
         s.timezone = tz;
-        queries::save_settings(&conn, &s, None).unwrap();
+        super::super::tracks::save_settings(&conn, &s, None).unwrap();
         conn
     }
 
@@ -680,7 +690,7 @@ mod tests {
         .unwrap();
         let mut s = GuildSettings::new(G);
         s.timezone = chrono_tz::America::Los_Angeles;
-        queries::save_settings(&conn, &s, None).unwrap();
+        super::super::tracks::save_settings(&conn, &s, None).unwrap();
         // Midnight in UTC has passed, not in Los Angeles (08:00 UTC).
         let t = utc("2026-12-01T01:00:00Z");
         assert_eq!(due_season_ends(&conn, t, 10).unwrap(), vec![G]);

@@ -529,7 +529,7 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         assert!(text.contains("December 2026"), "{text}");
         let (_, text) = read_into(&app, &mut bodies, ix::command("help", json!([]), 1, 0)).await;
         assert!(
-            text.contains("(this season's, if seasons are on)") && text.contains("role, seasons;"),
+            text.contains("(this season's, if seasons are on)") && text.contains(", seasons;"),
             "{text}"
         );
         spec::validate("callback", &bodies);

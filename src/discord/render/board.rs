@@ -3,7 +3,7 @@
 use super::{clip, count, topic_title, Msg, BLUE, TITLE};
 use crate::bank::Bank;
 use crate::discord::custom_id::Control;
-use crate::quiz::{Leaderboard, MemberStats, Period};
+use crate::quiz::{Leaderboard, MemberStats, Period, TrackId};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter};
 
 pub const PAGE_SIZE: u32 = 10;
@@ -13,6 +13,7 @@ pub fn leaderboard(
     board: &Leaderboard,
     period: Period,
     topic: Option<&str>,
+    track: Option<(TrackId, &str)>,
     page: u32,
 ) -> Msg {
     let scope = match period {
@@ -22,11 +23,12 @@ pub fn leaderboard(
         Period::Season => "Season",
         Period::HallOfFame => "Hall of fame",
     };
-    leaderboard_of(bank, board, period, scope, None, topic, page)
+    leaderboard_of(bank, board, period, scope, None, topic, track, page)
 }
 
 /// A board whose scope is named by the caller (a season's name), with an optional first line
 /// (when the season ends).
+#[allow(clippy::too_many_arguments)]
 pub fn leaderboard_of(
     bank: &Bank,
     board: &Leaderboard,
@@ -34,12 +36,16 @@ pub fn leaderboard_of(
     scope: &str,
     note: Option<&str>,
     topic: Option<&str>,
+    track: Option<(TrackId, &str)>,
     page: u32,
 ) -> Msg {
-    let title = match topic {
+    let mut title = match topic {
         Some(t) => format!("Leaderboard · {scope} · {}", topic_title(bank, t)),
         None => format!("Leaderboard · {scope}"),
     };
+    if let Some((_, name)) = track {
+        title.push_str(&format!(" · track {name}"));
+    }
     let mut lines: Vec<String> = board
         .top
         .iter()
@@ -79,6 +85,7 @@ pub fn leaderboard_of(
                 period,
                 topic: topic.clone(),
                 page: to,
+                track: track.map(|(id, _)| id),
             }
             .encode(),
         )

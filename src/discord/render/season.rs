@@ -86,6 +86,7 @@ pub fn hall_of_fame(champions: &[Champion], total: u64, page: u32) -> Msg {
                 period: Period::HallOfFame,
                 topic: None,
                 page: to,
+                track: None,
             }
             .encode(),
         )
