@@ -332,8 +332,14 @@ fn a_tokyo_quarter_ends_at_local_midnight_with_the_most_improved() {
             "{text}"
         );
         assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 0);
-        let before = summaries(&fake, channel).len();
-        assert_eq!(before, 1, "Q3's summary only");
+        let before = summaries(&fake, channel);
+        assert_eq!(before.len(), 1, "Q3's summary only");
+        let text = embed_text(&before[0].body);
+        assert!(
+            text.contains("<@1> is the champion of the season with 10 pts")
+                && text.contains("**#1** <@1> · 10 pts\\n**#1** <@2> · 10 pts"),
+            "a tie is broken as the board breaks it (the lower id first): {text}"
+        );
 
         clock.set(utc("2026-12-31T15:00:30Z"));
         assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 1);
