@@ -79,10 +79,12 @@ pub fn all() -> Vec<CreateCommand> {
             CreateCommand::new("leaderboard")
                 .description(t::LEADERBOARD)
                 .add_option(
-                    string("period", t::LEADERBOARD_PERIOD, 1, 5)
+                    string("period", t::LEADERBOARD_PERIOD, 1, 12)
                         .add_string_choice("all time", "all")
                         .add_string_choice("this month", "month")
-                        .add_string_choice("this week", "week"),
+                        .add_string_choice("this week", "week")
+                        .add_string_choice("this season", "season")
+                        .add_string_choice("hall of fame (past champions)", "hall-of-fame"),
                 )
                 .add_option(topic_option(t::LEADERBOARD_TOPIC))
                 .add_option(track::option()),
@@ -175,6 +177,15 @@ pub fn all() -> Vec<CreateCommand> {
                             .required(true),
                         )
                         .add_sub_option(track::option()),
+                )
+                .add_option(
+                    sub("season", t::season::CONFIG_SEASON).add_sub_option(
+                        string("length", t::season::CONFIG_SEASON_LENGTH, 4, 9)
+                            .add_string_choice("monthly", "monthly")
+                            .add_string_choice("quarterly", "quarterly")
+                            .add_string_choice("none", "none")
+                            .required(true),
+                    ),
                 )
                 .add_option(sub("enable", t::CONFIG_ENABLE).add_sub_option(track::option()))
                 .add_option(sub("disable", t::CONFIG_DISABLE).add_sub_option(track::option()))

@@ -18,6 +18,7 @@ pub mod respond;
 pub mod rest;
 pub mod reveal;
 pub mod scheduler;
+pub mod seasons;
 pub mod shutdown;
 pub mod text;
 pub mod threads;

@@ -7,10 +7,11 @@ mod follow_up;
 pub mod learning;
 pub mod past;
 pub mod review;
+pub mod season;
 pub mod share;
 pub mod suggest;
 
-pub use board::{leaderboard, stats, PAGE_SIZE};
+pub use board::{leaderboard, leaderboard_of, stats, PAGE_SIZE};
 pub use config::config;
 pub use follow_up::follow_up_controls;
 

@@ -37,6 +37,8 @@ pub struct PassReport {
     pub failed: usize,
     /// Discussion threads opened by a retry (a reveal opens its own).
     pub threads: usize,
+    /// Season summaries posted (`seasons`).
+    pub seasons: usize,
 }
 
 enum Outcome {
@@ -45,6 +47,7 @@ enum Outcome {
     PostedAfterMissed,
     Revealed,
     Thread,
+    Season,
     Missed,
     Failed,
     Nothing,
@@ -105,6 +108,7 @@ impl Tally {
             }
             Outcome::Revealed => r.revealed += 1,
             Outcome::Thread => r.threads += 1,
+            Outcome::Season => r.seasons += 1,
             Outcome::Missed => r.missed += 1,
             Outcome::Failed => r.failed += 1,
             Outcome::Nothing => {}
@@ -155,6 +159,15 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         )
         .await;
     }
+    // Seasons that ended are closed (champions recorded) first, so their summaries go out now.
+    super::seasons::close_ended(app, now, BATCH).await?;
+    for (guild, season) in app.store().due_summaries(now, BATCH).await? {
+        let app = app.clone();
+        work.add(Box::pin(
+            async move { season_one(&app, guild, season).await },
+        ))
+        .await;
+    }
     let report = work.finish().await;
     refresh_gauges(app).await;
     if report != PassReport::default() {
@@ -164,6 +177,7 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
             missed = report.missed,
             failed = report.failed,
             threads = report.threads,
+            seasons = report.seasons,
             "clock pass"
         );
     }
@@ -201,6 +215,16 @@ async fn thread_one(app: &App, id: RoundId) -> Outcome {
     match super::threads::open(app, id).await {
         Ok(super::threads::Thread::Opened) => Outcome::Thread,
         Ok(super::threads::Thread::NotMine) => Outcome::Nothing,
+        Ok(_) => Outcome::Failed,
+        Err(e) => log_store(&e),
+    }
+}
+
+async fn season_one(app: &App, guild: GuildId, season: String) -> Outcome {
+    use super::seasons::Posted;
+    match super::seasons::post_summary(app, guild, season).await {
+        Ok(Posted::Posted) => Outcome::Season,
+        Ok(Posted::NotMine) => Outcome::Nothing,
         Ok(_) => Outcome::Failed,
         Err(e) => log_store(&e),
     }

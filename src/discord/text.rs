@@ -10,6 +10,7 @@ pub mod limits;
 pub mod past;
 pub mod quote;
 pub mod review;
+pub mod season;
 pub mod share;
 pub mod suggest;
 
@@ -20,7 +21,8 @@ pub const QUIZ: &str = "A private practice question, graded at once (no points)"
 pub const QUIZ_TOPIC: &str = "Only questions of this topic";
 pub const QUIZ_DIFFICULTY: &str = "Only questions of this difficulty";
 pub const LEADERBOARD: &str = "The top members of this server, and your own rank";
-pub const LEADERBOARD_PERIOD: &str = "All time, this month or this week";
+pub const LEADERBOARD_PERIOD: &str =
+    "All time, this month, this week, this season, or the hall of fame";
 pub const LEADERBOARD_TOPIC: &str = "Only points from this topic";
 pub const STATS: &str = "Answers, accuracy, points, streaks and weakest topic of a member";
 pub const STATS_MEMBER: &str = "Whose stats (default: yours)";
@@ -168,9 +170,9 @@ pub const COMMANDS_HELP: &str = "\
 `/review` your questions due for review, one after another\n\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/ask question` the bank's closest questions to yours, with the answer\n\
-`/leaderboard [period] [topic] [track]` the top 10 and your rank\n\
+`/leaderboard [period] [topic] [track]` the top 10 and your rank (this season's, if seasons are on)\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days), and a chart of points per week and accuracy per topic\n\
-`/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5); `show` also \
+`/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5), seasons; `show` also \
 says when a post or a discussion thread failed (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\

@@ -15,6 +15,7 @@ pub mod progress;
 pub mod review;
 pub mod schedule;
 pub mod scoring;
+pub mod season;
 pub mod share;
 pub mod suggest;
 pub mod thread;

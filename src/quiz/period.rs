@@ -10,6 +10,11 @@ pub enum Period {
     All,
     Month,
     Week,
+    /// The server's current season (its bounds depend on its cadence: `quiz::season`).
+    Season,
+    /// Not a period of answers: the past seasons' champions.
+    #[serde(rename = "hall-of-fame")]
+    HallOfFame,
 }
 
 impl Period {
@@ -18,6 +23,8 @@ impl Period {
             "all" => Some(Period::All),
             "month" => Some(Period::Month),
             "week" => Some(Period::Week),
+            "season" => Some(Period::Season),
+            "hall-of-fame" => Some(Period::HallOfFame),
             _ => None,
         }
     }
@@ -27,15 +34,18 @@ impl Period {
             Period::All => "all",
             Period::Month => "month",
             Period::Week => "week",
+            Period::Season => "season",
+            Period::HallOfFame => "hall-of-fame",
         }
     }
 
     /// The instants `[start, end)` of the period containing `now`, in the guild's zone; `None`
-    /// for all time. Weeks start on Monday at midnight, months on the 1st.
+    /// for all time, and for a season or the hall of fame, whose bounds come from the server's
+    /// season setting (`quiz::season`). Weeks start on Monday at midnight, months on the 1st.
     pub fn bounds(self, tz: Tz, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let today = now.with_timezone(&tz).date_naive();
         let (start, end) = match self {
-            Period::All => return None,
+            Period::All | Period::Season | Period::HallOfFame => return None,
             Period::Week => {
                 let monday = today - Duration::days(today.weekday().num_days_from_monday() as i64);
                 (monday, monday + Duration::days(7))

@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0009_audit.sql"),
     ),
     (
+        "0010_seasons.sql",
+        include_str!("../../migrations/0010_seasons.sql"),
+    ),
+    (
         "0013_tracks.sql",
         include_str!("../../migrations/0013_tracks.sql"),
     ),

@@ -25,6 +25,7 @@ mod probes;
 mod review;
 mod rounds;
 mod schedule;
+mod seasons;
 mod service;
 mod shell;
 mod spec;

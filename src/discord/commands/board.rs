@@ -1,10 +1,15 @@
 //! `/leaderboard [period] [topic] [track]`: one page of the server's board (or of one of its
 //! tracks), with paging buttons. The
 //! ranking is the store's (`store::boards`); this file reads the options and renders the page.
+//! With seasons on, the board without a period is the current season's; `hall-of-fame` lists
+//! past champions.
 
 use crate::discord::app::App;
 use crate::discord::handler::{check_topic, string_opt, user, Ctx, Failure, Reply};
+use crate::discord::render::season::HALL_PAGE;
 use crate::discord::render::{self, Msg};
+use crate::discord::text::season as ts;
+use crate::quiz::season::Season;
 use crate::quiz::Period;
 use crate::store::BoardQuery;
 use serenity::all::ResolvedOption;
@@ -15,7 +20,8 @@ pub(in crate::discord) async fn command(
     opts: &[ResolvedOption<'_>],
 ) -> Result<Reply, Failure> {
     let period = match string_opt(opts, "period") {
-        Some(p) => Period::parse(p).ok_or_else(|| user("Choose all, month or week."))?,
+        Some(p) => Period::parse(p).ok_or_else(|| user(ts::BAD_PERIOD))?,
+        None if app.store().season_setting(ctx.guild()?).await?.is_some() => Period::Season,
         None => Period::All,
     };
     let topic = string_opt(opts, "topic")
@@ -41,6 +47,28 @@ pub(in crate::discord) async fn board(
 ) -> Result<Msg, Failure> {
     let guild = ctx.guild()?;
     let settings = app.store().settings(guild).await?;
+    let mut season = None;
+    let between = match period {
+        Period::HallOfFame => {
+            let (champions, total) = app
+                .store()
+                .hall_of_fame(guild, HALL_PAGE, page * HALL_PAGE)
+                .await?;
+            return Ok(render::season::hall_of_fame(&champions, total, page));
+        }
+        Period::Season => {
+            let setting = app
+                .store()
+                .season_setting(guild)
+                .await?
+                .ok_or_else(|| user(ts::NO_SEASONS))?;
+            let current = Season::containing(setting.cadence, settings.timezone, app.now());
+            let bounds = current.bounds(settings.timezone);
+            season = Some((current, bounds.1));
+            Some(bounds)
+        }
+        _ => period.bounds(settings.timezone, app.now()),
+    };
     // Tracks: a track's board is named after it (a removed track's too, from its pages).
     let named = match track {
         Some(t) => app
@@ -52,7 +80,7 @@ pub(in crate::discord) async fn board(
     };
     let q = BoardQuery {
         guild,
-        between: period.bounds(settings.timezone, app.now()),
+        between,
         topic: topic.clone(),
         track,
         user: ctx.user,
@@ -60,6 +88,18 @@ pub(in crate::discord) async fn board(
         offset: page * render::PAGE_SIZE,
     };
     let board = app.store().leaderboard(q).await?;
+    if let Some((current, ends)) = season {
+        return Ok(render::leaderboard_of(
+            app.bank(),
+            &board,
+            period,
+            &format!("Season · {}", current.name()),
+            Some(&ts::board_note(ends.timestamp())),
+            topic.as_deref(),
+            named.as_ref().map(|(t, n)| (*t, n.as_str())),
+            page,
+        ));
+    }
     Ok(render::leaderboard(
         app.bank(),
         &board,

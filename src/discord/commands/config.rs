@@ -6,7 +6,9 @@ use crate::discord::app::App;
 use crate::discord::handler::{check_topic, string_opt, user, Ctx, Failure, Reply};
 use crate::discord::render::{self, Msg};
 use crate::discord::text as t;
+use crate::discord::text::season as ts;
 use crate::quiz;
+use crate::quiz::season::{Cadence, Season};
 use serenity::all::{ResolvedOption, ResolvedValue};
 use tracing::{info, warn};
 
@@ -40,9 +42,30 @@ pub(in crate::discord) async fn command(
         "show" => {
             let status = status(app, &s).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
+            let embed = render::config(&s, status.as_deref(), next);
             return Ok(Reply::Message(Msg {
                 content: Some(format!("Track `{}`", s.track_name)),
-                ..Msg::embed(render::config(&s, status.as_deref(), next))
+                ..Msg::embed(with_season(app, guild, embed).await?)
+            }));
+        }
+        "season" => {
+            // Seasons are the server's, not a track's.
+            let input = string_opt(sub, "length").unwrap_or("none");
+            let cadence = match input {
+                "none" => None,
+                other => Some(Cadence::parse(other).ok_or_else(|| user(ts::BAD_CADENCE))?),
+            };
+            app.store().set_cadence(guild, cadence, app.now()).await?;
+            info!(guild = %guild, setting = *name, cadence = input, "settings changed");
+            let current = cadence.map(|c| Season::containing(c, s.timezone, app.now()));
+            let status = status(app, &s).await?;
+            let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
+            let embed = render::config(&s, status.as_deref(), next);
+            return Ok(Reply::Message(Msg {
+                content: Some(ts::cadence_set(cadence, current)),
+                embeds: vec![with_season(app, guild, embed).await?],
+                components: vec![],
+                ephemeral: true,
             }));
         }
         "days" => {
@@ -157,12 +180,25 @@ pub(in crate::discord) async fn command(
     info!(guild = %guild, track = %s.track, setting = *name, "settings changed");
     let status = status(app, &s).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
+    let embed = with_season(app, guild, embed).await?;
     Ok(Reply::Message(Msg {
         content: Some(done + &super::track::which(app, &s).await?),
         embeds: vec![embed],
         components: vec![],
         ephemeral: true,
     }))
+}
+
+/// The settings embed with the server's seasons (and a summary that could not be posted).
+async fn with_season(
+    app: &App,
+    guild: quiz::GuildId,
+    embed: serenity::all::CreateEmbed,
+) -> Result<serenity::all::CreateEmbed, Failure> {
+    let field = crate::discord::seasons::config_field(app, guild).await?;
+    let field =
+        crate::discord::text::limits::clip(&field, crate::discord::text::limits::FIELD_VALUE);
+    Ok(embed.field("Season", field, false))
 }
 
 /// What `/config show` reports for a track: the first track's posting status with any thread

@@ -20,7 +20,25 @@ pub fn leaderboard(
         Period::All => "All time",
         Period::Month => "This month",
         Period::Week => "This week",
+        Period::Season => "Season",
+        Period::HallOfFame => "Hall of fame",
     };
+    leaderboard_of(bank, board, period, scope, None, topic, track, page)
+}
+
+/// A board whose scope is named by the caller (a season's name), with an optional first line
+/// (when the season ends).
+#[allow(clippy::too_many_arguments)]
+pub fn leaderboard_of(
+    bank: &Bank,
+    board: &Leaderboard,
+    period: Period,
+    scope: &str,
+    note: Option<&str>,
+    topic: Option<&str>,
+    track: Option<(TrackId, &str)>,
+    page: u32,
+) -> Msg {
     let mut title = match topic {
         Some(t) => format!("Leaderboard · {scope} · {}", topic_title(bank, t)),
         None => format!("Leaderboard · {scope}"),
@@ -43,6 +61,9 @@ pub fn leaderboard(
         .collect();
     if lines.is_empty() {
         lines.push("No points yet. Answer `/daily` to be the first!".into());
+    }
+    if let Some(note) = note {
+        lines.insert(0, format!("{note}\n"));
     }
     let mine = match &board.me {
         Some(me) => format!("You: #{} of {} · {} pts", me.rank, board.members, me.points),
