@@ -14,6 +14,7 @@ pub mod render;
 pub mod respond;
 pub mod rest;
 pub mod reveal;
+pub mod roles;
 pub mod scheduler;
 pub mod text;
 pub mod threads;

@@ -12,6 +12,7 @@ pub mod past;
 pub mod period;
 pub mod pick;
 pub mod review;
+pub mod roles;
 pub mod schedule;
 pub mod scoring;
 pub mod share;

@@ -42,6 +42,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_audit.sql",
         include_str!("../../migrations/0009_audit.sql"),
     ),
+    (
+        "0011_roles.sql",
+        include_str!("../../migrations/0011_roles.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

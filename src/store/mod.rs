@@ -15,6 +15,7 @@ mod identity;
 mod learning;
 mod migrate;
 mod past;
+pub mod roles;
 mod ports;
 pub mod queries;
 pub mod review;

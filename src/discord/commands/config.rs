@@ -16,6 +16,14 @@ pub(in crate::discord) async fn command(
     opts: &[ResolvedOption<'_>],
 ) -> Result<Reply, Failure> {
     let guild = ctx.admin()?;
+    if let Some(ResolvedOption {
+        name: "roles",
+        value: ResolvedValue::SubCommandGroup(group),
+        ..
+    }) = opts.first()
+    {
+        return super::roles::command(app, guild, group).await;
+    }
     let Some(ResolvedOption {
         name,
         value: ResolvedValue::SubCommand(sub),
@@ -29,11 +37,10 @@ pub(in crate::discord) async fn command(
         "show" => {
             let status = crate::discord::threads::status(app, guild).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
-            return Ok(Reply::Message(Msg::embed(render::config(
-                &s,
-                status.as_deref(),
-                next,
-            ))));
+            let embed = render::config(&s, status.as_deref(), next);
+            return Ok(Reply::Message(Msg::embed(
+                super::roles::with_roles(app, guild, embed).await?,
+            )));
         }
         "days" => {
             let input = string_opt(sub, "days").unwrap_or("daily");
@@ -144,6 +151,7 @@ pub(in crate::discord) async fn command(
     info!(guild = %guild, setting = *name, "settings changed");
     let status = crate::discord::threads::status(app, guild).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
+    let embed = super::roles::with_roles(app, guild, embed).await?;
     Ok(Reply::Message(Msg {
         content: Some(done),
         embeds: vec![embed],
