@@ -132,13 +132,7 @@ pub async fn move_champion(
     }
     let moved = app
         .store()
-        .set_champion(
-            guild,
-            holder.map(|(h, _)| h),
-            new_champion,
-            None,
-            app.now(),
-        )
+        .set_champion(guild, holder.map(|(h, _)| h), new_champion, None, app.now())
         .await?;
     if !moved {
         info!(guild = %guild, "the champion was moved by another process");
@@ -253,9 +247,9 @@ pub async fn standing(app: &App, guild: GuildId, role: RoleId) -> (BotStanding, 
             .iter()
             .filter(|r| r.id.get() == guild.0 || member.roles.contains(&r.id));
         let top = mine.clone().map(|r| i64::from(r.position)).max();
-        let manage = mine.clone().any(|r| {
-            r.permissions.manage_roles() || r.permissions.administrator()
-        });
+        let manage = mine
+            .clone()
+            .any(|r| r.permissions.manage_roles() || r.permissions.administrator());
         let position = all
             .iter()
             .find(|r| r.id.get() == role.0)

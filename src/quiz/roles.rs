@@ -240,7 +240,11 @@ mod tests {
         };
         assert_eq!(roles(6, 99), Vec::<u64>::new());
         assert_eq!(roles(7, 99), vec![1]);
-        assert_eq!(roles(30, 100), vec![1, 2, 3], "cumulative: the 7-day role too");
+        assert_eq!(
+            roles(30, 100),
+            vec![1, 2, 3],
+            "cumulative: the 7-day role too"
+        );
         assert_eq!(roles(0, 5000), vec![3, 4], "points stay when a streak ends");
     }
 

@@ -21,6 +21,7 @@ mod packs;
 mod past;
 mod probes;
 mod review;
+mod roles;
 mod rounds;
 mod schedule;
 mod service;

@@ -40,9 +40,13 @@ pub fn group() -> CreateCommandOption {
             .required(true)
     };
     CreateCommandOption::new(CommandOptionType::SubCommandGroup, "roles", rt::GROUP)
-        .add_sub_option(sub("champion", rt::CHAMPION).add_sub_option(
-            CreateCommandOption::new(CommandOptionType::Role, "role", rt::CHAMPION_ROLE),
-        ))
+        .add_sub_option(
+            sub("champion", rt::CHAMPION).add_sub_option(CreateCommandOption::new(
+                CommandOptionType::Role,
+                "role",
+                rt::CHAMPION_ROLE,
+            )),
+        )
         .add_sub_option(
             sub("streak-add", rt::STREAK_ADD)
                 .add_sub_option(days())
@@ -147,7 +151,9 @@ fn threshold(sub: &[ResolvedOption<'_>], kind: RewardKind) -> Result<u64, Failur
     };
     match sub.iter().find(|o| o.name == name).map(|o| &o.value) {
         Some(ResolvedValue::Integer(n)) if (1..=max as i64).contains(n) => Ok(*n as u64),
-        _ => Err(user(format!("Choose a whole number of {name} from 1 to {max}."))),
+        _ => Err(user(format!(
+            "Choose a whole number of {name} from 1 to {max}."
+        ))),
     }
 }
 

@@ -17,7 +17,8 @@ pub const ROLE: &str = "The role to give";
 pub const LIST: &str = "List the roles the bot gives, and any problem";
 
 pub const PICK_ROLE: &str = "Pick a role.";
-pub const TOO_MANY: &str = "That's the most roles of this kind a server can have: remove one first.";
+pub const TOO_MANY: &str =
+    "That's the most roles of this kind a server can have: remove one first.";
 
 /// Why a role was refused when an admin picked it.
 pub fn unusable(role: RoleId, why: Unusable) -> String {

@@ -28,6 +28,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 mod dms;
 mod faults;
+pub mod roles;
 mod threads;
 use faults::Faults;
 
@@ -49,6 +50,8 @@ pub struct Request {
     pub query: Option<String>,
     /// The Authorization header (serenity sends "Bot <token>").
     pub authorization: Option<String>,
+    /// The X-Audit-Log-Reason header, URL-decoded.
+    pub audit_reason: Option<String>,
     /// The JSON body; `Null` when there was none, a `String` when it was not JSON (multipart).
     pub body: Value,
 }
@@ -109,6 +112,8 @@ struct State {
     dms: dms::Dms,
     /// Threads started from messages, and their faults (`threads.rs`).
     threads: threads::Threads,
+    /// Members' roles, the server's roles, and their faults (`roles.rs`).
+    roles: roles::Roles,
 }
 
 struct Conn {
@@ -390,6 +395,10 @@ async fn rest_handler(
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .map(String::from),
+        audit_reason: headers
+            .get("x-audit-log-reason")
+            .and_then(|v| v.to_str().ok())
+            .map(percent_decode),
         body,
     };
     if shared.update(|s| s.faults.take_hang(&request)) {
@@ -540,8 +549,35 @@ fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
             }
         }
         ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        (_, ["guilds", ..]) => {
+            roles::route(s, shared.app_id, r, &segments).unwrap_or_else(not_found)
+        }
         _ => not_found(),
     }
+}
+
+/// `%XX` sequences back to their bytes (an audit log reason is sent URL-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn ok(body: Value) -> Response {
