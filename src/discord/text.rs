@@ -171,8 +171,8 @@ pub const COMMANDS_HELP: &str = "\
 `/leaderboard [period] [topic]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \
-says when a post, a discussion thread or a role failed (Manage Server)\n\
-`/config roles` a champion role, roles at streaks of N days and at N points (Manage Server)\n\
+says when a post or a discussion thread failed (Manage Server)\n\
+`/config roles` roles at N-day streaks, N points, for the champion\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\

@@ -482,3 +482,13 @@ fn roles_that_cannot_be_given_are_refused_when_set() {
         s.finish();
     });
 }
+
+#[test]
+fn help_names_the_roles_command() {
+    runtime().block_on(async {
+        let mut s = Session::start().await;
+        let help = s.read(ix::command("help", json!([]), ADA, 0)).await;
+        assert!(help.contains("/config roles"), "{help}");
+        s.finish();
+    });
+}
