@@ -352,3 +352,121 @@ impl Store {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut c).unwrap();
+        c
+    }
+
+    fn at(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
+    }
+
+    const G: GuildId = GuildId(1);
+    const ADA: UserId = UserId(5);
+
+    fn streak(days: u64, role: u64) -> Reward {
+        Reward {
+            kind: RewardKind::Streak,
+            threshold: days,
+            role: RoleId(role),
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn a_grant_is_claimed_once_and_given_once() {
+        let c = db();
+        let r = streak(7, 70);
+        assert!(claim_grant(&c, G, ADA, &r, at(0), at(-600)).unwrap());
+        assert!(
+            !claim_grant(&c, G, ADA, &r, at(1), at(-599)).unwrap(),
+            "a second claim while the first is in flight"
+        );
+        finish_grant(&c, G, ADA, &r, true, at(2)).unwrap();
+        assert!(
+            !claim_grant(&c, G, ADA, &r, at(10_000), at(9_400)).unwrap(),
+            "a given grant is never claimed again"
+        );
+        // Another role for the same threshold (the admin changed it) is a new grant.
+        assert!(claim_grant(&c, G, ADA, &streak(7, 71), at(3), at(-597)).unwrap());
+    }
+
+    #[test]
+    fn a_released_or_stale_claim_can_be_taken_again() {
+        let c = db();
+        let r = streak(7, 70);
+        assert!(claim_grant(&c, G, ADA, &r, at(0), at(-600)).unwrap());
+        finish_grant(&c, G, ADA, &r, false, at(1)).unwrap();
+        assert!(claim_grant(&c, G, ADA, &r, at(2), at(-598)).unwrap());
+        // Its process stopped mid-call: taken over once older than the stale limit.
+        assert!(!claim_grant(&c, G, ADA, &r, at(300), at(-300)).unwrap());
+        assert!(claim_grant(&c, G, ADA, &r, at(700), at(100)).unwrap());
+    }
+
+    #[test]
+    fn a_failed_reward_is_cleared_by_setting_it_again() {
+        let c = db();
+        set_reward(&c, G, RewardKind::Streak, 7, RoleId(70)).unwrap();
+        fail_reward(
+            &c,
+            G,
+            RewardKind::Streak,
+            RoleId(70),
+            Refusal::RoleGone,
+            at(0),
+        )
+        .unwrap();
+        assert_eq!(rewards(&c, G).unwrap()[0].problem, Some(Refusal::RoleGone));
+        // A failure of a role the reward no longer gives changes nothing.
+        set_reward(&c, G, RewardKind::Streak, 7, RoleId(71)).unwrap();
+        fail_reward(
+            &c,
+            G,
+            RewardKind::Streak,
+            RoleId(70),
+            Refusal::Forbidden,
+            at(1),
+        )
+        .unwrap();
+        assert_eq!(rewards(&c, G).unwrap(), vec![streak(7, 71)]);
+    }
+
+    #[test]
+    fn a_server_has_at_most_ten_roles_of_a_kind() {
+        let c = db();
+        for d in 1..=MAX_PER_KIND as u64 {
+            assert_eq!(
+                set_reward(&c, G, RewardKind::Streak, d, RoleId(d)).unwrap(),
+                RewardSaved::Saved
+            );
+        }
+        assert_eq!(
+            set_reward(&c, G, RewardKind::Streak, 99, RoleId(99)).unwrap(),
+            RewardSaved::TooMany
+        );
+        // Changing the role of an existing threshold is still allowed.
+        assert_eq!(
+            set_reward(&c, G, RewardKind::Streak, 1, RoleId(100)).unwrap(),
+            RewardSaved::Saved
+        );
+        assert!(remove_reward(&c, G, RewardKind::Streak, 1).unwrap());
+        assert!(!remove_reward(&c, G, RewardKind::Streak, 1).unwrap());
+    }
+
+    #[test]
+    fn of_two_racing_champion_moves_one_goes_on() {
+        let c = db();
+        assert!(set_champion(&c, G, None, ADA, None, at(0)).unwrap());
+        assert!(!set_champion(&c, G, None, UserId(6), None, at(0)).unwrap());
+        assert!(set_champion(&c, G, Some(ADA), UserId(6), None, at(1)).unwrap());
+        assert!(!set_champion(&c, G, Some(ADA), UserId(7), None, at(1)).unwrap());
+        set_champion_role(&c, G, UserId(6), Some(RoleId(9))).unwrap();
+        assert_eq!(champion(&c, G).unwrap(), Some((UserId(6), Some(RoleId(9)))));
+    }
+}
