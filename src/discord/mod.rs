@@ -8,6 +8,7 @@ pub mod endpoint;
 pub mod gateway;
 pub mod handler;
 pub mod listener;
+pub mod metrics_http;
 pub mod post;
 pub mod questions;
 pub mod render;
@@ -16,6 +17,7 @@ pub mod rest;
 pub mod reveal;
 pub mod roles;
 pub mod scheduler;
+pub mod shutdown;
 pub mod text;
 pub mod threads;
 
