@@ -14,6 +14,7 @@ pub mod grades;
 pub mod learning;
 pub mod past;
 pub mod review;
+pub mod roles;
 pub mod share;
 pub mod suggest;
 mod suggestions;
@@ -187,6 +188,7 @@ pub fn all() -> Vec<CreateCommand> {
                             .required(true),
                     ),
                 )
+                .add_option(roles::group())
                 .add_option(sub("enable", t::CONFIG_ENABLE).add_sub_option(track::option()))
                 .add_option(sub("disable", t::CONFIG_DISABLE).add_sub_option(track::option()))
                 .add_option(track::group()),

@@ -553,6 +553,7 @@ async fn answer_with(
             match quiz::answer::record(app.store(), daily).await? {
                 Recorded::Accepted { points, streak } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
+                    super::roles::after_answer(app, round.guild, ctx.user, streak);
                     review::schedule(app, ctx, &r.held, &grade, seen).await;
                     let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
                     let rows = [

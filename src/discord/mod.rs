@@ -17,6 +17,7 @@ pub mod render;
 pub mod respond;
 pub mod rest;
 pub mod reveal;
+pub mod roles;
 pub mod scheduler;
 pub mod seasons;
 pub mod shutdown;

@@ -79,6 +79,8 @@ pub struct Call<'a> {
     pub body: Option<Vec<u8>>,
     pub multipart: Option<serenity::http::Multipart>,
     pub params: Option<Vec<(&'static str, String)>>,
+    /// Extra headers (the audit log's reason).
+    pub headers: Option<reqwest::header::HeaderMap>,
     /// Told when Discord asks us to wait, before we do (the guild's status says so).
     pub on_rate_limit: Option<&'a (dyn Fn(Duration) + Send + Sync)>,
 }
@@ -92,6 +94,7 @@ impl<'a> Call<'a> {
             body: None,
             multipart: None,
             params: None,
+            headers: None,
             on_rate_limit: None,
         }
     }
@@ -121,6 +124,34 @@ impl<'a> Call<'a> {
         self
     }
 
+    /// The reason Discord's audit log shows for the change (`X-Audit-Log-Reason`, URL-encoded,
+    /// at most 512 characters).
+    pub fn audit_reason(mut self, reason: &str) -> Call<'a> {
+        let mut encoded = String::new();
+        for c in reason.chars() {
+            let mut piece = String::new();
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        piece.push(b as char)
+                    }
+                    _ => piece.push_str(&format!("%{b:02X}")),
+                }
+            }
+            if encoded.len() + piece.len() > 512 {
+                break;
+            }
+            encoded.push_str(&piece);
+        }
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(&encoded) {
+            let mut h = self.headers.take().unwrap_or_default();
+            h.insert("X-Audit-Log-Reason", v);
+            self.headers = Some(h);
+        }
+        self
+    }
+
     pub fn on_rate_limit(mut self, f: &'a (dyn Fn(Duration) + Send + Sync)) -> Call<'a> {
         self.on_rate_limit = Some(f);
         self
@@ -131,6 +162,7 @@ impl<'a> Call<'a> {
             .body(self.body.clone())
             .multipart(self.multipart.clone())
             .params(self.params.clone())
+            .headers(self.headers.clone())
     }
 }
 

@@ -36,10 +36,14 @@ pub enum Posted {
     Retry(DateTime<Utc>),
 }
 
-/// Called once per season after its champion is recorded. For now it only logs; the roles
-/// (a champion role that moves to each season's winner) hook in here.
-pub async fn on_champion(_app: &App, guild: GuildId, member: UserId) {
+/// Called once per season after its champion is recorded: the champion role (if the server set
+/// one with `/config roles champion`) moves to the new champion. A failed move is the roles'
+/// business (recorded on the role and shown in `/config show`); the season stays closed.
+pub async fn on_champion(app: &App, guild: GuildId, member: UserId) {
     info!(guild = %guild, member = %member, "a season's champion was recorded");
+    if let Err(e) = super::roles::move_champion(app, guild, member).await {
+        warn!(guild = %guild, member = %member, error = %e, "the champion role could not be moved");
+    }
 }
 
 /// Closes every season that has ended (a server late by several seasons closes one per pass).

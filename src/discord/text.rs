@@ -10,6 +10,7 @@ pub mod limits;
 pub mod past;
 pub mod quote;
 pub mod review;
+pub mod roles;
 pub mod season;
 pub mod share;
 pub mod suggest;
@@ -174,6 +175,7 @@ pub const COMMANDS_HELP: &str = "\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days), and a chart of points per week and accuracy per topic\n\
 `/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5), seasons; `show` also \
 says when a post or a discussion thread failed (Manage Server)\n\
+`/config roles` roles at N-day streaks, N points, for the champion\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\

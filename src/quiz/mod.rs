@@ -13,6 +13,7 @@ pub mod period;
 pub mod pick;
 pub mod progress;
 pub mod review;
+pub mod roles;
 pub mod schedule;
 pub mod scoring;
 pub mod season;

@@ -54,6 +54,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_tracks.sql",
         include_str!("../../migrations/0013_tracks.sql"),
     ),
+    (
+        "0011_roles.sql",
+        include_str!("../../migrations/0011_roles.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

@@ -21,6 +21,7 @@ mod ports;
 mod progress;
 pub mod queries;
 pub mod review;
+pub mod roles;
 pub mod seasons;
 mod shares;
 pub mod suggestions;

@@ -23,6 +23,7 @@ mod packs;
 mod past;
 mod probes;
 mod review;
+mod roles;
 mod rounds;
 mod schedule;
 mod seasons;

@@ -500,3 +500,87 @@ fn the_commands_offer_season_options_that_discord_accepts() {
     assert_eq!(season["options"][0]["required"], true);
     spec::validate("commands", &[list]);
 }
+
+/// The season's end moves the champion role (`/config roles champion`): the new champion gets
+/// it, the last season's loses it, each call with a reason for the server's audit log.
+#[test]
+fn a_seasons_champion_gets_the_champion_role_from_the_last_one() {
+    use crate::roles::{check_role_call, role_json};
+    runtime().block_on(async {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let (app, clock) = test_app(dir.path(), &fake.base, utc("2026-09-01T00:00:00Z"));
+        let channel = 814;
+        configure(&app, GUILD, channel, chrono_tz::UTC).await;
+        let champion: u64 = 730_000_000_000_000_077;
+        let mut bodies = vec![];
+        read_into(
+            &app,
+            &mut bodies,
+            ix::command("config", season_cmd("monthly"), ADMIN, MANAGE_GUILD),
+        )
+        .await;
+        let roles = json!([{"name": "roles", "type": 2, "options": [{"name": "champion", "type": 1,
+            "options": [{"name": "role", "type": 8, "value": champion.to_string()}]}]}]);
+        let id = champion.to_string();
+        let (_, said) = read_into(
+            &app,
+            &mut bodies,
+            ix::command_with_resolved(
+                "config",
+                roles,
+                json!({"roles": {id: role_json(champion, 1, false)}}),
+                ADMIN,
+                MANAGE_GUILD,
+            ),
+        )
+        .await;
+        assert!(said.contains("champion"), "{said}");
+        // September: Ada wins. October: Bob wins.
+        played(
+            &app,
+            GUILD,
+            "2026-09-10",
+            ("2026-09-10T09:00:00Z", "2026-09-11T09:00:00Z"),
+            &[(1, "2026-09-10T10:00:00Z")],
+        )
+        .await;
+        clock.set(utc("2026-10-01T00:00:30Z"));
+        assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 1);
+        let puts = fake
+            .wait_for_count(
+                "PUT",
+                &format!("/guilds/{GUILD}/members/1/roles/{champion}"),
+                1,
+                crate::fake_discord::WAIT,
+            )
+            .await;
+        check_role_call(&puts[0], "champion");
+        assert_eq!(fake.member_roles(1), vec![champion]);
+        played(
+            &app,
+            GUILD,
+            "2026-10-10",
+            ("2026-10-10T09:00:00Z", "2026-10-11T09:00:00Z"),
+            &[(2, "2026-10-10T10:00:00Z")],
+        )
+        .await;
+        clock.set(utc("2026-11-01T00:00:30Z"));
+        assert_eq!(scheduler::pass(&app).await.unwrap().seasons, 1);
+        fake.wait_for_count(
+            "PUT",
+            &format!("/guilds/{GUILD}/members/2/roles/{champion}"),
+            1,
+            crate::fake_discord::WAIT,
+        )
+        .await;
+        let deletes = fake.requests_to(
+            "DELETE",
+            &format!("/guilds/{GUILD}/members/1/roles/{champion}"),
+        );
+        assert_eq!(deletes.len(), 1, "the last champion loses the role once");
+        assert!(fake.member_roles(1).is_empty());
+        assert_eq!(fake.member_roles(2), vec![champion]);
+        spec::validate("callback", &bodies);
+    });
+}

@@ -19,11 +19,15 @@ pub(in crate::discord) async fn command(
 ) -> Result<Reply, Failure> {
     let guild = ctx.admin()?;
     if let Some(ResolvedOption {
+        name,
         value: ResolvedValue::SubCommandGroup(group),
         ..
     }) = opts.first()
     {
-        return super::track::command(app, guild, group).await;
+        return match *name {
+            "roles" => super::roles::command(app, guild, group).await,
+            _ => super::track::command(app, guild, group).await,
+        };
     }
     let Some(ResolvedOption {
         name,
@@ -45,7 +49,7 @@ pub(in crate::discord) async fn command(
             let embed = render::config(&s, status.as_deref(), next);
             return Ok(Reply::Message(Msg {
                 content: Some(format!("Track `{}`", s.track_name)),
-                ..Msg::embed(with_season(app, guild, embed).await?)
+                ..Msg::embed(card(app, guild, embed).await?)
             }));
         }
         "season" => {
@@ -63,7 +67,7 @@ pub(in crate::discord) async fn command(
             let embed = render::config(&s, status.as_deref(), next);
             return Ok(Reply::Message(Msg {
                 content: Some(ts::cadence_set(cadence, current)),
-                embeds: vec![with_season(app, guild, embed).await?],
+                embeds: vec![card(app, guild, embed).await?],
                 components: vec![],
                 ephemeral: true,
             }));
@@ -180,7 +184,7 @@ pub(in crate::discord) async fn command(
     info!(guild = %guild, track = %s.track, setting = *name, "settings changed");
     let status = status(app, &s).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
-    let embed = with_season(app, guild, embed).await?;
+    let embed = card(app, guild, embed).await?;
     Ok(Reply::Message(Msg {
         content: Some(done + &super::track::which(app, &s).await?),
         embeds: vec![embed],
@@ -190,6 +194,16 @@ pub(in crate::discord) async fn command(
 }
 
 /// The settings embed with the server's seasons (and a summary that could not be posted).
+/// The settings card with the server's season and role rewards below the track's settings.
+async fn card(
+    app: &App,
+    guild: quiz::GuildId,
+    embed: serenity::all::CreateEmbed,
+) -> Result<serenity::all::CreateEmbed, Failure> {
+    let embed = with_season(app, guild, embed).await?;
+    super::roles::with_roles(app, guild, embed).await
+}
+
 async fn with_season(
     app: &App,
     guild: quiz::GuildId,

@@ -29,6 +29,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 mod dms;
 mod faults;
 pub mod multipart;
+pub mod roles;
 mod threads;
 use faults::Faults;
 
@@ -50,6 +51,8 @@ pub struct Request {
     pub query: Option<String>,
     /// The Authorization header (serenity sends "Bot <token>").
     pub authorization: Option<String>,
+    /// The X-Audit-Log-Reason header, URL-decoded.
+    pub audit_reason: Option<String>,
     /// The JSON body; `Null` when there was none, a `String` when it was not JSON. For a
     /// multipart body (a message with files), its `payload_json` part.
     pub body: Value,
@@ -117,6 +120,8 @@ struct State {
     threads: threads::Threads,
     /// Refuse every request that carries files (413, as Discord does for a file too large).
     refuse_files: bool,
+    /// Members' roles, the server's roles, and their faults (`roles.rs`).
+    roles: roles::Roles,
 }
 
 struct Conn {
@@ -421,6 +426,10 @@ async fn rest_handler(
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .map(String::from),
+        audit_reason: headers
+            .get("x-audit-log-reason")
+            .and_then(|v| v.to_str().ok())
+            .map(percent_decode),
         body,
         files,
     };
@@ -579,8 +588,35 @@ fn route(shared: &Shared, s: &mut State, r: &Request) -> Response {
             }
         }
         ("DELETE", ["channels", _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        (_, ["guilds", ..]) => {
+            roles::route(s, shared.app_id, r, &segments).unwrap_or_else(not_found)
+        }
         _ => not_found(),
     }
+}
+
+/// `%XX` sequences back to their bytes (an audit log reason is sent URL-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn ok(body: Value) -> Response {

@@ -320,6 +320,13 @@ fn the_changed_commands_are_valid_and_carry_the_track_option() {
         if sub["name"] == "timezone" || sub["name"] == "season" {
             // The server's zone and seasons, shared by its tracks.
             assert!(!names(sub).contains(&"track".to_string()));
+        } else if sub["name"] == "roles" {
+            // Role rewards are the server's, whichever track a streak or points come from: a
+            // group (which can carry no option of its own) of subcommands without `track`.
+            assert_eq!(sub["type"], 2);
+            for s in sub["options"].as_array().unwrap() {
+                assert!(!names(s).contains(&"track".to_string()), "{}", s["name"]);
+            }
         } else if sub["name"] == "track" {
             assert_eq!(sub["type"], 2);
             let subs: Vec<String> = names(sub);
