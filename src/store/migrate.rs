@@ -42,6 +42,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_audit.sql",
         include_str!("../../migrations/0009_audit.sql"),
     ),
+    (
+        "0012_freezes.sql",
+        include_str!("../../migrations/0012_freezes.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {

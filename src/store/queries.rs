@@ -3,7 +3,7 @@
 use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
-use crate::quiz::scoring::{self, Streak};
+use crate::quiz::scoring;
 use crate::quiz::Days;
 use crate::quiz::*;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -318,22 +318,6 @@ fn posted_before(
     .collect()
 }
 
-fn streak(conn: &Connection, guild: GuildId, user: UserId) -> Result<Streak, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT current, best, last_round_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2",
-        )?
-        .query_row(params![guild.sql(), user.sql()], |r| {
-            Ok(Streak {
-                current: r.get(0)?,
-                best: r.get(1)?,
-                last_round: r.get(2)?,
-            })
-        })
-        .optional()?
-        .unwrap_or_default())
-}
-
 /// Records a graded daily answer with its points and the member's streak, in the caller's
 /// transaction. The first answer counts; a closed round records nothing.
 pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, StoreError> {
@@ -352,8 +336,10 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
     let previous = posted_before(conn, round.guild, ms(round.opens_at))?
         .first()
         .map(|(id, _)| *id);
-    let before = streak(conn, round.guild, a.user)?;
-    let after = scoring::next_streak(before, round.id.0, previous, a.verdict);
+    // The rounds missed since the streak last grew spend freezes (once) or end it; then this one.
+    let before = super::freezes::settle(conn, round.guild, a.user, Some(round.opens_at), a.at)?;
+    let guarded = crate::quiz::freeze::answer(before, &[], round.id.0, previous, a.verdict).after;
+    let after = guarded.streak;
     let points = scoring::points(round.difficulty, a.score, a.verdict, after.current);
     conn.prepare_cached(
         "INSERT INTO answers (round_id, guild_id, user_id, topic, answer, score, verdict, points, answered_at)
@@ -370,11 +356,7 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
         points,
         ms(a.at)
     ])?;
-    conn.prepare_cached(
-        "INSERT INTO streaks (guild_id, user_id, current, best, last_round_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
-    )?
-    .execute(params![round.guild.sql(), a.user.sql(), after.current, after.best, after.last_round])?;
+    super::freezes::save(conn, round.guild, a.user, &guarded)?;
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
          ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + ?3, answers = answers + 1,
@@ -487,17 +469,8 @@ pub fn member_stats(
             correct: c as u64,
         });
     }
-    let s = streak(conn, guild, user)?;
-    let latest = latest_round_posted(conn, guild)?;
-    let current = match latest {
-        Some((latest_id, latest_state, previous)) => scoring::current_streak(
-            s,
-            Some(latest_id),
-            previous,
-            latest_state == RoundState::Open,
-        ),
-        None => 0,
-    };
+    // As it stands now: rounds that closed unanswered spend freezes or end the streak.
+    let now = super::freezes::standing_now(conn, guild, user)?;
     let practice = conn
         .prepare_cached("SELECT COUNT(*) FROM practice WHERE user_id = ?1 AND (guild_id = ?2 OR guild_id IS NULL)")?
         .query_row(params![user.sql(), guild.sql()], |r| r.get::<_, i64>(0))? as u64;
@@ -506,22 +479,12 @@ pub fn member_stats(
         correct,
         partial,
         points,
-        current_streak: current,
-        best_streak: s.best,
+        current_streak: now.streak.current,
+        best_streak: now.streak.best,
+        freezes: now.freezes,
         per_topic,
         practice,
     })
-}
-
-/// The guild's latest posted round, its state, and the posted round before it.
-fn latest_round_posted(
-    conn: &Connection,
-    guild: GuildId,
-) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
-    let two = posted_before(conn, guild, i64::MAX)?;
-    Ok(two
-        .first()
-        .map(|(id, state)| (*id, *state, two.get(1).map(|(id, _)| *id))))
 }
 
 /// Streak lengths worth announcing at the reveal.
