@@ -120,7 +120,11 @@ pub enum Corrected {
     /// No break remembered: nothing logged.
     NothingToRestore,
     /// The answer's points and the member's total before and after.
-    Removed { points: u32, before: u64, after: u64 },
+    Removed {
+        points: u32,
+        before: u64,
+        after: u64,
+    },
     /// The member has no answer to that round in this server.
     NoAnswer,
 }
@@ -157,7 +161,8 @@ pub fn pages(total: u64) -> u32 {
 /// The store side of corrections: each write commits the change and its audit row together.
 pub trait CorrectionStore {
     type Error;
-    fn correct(&self, c: Correction) -> impl Future<Output = Result<Corrected, Self::Error>> + Send;
+    fn correct(&self, c: Correction)
+        -> impl Future<Output = Result<Corrected, Self::Error>> + Send;
     fn audit_page(
         &self,
         guild: GuildId,
@@ -209,7 +214,10 @@ mod tests {
             lost: 9,
         };
         let r = restore(broke, Some(6)).unwrap();
-        assert_eq!((r.streak.current, r.streak.last_round, r.lost), (9, Some(6), 0));
+        assert_eq!(
+            (r.streak.current, r.streak.last_round, r.lost),
+            (9, Some(6), 0)
+        );
         assert_eq!(r.freezes, 1);
         let rebuilt = Guarded {
             streak: Streak {

@@ -110,9 +110,7 @@ pub fn correct(conn: &Connection, c: &Correction) -> Result<Corrected, StoreErro
             let Some(restored) = admin::restore(now, anchor(conn, c.guild, c.member)?) else {
                 return Ok(Corrected::NothingToRestore);
             };
-            let snap = |g: &crate::quiz::freeze::Guarded| {
-                json!({"streak": g.streak.current, "best": g.streak.best, "lost": g.lost})
-            };
+            let snap = |g: &crate::quiz::freeze::Guarded| json!({"streak": g.streak.current, "best": g.streak.best, "lost": g.lost});
             audit(conn, &entry(snap(&now), snap(&restored)))?;
             super::freezes::save(conn, c.guild, c.member, &restored)?;
             Ok(Corrected::Streak {
@@ -193,6 +191,12 @@ fn remove_answer<'a>(
         after as i64,
         v == Verdict::Correct
     ])?;
+    // A member left with nothing on the board leaves it, as if they had never answered.
+    conn.prepare_cached(
+        "DELETE FROM totals WHERE guild_id = ?1 AND user_id = ?2 AND answers = 0 AND points = 0
+         AND NOT EXISTS (SELECT 1 FROM adjustments WHERE guild_id = ?1 AND user_id = ?2)",
+    )?
+    .execute(params![c.guild.sql(), c.member.sql()])?;
     Ok(Corrected::Removed {
         points,
         before,

@@ -130,10 +130,7 @@ pub(in crate::discord) async fn command(
     };
     if name == "log" {
         let page = integer_of(sub, "page").unwrap_or(1).clamp(1, 100_000) as u32 - 1;
-        let log = app
-            .store()
-            .audit_page(guild, member_of(sub), page)
-            .await?;
+        let log = app.store().audit_page(guild, member_of(sub), page).await?;
         return Ok(Reply::Message(Msg::embed(render::admin::log(&log))));
     }
     let member = member_of(sub).ok_or_else(|| user(t::NO_MEMBER))?;

@@ -4,7 +4,8 @@ use crate::quiz::admin::{AMOUNT_MAX, REASON_MAX};
 
 pub const ADMIN: &str = "Corrections with a reason, kept in the audit log (Manage Server)";
 pub const POINTS: &str = "Add or take away a member's points";
-pub const POINTS_AMOUNT: &str = "Points to add (negative to take away); the total never goes below 0";
+pub const POINTS_AMOUNT: &str =
+    "Points to add (negative to take away); the total never goes below 0";
 pub const MEMBER: &str = "The member";
 pub const REASON: &str = "Why: kept in the audit log";
 pub const STREAK: &str = "A member's streak";
