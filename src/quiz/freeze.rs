@@ -105,7 +105,7 @@ pub fn answer(
         g.lost = was;
     }
     let now = g.streak.current;
-    let earned = now > was && now % EARN_EVERY == 0 && g.freezes < MAX_FREEZES;
+    let earned = now > was && now.is_multiple_of(EARN_EVERY) && g.freezes < MAX_FREEZES;
     if earned {
         g.freezes += 1;
     }

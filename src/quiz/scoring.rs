@@ -279,4 +279,23 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn a_replay_spends_freezes_as_recording_did() {
+        let mut rounds: Vec<Played> = (1..=9)
+            .map(|round| Played {
+                round,
+                difficulty: Difficulty::Medium,
+                answer: Some((1.0, Verdict::Correct)),
+            })
+            .collect();
+        rounds[7].answer = None;
+        let replayed = replay(&rounds);
+        assert_eq!(
+            replayed.points[8],
+            Some(30),
+            "day 8 frozen: day 9 is the 8th of the streak"
+        );
+        assert_eq!((replayed.streak.current, replayed.freezes), (8, 0));
+    }
 }

@@ -428,3 +428,47 @@ fn help_explains_freezes_and_corrections() {
         s.check_spec();
     });
 }
+
+#[test]
+fn a_point_correction_survives_a_grade_changed_on_review() {
+    use interview_bot::quiz::appeal::{self, Asked, Decision, NewDecision};
+    runtime().block_on(async {
+        let mut s = Session::start().await;
+        let r1 = s.round_on("2026-06-08").await;
+        let r2 = s.round_on("2026-06-09").await;
+        s.answer(&r1, ADA, Verdict::Correct).await; // 20
+        s.answer(&r2, ADA, Verdict::Wrong).await; // 0
+        s.say(admin(points(ADA, 15, "bank typo"), MANAGE_GUILD))
+            .await;
+        assert!(s.stats(ADA).await.contains("Points\n35\n"));
+        let store = s.app.store();
+        let Asked::Opened(id) = appeal::ask_for_review(
+            store,
+            GuildId(GUILD),
+            r2.id,
+            UserId(ADA),
+            UserId(ADA),
+            now(),
+        )
+        .await
+        .unwrap() else {
+            panic!("the appeal opens")
+        };
+        appeal::decide(
+            store,
+            NewDecision {
+                guild: GuildId(GUILD),
+                appeal: id,
+                decision: Decision::Correct,
+                moderator: UserId(ADMIN),
+                at: now(),
+            },
+        )
+        .await
+        .unwrap();
+        // 20, then 20 + 2 for the day made right, and the 15 the admin gave.
+        assert!(s.stats(ADA).await.contains("Points\n57\n"));
+        assert!(s.board("all").await.contains(&format!("<@{ADA}> · 57 pts")));
+        s.check_spec();
+    });
+}
