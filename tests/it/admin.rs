@@ -26,6 +26,7 @@ pub fn now() -> DateTime<Utc> {
 /// The handler on a fresh database; every response body is kept and validated at the end.
 pub struct Session {
     pub app: App,
+    pub clock: ManualClock,
     pub bodies: Vec<Value>,
     _fake: FakeDiscord,
     _dir: tempfile::TempDir,
@@ -35,9 +36,10 @@ impl Session {
     pub async fn start() -> Session {
         let fake = FakeDiscord::start().await;
         let dir = tempfile::tempdir().unwrap();
-        let (app, _) = test_app(dir.path(), &fake.base, now());
+        let (app, clock) = test_app(dir.path(), &fake.base, now());
         Session {
             app,
+            clock,
             bodies: vec![],
             _fake: fake,
             _dir: dir,
@@ -470,5 +472,32 @@ fn a_point_correction_survives_a_grade_changed_on_review() {
         assert!(s.stats(ADA).await.contains("Points\n57\n"));
         assert!(s.board("all").await.contains(&format!("<@{ADA}> · 57 pts")));
         s.check_spec();
+    });
+}
+
+#[test]
+fn point_corrections_count_in_the_week_of_the_servers_time_zone() {
+    runtime().block_on(async {
+        for (zone, counted) in [("UTC", false), ("America/New_York", true)] {
+            let mut s = Session::start().await;
+            let mut settings = s.app.store().settings(GuildId(GUILD)).await.unwrap();
+            settings.timezone = zone.parse().unwrap();
+            s.app.store().save_settings(settings, None).await.unwrap();
+            // Sunday 1 November 2026, 23:30 UTC: 18:30 in New York, the day its clocks went
+            // back an hour (the week there runs from 26 October, EDT, to 2 November, EST).
+            s.clock.set("2026-11-01T23:30:00Z".parse().unwrap());
+            s.say(admin(points(BOB, 40, "workshop"), MANAGE_GUILD))
+                .await;
+            // 04:30 UTC on Monday: a new week in UTC, still Sunday in New York.
+            s.clock.set("2026-11-02T04:30:00Z".parse().unwrap());
+            let week = s.board("week").await;
+            assert_eq!(
+                week.contains(&format!("<@{BOB}> · 40 pts")),
+                counted,
+                "{zone}: {week}"
+            );
+            assert!(s.board("all").await.contains(&format!("<@{BOB}> · 40 pts")));
+            s.check_spec();
+        }
     });
 }
