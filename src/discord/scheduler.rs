@@ -1,8 +1,9 @@
 //! The daily clock: a background task that posts each guild's question at its local time, closes
 //! and reveals rounds on time, and catches up once after downtime. It runs in both modes.
 //!
-//! Exactly once, across restarts and instances: the schedule lives in the database. A day's
-//! round is created under UNIQUE(guild, day), so of two schedulers racing only one creates it,
+//! Exactly once, across restarts and instances: the schedule lives in the database, per track
+//! (each guild may run several daily drills). A track's day's round is created under
+//! UNIQUE(guild, track, day), so of two schedulers racing only one creates it,
 //! and only its creator posts it; a round created but never posted (its scheduler stopped) is
 //! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way,
 //! and so are the discussion threads of revealed rounds (`threads`), retried here when due.
@@ -11,7 +12,7 @@ use super::app::App;
 use super::post::{self, PostError};
 use super::reveal::{self, Revealed};
 use crate::quiz::schedule::{local_day, next_due_after_day};
-use crate::quiz::{GuildId, RoundId};
+use crate::quiz::{GuildId, RoundId, TrackId};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -121,11 +122,12 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         work.add(Box::pin(async move { repost(&app, id, now).await }))
             .await;
     }
-    for (guild, due) in app.store().due_guilds(now, BATCH).await? {
+    // Tracks: due work is per (guild, track).
+    for (guild, track, due) in app.store().due_tracks(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(
-            async move { post_due(&app, guild, due, now).await },
-        ))
+        work.add(Box::pin(async move {
+            post_due(&app, guild, track, due, now).await
+        }))
         .await;
     }
     let report = work.finish().await;
@@ -183,7 +185,11 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
         Ok(_) => return Outcome::Nothing,
         Err(e) => return log_store(&e),
     };
-    let settings = match app.store().settings(round.guild).await {
+    let settings = match app
+        .store()
+        .settings_of(round.guild, Some(round.track))
+        .await
+    {
         Ok(s) => s,
         Err(e) => return log_store(&e),
     };
@@ -193,17 +199,25 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
     }
 }
 
-/// A guild's due post: made once if its local day is still today (days that passed while the
+/// A track's due post: made once if its local day is still today (days that passed while the
 /// bot was down are not posted late), then the next one scheduled.
-async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<Utc>) -> Outcome {
-    let settings = match app.store().settings(guild).await {
-        Ok(s) => s,
+async fn post_due(
+    app: &App,
+    guild: GuildId,
+    track: TrackId,
+    was: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let settings = match app.store().track(guild, track).await {
+        Ok(Some(s)) => s,
+        // Removed between the query and now: nothing to post.
+        Ok(None) => return Outcome::Nothing,
         Err(e) => return log_store(&e),
     };
     let today = local_day(settings.timezone, now);
     let (mut due, mut day, mut missed) = (was, local_day(settings.timezone, was), false);
     while day < today {
-        warn!(guild = %guild, %day, "the post of a past day was missed while the bot was down");
+        warn!(guild = %guild, track = %track, %day, "the post of a past day was missed while the bot was down");
         missed = true;
         match next_due_after_day(&settings, day) {
             Some(next) => {
@@ -219,7 +233,7 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
             Ok(None) => Outcome::Nothing,
             Err(PostError::Store(e)) => return log_store(&e),
             Err(PostError::User(m)) => {
-                warn!(guild = %guild, problem = m, "the daily post failed");
+                warn!(guild = %guild, track = %track, problem = m, "the daily post failed");
                 Outcome::Failed
             }
         };
@@ -235,7 +249,7 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
         )
     };
     // Moved only from the value this pass saw: a racing scheduler or a settings change wins.
-    if let Err(e) = app.store().reschedule(guild, Some(was), next).await {
+    if let Err(e) = app.store().reschedule(guild, track, Some(was), next).await {
         return log_store(&e);
     }
     match (missed, outcome) {

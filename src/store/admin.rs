@@ -9,7 +9,8 @@ use crate::grade::Verdict;
 use crate::quiz::admin::{
     self, AuditEntry, Change, Corrected, Correction, CorrectionStore, LogPage, LOG_PAGE,
 };
-use crate::quiz::{GuildId, RoundId, UserId};
+use crate::quiz::freeze::Guarded;
+use crate::quiz::{GuildId, RoundId, TrackId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -105,14 +106,29 @@ pub fn correct(conn: &Connection, c: &Correction) -> Result<Corrected, StoreErro
         }
         Change::RestoreStreak => {
             // Missed rounds are settled first (spending freezes, logged), so the restore starts
-            // from the streak as it stands.
-            let now = super::freezes::settle(conn, c.guild, c.member, None, c.at)?;
-            let Some(restored) = admin::restore(now, anchor(conn, c.guild, c.member)?) else {
+            // from the streak as it stands. Tracks: the track whose break lost the longest
+            // streak (the first such track on a tie).
+            let mut found: Option<(TrackId, Guarded)> = None;
+            for track in streak_tracks(conn, c.guild, c.member)? {
+                let now = super::freezes::settle(conn, c.guild, track, c.member, None, c.at)?;
+                if now.lost > found.map_or(0, |(_, g)| g.lost) {
+                    found = Some((track, now));
+                }
+            }
+            let restored = found.and_then(|(track, now)| {
+                anchor(conn, c.guild, track, c.member)
+                    .map(|a| admin::restore(now, a).map(|r| (track, now, r)))
+                    .transpose()
+            });
+            let Some((track, now, restored)) = restored.transpose()? else {
                 return Ok(Corrected::NothingToRestore);
             };
-            let snap = |g: &crate::quiz::freeze::Guarded| json!({"streak": g.streak.current, "best": g.streak.best, "lost": g.lost});
+            let snap = |g: &Guarded| {
+                json!({"streak": g.streak.current, "best": g.streak.best, "lost": g.lost,
+                       "track": track.0})
+            };
             audit(conn, &entry(snap(&now), snap(&restored)))?;
-            super::freezes::save(conn, c.guild, c.member, &restored)?;
+            super::freezes::save(conn, c.guild, track, c.member, &restored)?;
             Ok(Corrected::Streak {
                 before: now.streak.current,
                 after: restored.streak.current,
@@ -122,18 +138,36 @@ pub fn correct(conn: &Connection, c: &Correction) -> Result<Corrected, StoreErro
     }
 }
 
-/// The round a restored streak stands on: the guild's latest posted round that has closed or
+/// The tracks in which a member has a streak row, in order.
+fn streak_tracks(
+    conn: &Connection,
+    guild: GuildId,
+    user: UserId,
+) -> Result<Vec<TrackId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT track_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2 ORDER BY track_id",
+    )?;
+    let rows = stmt.query_map(params![guild.sql(), user.sql()], |r| Ok(TrackId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The round a restored streak stands on: the track's latest posted round that has closed or
 /// that the member answered.
-fn anchor(conn: &Connection, guild: GuildId, user: UserId) -> Result<Option<i64>, StoreError> {
+fn anchor(
+    conn: &Connection,
+    guild: GuildId,
+    track: TrackId,
+    user: UserId,
+) -> Result<Option<i64>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT r.round_id FROM rounds AS r INDEXED BY rounds_by_guild
-             WHERE r.guild_id = ?1 AND r.state != 'skipped'
+            "SELECT r.round_id FROM rounds AS r INDEXED BY rounds_by_track
+             WHERE r.guild_id = ?1 AND r.track_id = ?3 AND r.state != 'skipped'
                AND (r.state = 'closed'
                     OR EXISTS (SELECT 1 FROM answers AS a WHERE a.round_id = r.round_id AND a.user_id = ?2))
              ORDER BY r.opens_at DESC, r.round_id DESC LIMIT 1",
         )?
-        .query_row(params![guild.sql(), user.sql()], |r| r.get(0))
+        .query_row(params![guild.sql(), user.sql(), track.0], |r| r.get(0))
         .optional()?)
 }
 
@@ -264,5 +298,32 @@ impl CorrectionStore for Store {
         page: u32,
     ) -> impl Future<Output = Result<LogPage, StoreError>> + Send {
         self.read(move |conn| audit_page(conn, guild, member, page))
+    }
+}
+
+impl Store {
+    /// The round of a local day that the member answered (tracks: the first track's, when they
+    /// answered in several that day).
+    pub async fn answered_round_on_day(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        day: chrono::NaiveDate,
+    ) -> Result<Option<RoundId>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT r.round_id FROM rounds AS r JOIN answers AS a
+                       ON a.round_id = r.round_id AND a.user_id = ?2
+                     WHERE r.guild_id = ?1 AND r.day = ?3
+                     ORDER BY r.track_id LIMIT 1",
+                )?
+                .query_row(
+                    params![guild.sql(), user.sql(), day.format("%Y-%m-%d").to_string()],
+                    |r| Ok(RoundId(r.get(0)?)),
+                )
+                .optional()?)
+        })
+        .await
     }
 }

@@ -3,23 +3,29 @@
 //! answer is recorded (or an admin restores their streak), in that write's transaction: each
 //! spent freeze gets a `freeze_spends` row, whose primary key makes it happen once, and an
 //! audit_log row. `/stats` applies the same rules on read, so it shows the streak as it stands.
+//! Tracks: a streak, and so its freezes, is per track; missed rounds are the track's own.
 
 use super::queries::ms;
 use super::StoreError;
 use crate::quiz::freeze::{self, Guarded};
 use crate::quiz::scoring::Streak;
-use crate::quiz::{GuildId, UserId};
+use crate::quiz::{GuildId, TrackId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// A member's streak and freezes as stored (before any missed rounds are settled).
-pub fn guarded(conn: &Connection, guild: GuildId, user: UserId) -> Result<Guarded, StoreError> {
+pub fn guarded(
+    conn: &Connection,
+    guild: GuildId,
+    track: TrackId,
+    user: UserId,
+) -> Result<Guarded, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT current, best, last_round_id, freezes, lost FROM streaks
-             WHERE guild_id = ?1 AND user_id = ?2",
+             WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3",
         )?
-        .query_row(params![guild.sql(), user.sql()], |r| {
+        .query_row(params![guild.sql(), user.sql(), track.0], |r| {
             Ok(Guarded {
                 streak: Streak {
                     current: r.get(0)?,
@@ -37,13 +43,14 @@ pub fn guarded(conn: &Connection, guild: GuildId, user: UserId) -> Result<Guarde
 pub fn save(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     user: UserId,
     g: &Guarded,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO streaks (guild_id, user_id, current, best, last_round_id, freezes, lost)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5,
+        "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id, freezes, lost)
+         VALUES (?1, ?2, ?8, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5,
              freezes = ?6, lost = ?7",
     )?
     .execute(params![
@@ -53,7 +60,8 @@ pub fn save(
         g.streak.best,
         g.streak.last_round,
         g.freezes,
-        g.lost
+        g.lost,
+        track.0
     ])?;
     Ok(())
 }
@@ -63,6 +71,7 @@ pub fn save(
 fn missed(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     last_round: Option<i64>,
     before: Option<i64>,
 ) -> Result<Vec<i64>, StoreError> {
@@ -70,13 +79,13 @@ fn missed(
         return Ok(vec![]);
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT round_id FROM rounds INDEXED BY rounds_by_guild
-         WHERE guild_id = ?1 AND state != 'skipped'
+        "SELECT round_id FROM rounds INDEXED BY rounds_by_track
+         WHERE guild_id = ?1 AND track_id = ?4 AND state != 'skipped'
            AND opens_at > (SELECT opens_at FROM rounds WHERE round_id = ?2)
            AND CASE WHEN ?3 IS NULL THEN state != 'open' ELSE opens_at < ?3 END
          ORDER BY opens_at, round_id",
     )?;
-    let rows = stmt.query_map(params![guild.sql(), last, before], |r| r.get(0))?;
+    let rows = stmt.query_map(params![guild.sql(), last, before, track.0], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -84,13 +93,14 @@ fn missed(
 pub fn standing_now(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     user: UserId,
 ) -> Result<Guarded, StoreError> {
-    let g = guarded(conn, guild, user)?;
+    let g = guarded(conn, guild, track, user)?;
     if g.streak.current == 0 {
         return Ok(g);
     }
-    let missed = missed(conn, guild, g.streak.last_round, None)?;
+    let missed = missed(conn, guild, track, g.streak.last_round, None)?;
     Ok(freeze::lapse(g, &missed).after)
 }
 
@@ -101,15 +111,16 @@ pub fn standing_now(
 pub fn settle(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     user: UserId,
     before: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 ) -> Result<Guarded, StoreError> {
-    let g = guarded(conn, guild, user)?;
+    let g = guarded(conn, guild, track, user)?;
     if g.streak.current == 0 {
         return Ok(g);
     }
-    let missed = missed(conn, guild, g.streak.last_round, before.map(ms))?;
+    let missed = missed(conn, guild, track, g.streak.last_round, before.map(ms))?;
     if missed.is_empty() {
         return Ok(g);
     }
@@ -127,8 +138,7 @@ pub fn settle(
         }
         let before = serde_json::json!({"streak": g.streak.current, "freezes": held});
         held -= 1;
-        let after =
-            serde_json::json!({"streak": g.streak.current, "freezes": held, "round": round});
+        let after = serde_json::json!({"streak": g.streak.current, "freezes": held, "round": round, "track": track.0});
         super::admin::audit(
             conn,
             &super::admin::Entry {
@@ -143,6 +153,6 @@ pub fn settle(
             },
         )?;
     }
-    save(conn, guild, user, &lapsed.after)?;
+    save(conn, guild, track, user, &lapsed.after)?;
     Ok(lapsed.after)
 }

@@ -314,11 +314,11 @@ fn a_restored_streak_shows_in_stats_once_and_is_logged() {
         assert!(log.contains("1 entries"), "{log}");
         assert!(log.contains("streak-restore"), "{log}");
         assert!(
-            log.contains(r#"Before: `{"best":2,"lost":2,"streak":0}`"#),
+            log.contains(r#"Before: `{"best":2,"lost":2,"streak":0,"track":1}`"#),
             "{log}"
         );
         assert!(
-            log.contains(r#"After: `{"best":2,"lost":0,"streak":2}`"#),
+            log.contains(r#"After: `{"best":2,"lost":0,"streak":2,"track":1}`"#),
             "{log}"
         );
         s.check_spec();

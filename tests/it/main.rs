@@ -31,4 +31,5 @@ mod store;
 mod store_faults;
 mod suggestions;
 mod threads;
+mod tracks;
 mod util;

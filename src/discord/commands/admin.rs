@@ -144,7 +144,7 @@ pub(in crate::discord) async fn command(
         "streak restore" => Change::RestoreStreak,
         "answer remove" => {
             let input = crate::discord::handler::string_opt(sub, "round").unwrap_or_default();
-            Change::RemoveAnswer(round_of(app, guild, input).await?)
+            Change::RemoveAnswer(round_of(app, guild, member, input).await?)
         }
         _ => return Err(user(UNKNOWN_COMMAND)),
     };
@@ -176,15 +176,21 @@ pub(in crate::discord) async fn command(
     Ok(Reply::Message(Msg::private(text)))
 }
 
-/// A round of this server, by its local day (YYYY-MM-DD) or its number.
-async fn round_of(app: &App, guild: crate::quiz::GuildId, input: &str) -> Result<RoundId, Failure> {
+/// A round of this server, by its local day (YYYY-MM-DD: the one the member answered) or its
+/// number.
+async fn round_of(
+    app: &App,
+    guild: crate::quiz::GuildId,
+    member: UserId,
+    input: &str,
+) -> Result<RoundId, Failure> {
     let input = input.trim();
     if let Ok(day) = chrono::NaiveDate::parse_from_str(input, "%Y-%m-%d") {
-        let round = app.store().round_on_day(guild, day).await?;
-        return round
-            .filter(|r| r.state != crate::quiz::RoundState::Skipped)
-            .map(|r| r.id)
-            .ok_or_else(|| user(t::bad_round(input)));
+        return app
+            .store()
+            .answered_round_on_day(guild, member, day)
+            .await?
+            .ok_or_else(|| user(t::NO_ANSWER));
     }
     match input.parse::<i64>() {
         Ok(id) if id > 0 => Ok(RoundId(id)),
