@@ -177,3 +177,49 @@ fn a_wrong_answer_after_a_freeze_still_ends_the_streak() {
         s.check_spec();
     });
 }
+
+#[test]
+fn freezes_are_per_track_like_the_streak() {
+    crate::util::runtime().block_on(async {
+        let mut s = Session::start().await;
+        let main = rounds(&s, 7).await;
+        // A second track's rounds on the same days, which Ada answers only on the first.
+        let mut other = vec![];
+        for r in &main {
+            let round = s
+                .app
+                .store()
+                .create_round_in(
+                    TrackId(2),
+                    NewRound {
+                        guild: r.guild,
+                        day: r.day,
+                        question: r.question.clone(),
+                        topic: r.topic.clone(),
+                        difficulty: r.difficulty,
+                        seed: r.seed,
+                        opens_at: r.opens_at + Duration::hours(3),
+                        closes_at: r.closes_at + Duration::hours(3),
+                        channel: None,
+                    },
+                )
+                .await
+                .unwrap()
+                .expect("the second track's round");
+            other.push(round);
+        }
+        s.answer(&other[0], ADA, Verdict::Correct).await;
+        for r in &other {
+            s.close(r).await;
+        }
+        answer_all(&s, &main, ADA).await;
+        // The second track's missed days end its own streak and spend nothing of the first's.
+        let stats = s.stats(ADA).await;
+        assert!(
+            stats.contains("7 now") && stats.contains("Freezes\n1 of 2\n"),
+            "{stats}"
+        );
+        assert!(s.log(None, None).await.contains("0 entries"));
+        s.check_spec();
+    });
+}
