@@ -5,6 +5,7 @@
 //! it reaches the bot (the handler still clips whatever it quotes back: a forged request to the
 //! HTTP endpoint skips Discord's checks).
 
+pub mod admin;
 pub mod ask;
 pub mod board;
 pub mod charts;
@@ -201,6 +202,7 @@ pub fn all() -> Vec<CreateCommand> {
                 .add_option(sub("reveal", t::ROUND_REVEAL).add_sub_option(track::option())),
         )),
         grades::definition(),
+        admin::definition(),
     ]
     .into_iter()
     .chain(suggest::definitions())

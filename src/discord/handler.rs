@@ -3,7 +3,7 @@
 use super::app::App;
 use super::commands::review::Seen;
 use super::commands::{
-    ask, board, config, follow_up, grades, learning, past, review, share, suggest,
+    admin, ask, board, config, follow_up, grades, learning, past, review, share, suggest,
 };
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
@@ -224,6 +224,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "review" => review::command(app, ctx).await,
         "past" => past::command(app, ctx, &opts).await,
         "ask" => ask::command(app, ctx, &opts).await,
+        "admin" => admin::command(app, ctx, &opts).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");

@@ -1,5 +1,6 @@
 //! Embeds and components: what a member sees. No SQL and no grading rules here.
 
+pub mod admin;
 pub mod ask;
 mod board;
 mod config;
@@ -506,6 +507,8 @@ pub fn help() -> CreateEmbed {
         .description(t::HOW_IT_WORKS)
         .field("Scoring", t::SCORING, false)
         .field("Commands", t::COMMANDS_HELP, false)
+        .field("Streak freezes", t::admin::FREEZES_HELP, false)
+        .field("Corrections", t::admin::corrections_help(), false)
         .colour(BLUE)
 }
 

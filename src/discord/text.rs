@@ -2,6 +2,7 @@
 //! A member's input quoted back is clipped (`limits::echo`), so a reply never outgrows Discord's
 //! limits however long the input.
 
+pub mod admin;
 pub mod ask;
 pub mod charts;
 pub mod follow_up;

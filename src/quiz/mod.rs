@@ -2,11 +2,13 @@
 //! guild settings and rounds, and the use-cases that record answers. No Discord types and no SQL
 //! here: a use-case that needs the database declares a trait that `store` implements.
 
+pub mod admin;
 pub mod answer;
 pub mod appeal;
 pub mod ask;
 pub mod clock;
 pub mod follow_up;
+pub mod freeze;
 pub mod ids;
 pub mod past;
 pub mod period;
@@ -230,6 +232,8 @@ pub struct MemberStats {
     pub points: u64,
     pub current_streak: u32,
     pub best_streak: u32,
+    /// Streak freezes held now (see `freeze`).
+    pub freezes: u32,
     pub per_topic: Vec<TopicAccuracy>,
     pub practice: u64,
 }

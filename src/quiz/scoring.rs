@@ -8,6 +8,8 @@
 //! - An answer that keeps a streak going earns a bonus of 2 points per day of streak before
 //!   today, at most 10: the 2nd day in a row +2, the 3rd +4, ... the 6th and later +10.
 //! - Only the first answer to a round counts. Practice (`/quiz`) never earns points.
+//! - Streak freezes (earned every 7 days of streak, at most 2) cover missed posted days: see
+//!   `freeze`.
 //! - A grade changed on review re-scores the member from their stored answers ([`replay`]): the
 //!   same rules, applied again in round order.
 
@@ -106,25 +108,39 @@ pub struct Replayed {
     pub points: Vec<Option<u32>>,
     /// The streak as it stands after the last of them.
     pub streak: Streak,
+    /// Streak freezes held, and the streak the last break ended (`freeze`), after the last answer.
+    pub freezes: u32,
+    pub lost: u32,
 }
 
 /// Scores a member's answers again from scratch: `rounds` are the guild's posted rounds in the
 /// order they opened. For answers recorded in round order this is exactly what recording them
-/// one by one gave; after a verdict changes it is what they would have earned.
+/// one by one gave (freezes included: the rounds missed before an answer are settled with it);
+/// after a verdict changes it is what they would have earned.
 pub fn replay(rounds: &[Played]) -> Replayed {
-    let mut streak = Streak::default();
+    let mut g = super::freeze::Guarded::default();
+    let mut missed = Vec::new();
     let mut previous = None;
     let mut earned = Vec::with_capacity(rounds.len());
     for r in rounds {
-        earned.push(r.answer.map(|(score, verdict)| {
-            streak = next_streak(streak, r.round, previous, verdict);
-            points(r.difficulty, score, verdict, streak.current)
-        }));
+        match r.answer {
+            Some((score, verdict)) => {
+                g = super::freeze::answer(g, &missed, r.round, previous, verdict).after;
+                missed.clear();
+                earned.push(Some(points(r.difficulty, score, verdict, g.streak.current)));
+            }
+            None => {
+                missed.push(r.round);
+                earned.push(None);
+            }
+        }
         previous = Some(r.round);
     }
     Replayed {
         points: earned,
-        streak,
+        streak: g.streak,
+        freezes: g.freezes,
+        lost: g.lost,
     }
 }
 
@@ -262,5 +278,24 @@ mod tests {
                 last_round: Some(3)
             }
         );
+    }
+
+    #[test]
+    fn a_replay_spends_freezes_as_recording_did() {
+        let mut rounds: Vec<Played> = (1..=9)
+            .map(|round| Played {
+                round,
+                difficulty: Difficulty::Medium,
+                answer: Some((1.0, Verdict::Correct)),
+            })
+            .collect();
+        rounds[7].answer = None;
+        let replayed = replay(&rounds);
+        assert_eq!(
+            replayed.points[8],
+            Some(30),
+            "day 8 frozen: day 9 is the 8th of the streak"
+        );
+        assert_eq!((replayed.streak.current, replayed.freezes), (8, 0));
     }
 }

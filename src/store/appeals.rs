@@ -217,13 +217,15 @@ pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result
             answers += 1;
             correct += u64::from(*v == Verdict::Correct);
         }
-        let s = replayed.streak;
-        conn.prepare_cached(
-            "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
-             ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
-        )?
-        .execute(params![guild.sql(), user.sql(), s.current, s.best, s.last_round, track])?;
+        let guarded = crate::quiz::freeze::Guarded {
+            streak: replayed.streak,
+            freezes: replayed.freezes,
+            lost: replayed.lost,
+        };
+        super::freezes::save(conn, guild, crate::quiz::TrackId(*track), user, &guarded)?;
     }
+    // An admin's point corrections stay in the total (which never goes below 0).
+    let points = (points as i64 + super::admin::adjusted(conn, guild, user)?).max(0);
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (guild_id, user_id) DO UPDATE SET points = ?3, answers = ?4, correct = ?5",
@@ -231,7 +233,7 @@ pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result
     .execute(params![
         guild.sql(),
         user.sql(),
-        points as i64,
+        points,
         answers as i64,
         correct as i64
     ])?;

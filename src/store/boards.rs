@@ -54,10 +54,30 @@ fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
         } else {
             "answers_by_topic"
         };
-        format!(
+        let answers = format!(
             "SELECT user_id, SUM(points) AS points, COUNT(*) AS answers FROM answers INDEXED BY {index}
              WHERE guild_id = ?{filter} GROUP BY user_id"
-        )
+        );
+        match (q.between, &q.topic) {
+            // An admin's point corrections count in the period they were made (not in a topic's
+            // board: they belong to no topic); a period never totals below 0.
+            (Some((start, end)), None) => {
+                args.extend([
+                    Value::Integer(q.guild.sql()),
+                    Value::Integer(ms(start)),
+                    Value::Integer(ms(end)),
+                ]);
+                format!(
+                    "SELECT user_id, MAX(SUM(points), 0) AS points, SUM(answers) AS answers FROM (
+                         {answers}
+                         UNION ALL
+                         SELECT user_id, points, 0 FROM adjustments INDEXED BY adjustments_by_time
+                         WHERE guild_id = ? AND at >= ? AND at < ?
+                     ) GROUP BY user_id"
+                )
+            }
+            _ => answers,
+        }
     };
     (grouped, args)
 }

@@ -51,12 +51,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0010_seasons.sql"),
     ),
     (
-        "0013_tracks.sql",
-        include_str!("../../migrations/0013_tracks.sql"),
+        "0011_tracks.sql",
+        include_str!("../../migrations/0011_tracks.sql"),
     ),
     (
-        "0011_roles.sql",
-        include_str!("../../migrations/0011_roles.sql"),
+        "0012_roles.sql",
+        include_str!("../../migrations/0012_roles.sql"),
+    ),
+    (
+        // After 0011: it adds columns to the streaks table 0011 rebuilds.
+        "0013_freezes.sql",
+        include_str!("../../migrations/0013_freezes.sql"),
     ),
 ];
 

@@ -7,11 +7,13 @@
 //! and the writer keeps the WAL bounded (`wal`). A database file deleted or replaced under the
 //! running bot is noticed, and writes are refused rather than lost (`identity`).
 
+mod admin;
 pub mod appeals;
 mod attempts;
 mod backup;
 mod boards;
 mod follow_ups;
+mod freezes;
 mod identity;
 mod learning;
 mod migrate;

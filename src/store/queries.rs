@@ -3,7 +3,7 @@
 use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
-use crate::quiz::scoring::{self, Streak};
+use crate::quiz::scoring;
 use crate::quiz::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -238,28 +238,6 @@ fn posted_before(
     .collect()
 }
 
-/// A member's streak in one track (tracks: streaks are per track).
-fn streak(
-    conn: &Connection,
-    guild: GuildId,
-    track: TrackId,
-    user: UserId,
-) -> Result<Streak, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT current, best, last_round_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3",
-        )?
-        .query_row(params![guild.sql(), user.sql(), track.0], |r| {
-            Ok(Streak {
-                current: r.get(0)?,
-                best: r.get(1)?,
-                last_round: r.get(2)?,
-            })
-        })
-        .optional()?
-        .unwrap_or_default())
-}
-
 /// Records a graded daily answer with its points and the member's streak, in the caller's
 /// transaction. The first answer counts; a closed round records nothing.
 pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, StoreError> {
@@ -279,8 +257,17 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
     let previous = posted_before(conn, round.guild, round.track, ms(round.opens_at))?
         .first()
         .map(|(id, _)| *id);
-    let before = streak(conn, round.guild, round.track, a.user)?;
-    let after = scoring::next_streak(before, round.id.0, previous, a.verdict);
+    // The rounds missed since the streak last grew spend freezes (once) or end it; then this one.
+    let before = super::freezes::settle(
+        conn,
+        round.guild,
+        round.track,
+        a.user,
+        Some(round.opens_at),
+        a.at,
+    )?;
+    let guarded = crate::quiz::freeze::answer(before, &[], round.id.0, previous, a.verdict).after;
+    let after = guarded.streak;
     let points = scoring::points(round.difficulty, a.score, a.verdict, after.current);
     conn.prepare_cached(
         "INSERT INTO answers (round_id, guild_id, user_id, topic, answer, score, verdict, points, answered_at)
@@ -297,12 +284,8 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
         points,
         ms(a.at)
     ])?;
-    // Tracks: the streak row is the round's track's (track_id, ?6).
-    conn.prepare_cached(
-        "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
-         ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
-    )?
-    .execute(params![round.guild.sql(), a.user.sql(), after.current, after.best, after.last_round, round.track.0])?;
+    // Tracks: the streak row is the round's track's.
+    super::freezes::save(conn, round.guild, round.track, a.user, &guarded)?;
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
          ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + ?3, answers = answers + 1,
@@ -415,19 +398,15 @@ pub fn member_stats(
             correct: c as u64,
         });
     }
-    // Tracks: the member's best streak in any track, and their longest current one.
-    let (mut current, mut best) = (0, 0);
+    // Tracks: the member's best streak in any track, and their longest current one with the
+    // freezes that guard it, as they stand now (rounds that closed unanswered spend freezes or
+    // end the streak).
+    let (mut current, mut best, mut freezes) = (0, 0, 0);
     for track in member_tracks(conn, guild, user)? {
-        let s = streak(conn, guild, track, user)?;
-        best = best.max(s.best);
-        if let Some((latest_id, latest_state, previous)) = latest_round_posted(conn, guild, track)?
-        {
-            current = current.max(scoring::current_streak(
-                s,
-                Some(latest_id),
-                previous,
-                latest_state == RoundState::Open,
-            ));
+        let now = super::freezes::standing_now(conn, guild, track, user)?;
+        best = best.max(now.streak.best);
+        if (now.streak.current, now.freezes) > (current, freezes) {
+            (current, freezes) = (now.streak.current, now.freezes);
         }
     }
     let practice = conn
@@ -440,6 +419,7 @@ pub fn member_stats(
         points,
         current_streak: current,
         best_streak: best,
+        freezes,
         per_topic,
         practice,
     })
@@ -455,18 +435,6 @@ fn member_tracks(
         conn.prepare_cached("SELECT track_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2")?;
     let rows = stmt.query_map(params![guild.sql(), user.sql()], |r| Ok(TrackId(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// The track's latest posted round, its state, and the posted round before it.
-fn latest_round_posted(
-    conn: &Connection,
-    guild: GuildId,
-    track: TrackId,
-) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
-    let two = posted_before(conn, guild, track, i64::MAX)?;
-    Ok(two
-        .first()
-        .map(|(id, state)| (*id, *state, two.get(1).map(|(id, _)| *id))))
 }
 
 /// Streak lengths worth announcing at the reveal.

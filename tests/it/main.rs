@@ -1,5 +1,6 @@
 //! One integration binary, a module per area (as ripgrep's tests are laid out).
 
+mod admin;
 mod appeals;
 mod ask;
 mod bank;
@@ -13,6 +14,7 @@ mod fake_discord;
 mod faults;
 mod follow_ups;
 mod forged;
+mod freezes;
 mod gateway;
 mod grade;
 mod interactions;

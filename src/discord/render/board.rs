@@ -116,6 +116,11 @@ pub fn stats(bank: &Bank, user: u64, s: &MemberStats) -> CreateEmbed {
             format!("{} now · best {}", s.current_streak, s.best_streak),
             true,
         )
+        .field(
+            "Freezes",
+            format!("{} of {}", s.freezes, crate::quiz::freeze::MAX_FREEZES),
+            true,
+        )
         .field("Practice", s.practice.to_string(), true)
         .colour(BLUE);
     if !s.per_topic.is_empty() {

@@ -12,7 +12,7 @@ fn an_existing_database_migrates_into_track_1() {
         let path = dir.path().join("bot.db");
         let before_tracks = MIGRATIONS
             .iter()
-            .position(|(name, _)| *name == "0013_tracks.sql")
+            .position(|(name, _)| *name == "0011_tracks.sql")
             .unwrap() as u32;
         let answers_before: Vec<String>;
         {
