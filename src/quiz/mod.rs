@@ -6,6 +6,7 @@ pub mod answer;
 pub mod appeal;
 pub mod ask;
 pub mod clock;
+pub mod export;
 pub mod follow_up;
 pub mod ids;
 pub mod past;
