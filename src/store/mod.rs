@@ -10,6 +10,7 @@
 pub mod appeals;
 mod attempts;
 mod boards;
+mod export;
 mod follow_ups;
 mod identity;
 mod learning;

@@ -514,7 +514,7 @@ pub fn member_stats(
 }
 
 /// The guild's latest posted round, its state, and the posted round before it.
-fn latest_round_posted(
+pub(super) fn latest_round_posted(
     conn: &Connection,
     guild: GuildId,
 ) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
