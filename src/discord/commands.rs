@@ -8,6 +8,7 @@
 pub mod ask;
 pub mod board;
 pub mod config;
+pub mod export;
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
@@ -167,6 +168,7 @@ pub fn all() -> Vec<CreateCommand> {
                 .add_option(sub("reveal", t::ROUND_REVEAL)),
         )),
         grades::definition(),
+        export::definition(),
     ]
     .into_iter()
     .chain(suggest::definitions())

@@ -3,7 +3,7 @@
 use super::app::App;
 use super::commands::review::Seen;
 use super::commands::{
-    ask, board, config, follow_up, grades, learning, past, review, share, suggest,
+    ask, board, config, export, follow_up, grades, learning, past, review, share, suggest,
 };
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
@@ -34,6 +34,8 @@ pub enum Reply {
     Update(Msg),
     Modal(CreateModal),
     Choices(Vec<AutocompleteChoice>),
+    /// A message with files: sent only as the edit of a deferred response (`respond`).
+    Files(Msg, Vec<serenity::all::CreateAttachment>),
 }
 
 impl Reply {
@@ -53,6 +55,8 @@ impl Reply {
             Reply::Pong => CreateInteractionResponse::Pong,
             Reply::Message(m) => CreateInteractionResponse::Message(message(m)),
             Reply::Update(m) => CreateInteractionResponse::UpdateMessage(message(m)),
+            // Not reached: `respond` defers `/export`, whose files go in the edit.
+            Reply::Files(m, _) => CreateInteractionResponse::Message(message(m)),
             Reply::Modal(m) => CreateInteractionResponse::Modal(m),
             Reply::Choices(c) => CreateInteractionResponse::Autocomplete(
                 CreateAutocompleteResponse::new().set_choices(c),
@@ -218,6 +222,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "review" => review::command(app, ctx).await,
         "past" => past::command(app, ctx, &opts).await,
         "ask" => ask::command(app, ctx, &opts).await,
+        "export" => export::command(app, ctx).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");

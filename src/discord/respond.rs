@@ -7,7 +7,7 @@ use super::render::{self, Msg};
 use super::text as t;
 use futures_util::FutureExt;
 use serenity::all::{
-    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    Builder, CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
     Interaction,
 };
 use std::panic::AssertUnwindSafe;
@@ -43,6 +43,12 @@ pub async fn respond(
     ) {
         return handle(app, &interaction).await.into_response();
     }
+    // A reply with a file can only be an edit of a deferred response.
+    let budget = if super::commands::export::defers(&interaction) {
+        Duration::ZERO
+    } else {
+        budget
+    };
     let token = token_of(&interaction).map(String::from);
     let task_app = app.clone();
     // The handler runs in this task; only when it outlives the budget is it moved to its own,
@@ -83,11 +89,12 @@ pub async fn respond(
 
 /// Sends a late reply as an edit of the deferred response.
 async fn finish(app: &App, token: &str, reply: Reply) {
-    let msg = match reply {
-        Reply::Message(m) | Reply::Update(m) => m,
+    let (msg, files) = match reply {
+        Reply::Message(m) | Reply::Update(m) => (m, vec![]),
+        Reply::Files(m, files) => (m, files),
         other => {
             warn!(?other, "a reply that cannot follow a deferral");
-            Msg::private(t::SOMETHING_WENT_WRONG)
+            (Msg::private(t::SOMETHING_WENT_WRONG), vec![])
         }
     };
     let mut edit = EditInteractionResponse::new()
@@ -97,11 +104,16 @@ async fn finish(app: &App, token: &str, reply: Reply) {
     if let Some(c) = msg.content {
         edit = edit.content(c);
     }
-    if let Err(e) = app
-        .http()
-        .edit_original_interaction_response(token, &edit, vec![])
-        .await
-    {
+    let sent = if files.is_empty() {
+        app.http()
+            .edit_original_interaction_response(token, &edit, vec![])
+            .await
+    } else {
+        // Multipart: `payload_json` and `files[n]`, each file listed in `attachments`.
+        let edit = files.into_iter().fold(edit, |e, f| e.new_attachment(f));
+        edit.execute(app.http(), token).await
+    };
+    if let Err(e) = sent {
         error!(error = %e, "could not send a deferred reply");
     }
 }

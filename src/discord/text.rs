@@ -3,6 +3,7 @@
 //! limits however long the input.
 
 pub mod ask;
+pub mod export;
 pub mod follow_up;
 pub mod learning;
 pub mod limits;
@@ -173,6 +174,7 @@ pub const COMMANDS_HELP: &str = "\
 says when a post or a discussion thread failed (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
+`/export` answers, totals and audit log as CSV files (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\
 `/suggestions` the suggested questions, to approve or deny (Manage Server)\n\
 `/help` this page";
