@@ -34,8 +34,8 @@ pub enum Reply {
     Update(Msg),
     Modal(CreateModal),
     Choices(Vec<AutocompleteChoice>),
-    /// A message with files: sent only as the edit of a deferred response (`respond`).
-    Files(Msg, Vec<serenity::all::CreateAttachment>),
+    /// A message with a file: sent only as the edit of a deferred response (`respond`).
+    File(Msg, serenity::all::CreateAttachment),
 }
 
 impl Reply {
@@ -56,7 +56,7 @@ impl Reply {
             Reply::Message(m) => CreateInteractionResponse::Message(message(m)),
             Reply::Update(m) => CreateInteractionResponse::UpdateMessage(message(m)),
             // Not reached: `respond` defers `/export`, whose files go in the edit.
-            Reply::Files(m, _) => CreateInteractionResponse::Message(message(m)),
+            Reply::File(m, _) => CreateInteractionResponse::Message(message(m)),
             Reply::Modal(m) => CreateInteractionResponse::Modal(m),
             Reply::Choices(c) => CreateInteractionResponse::Autocomplete(
                 CreateAutocompleteResponse::new().set_choices(c),

@@ -7,7 +7,7 @@ use super::render::{self, Msg};
 use super::text as t;
 use futures_util::FutureExt;
 use serenity::all::{
-    Builder, CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
     Interaction,
 };
 use std::panic::AssertUnwindSafe;
@@ -89,12 +89,12 @@ pub async fn respond(
 
 /// Sends a late reply as an edit of the deferred response.
 async fn finish(app: &App, token: &str, reply: Reply) {
-    let (msg, files) = match reply {
-        Reply::Message(m) | Reply::Update(m) => (m, vec![]),
-        Reply::Files(m, files) => (m, files),
+    let (msg, file) = match reply {
+        Reply::Message(m) | Reply::Update(m) => (m, None),
+        Reply::File(m, file) => (m, Some(file)),
         other => {
             warn!(?other, "a reply that cannot follow a deferral");
-            (Msg::private(t::SOMETHING_WENT_WRONG), vec![])
+            (Msg::private(t::SOMETHING_WENT_WRONG), None)
         }
     };
     let mut edit = EditInteractionResponse::new()
@@ -104,14 +104,23 @@ async fn finish(app: &App, token: &str, reply: Reply) {
     if let Some(c) = msg.content {
         edit = edit.content(c);
     }
-    let sent = if files.is_empty() {
-        app.http()
-            .edit_original_interaction_response(token, &edit, vec![])
-            .await
-    } else {
-        // Multipart: `payload_json` and `files[n]`, each file listed in `attachments`.
-        let edit = files.into_iter().fold(edit, |e, f| e.new_attachment(f));
-        edit.execute(app.http(), token).await
+    let sent = match file {
+        None => {
+            app.http()
+                .edit_original_interaction_response(token, &edit, vec![])
+                .await
+        }
+        Some(file) => {
+            // Multipart: `payload_json` lists the file as attachment "0", sent as `files[0]`
+            // (serenity's own attachment list writes that id as a number; Discord's spec has a
+            // snowflake string).
+            let mut payload = serde_json::to_value(&edit).unwrap_or_default();
+            payload["attachments"] =
+                serde_json::json!([{"id": "0", "filename": file.filename.clone()}]);
+            app.http()
+                .edit_original_interaction_response(token, &payload, vec![file])
+                .await
+        }
     };
     if let Err(e) = sent {
         error!(error = %e, "could not send a deferred reply");

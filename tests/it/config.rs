@@ -85,6 +85,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "config",
             "round",
             "grades",
+            "export",
             "suggest",
             "suggestions",
             "help"
@@ -99,7 +100,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
         .collect();
     assert_eq!(
         admin,
-        ["config", "round", "grades", "suggestions"],
+        ["config", "round", "grades", "export", "suggestions"],
         "hidden from members without Manage Server"
     );
     crate::spec::validate("commands", &[list]);

@@ -73,5 +73,5 @@ pub(in crate::discord) async fn export(
     let name = format!("interview-bot-export-{}-{date}.zip", guild.0);
     info!(guild = %guild, bytes = zip.len(), answers, members, audit, "export attached");
     let msg = Msg::private(t::export::attached(answers, members, audit));
-    Ok(Reply::Files(msg, vec![CreateAttachment::bytes(zip, name)]))
+    Ok(Reply::File(msg, CreateAttachment::bytes(zip, name)))
 }

@@ -28,6 +28,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 mod dms;
 mod faults;
+pub mod multipart;
 mod threads;
 use faults::Faults;
 
@@ -49,8 +50,11 @@ pub struct Request {
     pub query: Option<String>,
     /// The Authorization header (serenity sends "Bot <token>").
     pub authorization: Option<String>,
-    /// The JSON body; `Null` when there was none, a `String` when it was not JSON (multipart).
+    /// The JSON body; `Null` when there was none, a `String` when it was not JSON. A multipart
+    /// body (a message with files) is its `payload_json` here, and its files are in `files`.
     pub body: Value,
+    /// The files of a multipart body.
+    pub files: Vec<multipart::FilePart>,
 }
 
 impl Request {
@@ -376,11 +380,19 @@ async fn rest_handler(
 ) -> Response {
     let path = uri.path();
     let path = path.strip_prefix("/api/v10").unwrap_or(path).to_string();
-    let body = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
+    let form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary)
+        .and_then(|b| multipart::parse(&body, &b));
+    let (body, files) = match form {
+        Some((payload, files)) => (payload, files),
+        None if body.is_empty() => (Value::Null, vec![]),
+        None => (
+            serde_json::from_slice(&body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
+            vec![],
+        ),
     };
     let request = Request {
         method: method.as_str().to_string(),
@@ -391,6 +403,7 @@ async fn rest_handler(
             .and_then(|v| v.to_str().ok())
             .map(String::from),
         body,
+        files,
     };
     if shared.update(|s| s.faults.take_hang(&request)) {
         // A hung Discord: the request is done (a message is made), and never answered.
