@@ -291,7 +291,7 @@ fn main() {
             for _ in 0..400 {
                 let g = 1 + rng.below(GUILDS as usize) as u64;
                 let user = UserId(g * 1_000_000 + rng.below(MEMBERS_PER_GUILD as usize) as u64);
-                let q = BoardQuery { guild: GuildId(g), between, topic: topic.clone(), user, limit: 10, offset: 0 };
+                let q = BoardQuery { guild: GuildId(g), track: None, between, topic: topic.clone(), user, limit: 10, offset: 0 };
                 let t = Instant::now();
                 let board = store.leaderboard(q).await.unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1e3);
@@ -305,7 +305,7 @@ fn main() {
         for _ in 0..400 {
             let g = 1 + rng.below(GUILDS as usize) as u64;
             let user = UserId(g * 1_000_000 + rng.below(MEMBERS_PER_GUILD as usize) as u64);
-            let q = BoardQuery { guild: GuildId(g), between: None, topic: None, user, limit: 10, offset: 0 };
+            let q = BoardQuery { guild: GuildId(g), track: None, between: None, topic: None, user, limit: 10, offset: 0 };
             let t = Instant::now();
             store.rank(q).await.unwrap();
             times.push(t.elapsed().as_secs_f64() * 1e3);

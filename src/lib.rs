@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod grade;
+pub mod metrics;
 pub mod quiz;
 pub mod store;
 

@@ -7,6 +7,9 @@ mod grades;
 mod import;
 mod play;
 mod questions;
+mod service;
+
+pub use service::{init_logging, LogFormat};
 
 use crate::bank::{Bank, BankSource, Question};
 use crate::discord::gateway::Scope;
@@ -42,6 +45,17 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
+    /// How the bot writes its logs (on standard error): `text` for people, `json` for log
+    /// systems (one object a line, with the interaction, guild, round and member ids as fields).
+    #[arg(
+        long,
+        global = true,
+        env = "INTERVIEW_BOT_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +84,20 @@ pub enum Command {
         /// Do not install the commands on connect.
         #[arg(long, conflicts_with = "guild")]
         no_register: bool,
+        /// Serve Prometheus metrics at http://ADDR/metrics (the gateway mode has no other HTTP
+        /// listener; `serve` has /metrics on its own).
+        #[arg(long, env = "INTERVIEW_BOT_METRICS", value_name = "ADDR")]
+        metrics: Option<std::net::SocketAddr>,
+        /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before
+        /// the bot stops anyway.
+        #[arg(
+            long,
+            env = "INTERVIEW_BOT_SHUTDOWN_TIMEOUT",
+            default_value_t = 10,
+            value_name = "SECONDS",
+            value_parser = clap::value_parser!(u64).range(0..=3600)
+        )]
+        shutdown_timeout: u64,
     },
     /// Serve Discord's HTTP interactions endpoint at /interactions (set it as the application's
     /// Interactions Endpoint URL, behind your reverse proxy).
@@ -94,6 +122,16 @@ pub enum Command {
             value_parser = clap::builder::FalseyValueParser::new()
         )]
         no_timestamp_check: bool,
+        /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before
+        /// the bot stops anyway.
+        #[arg(
+            long,
+            env = "INTERVIEW_BOT_SHUTDOWN_TIMEOUT",
+            default_value_t = 10,
+            value_name = "SECONDS",
+            value_parser = clap::value_parser!(u64).range(0..=3600)
+        )]
+        shutdown_timeout: u64,
     },
     /// Install the slash commands (a bulk overwrite): in one guild for development, else globally.
     Register {
@@ -228,7 +266,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Register { guild } => {
-            init_logging();
+            init_logging(cli.log_format);
             let config = crate::config::DiscordConfig::from_env(false)?;
             let http = crate::discord::app::rest_client(
                 &config.token,
@@ -245,8 +283,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { guild, no_register } => {
-            init_logging();
+        Command::Run {
+            guild,
+            no_register,
+            metrics,
+            shutdown_timeout,
+        } => {
+            init_logging(cli.log_format);
             let config = crate::config::DiscordConfig::from_env(false)?;
             let app = start_app(&cli.questions, &cli.db, &config)?;
             let http = crate::discord::app::rest_client(
@@ -259,10 +302,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Some(guild.map_or(Scope::Global, Scope::Guild))
             };
-            runtime()?.block_on(async move {
-                tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
-                crate::discord::gateway::run(app, http, scope).await
-            })?;
+            let timeout = std::time::Duration::from_secs(shutdown_timeout);
+            let rt = runtime()?;
+            let result = rt.block_on(service::run_service(
+                app.clone(),
+                CLOCK_POLL,
+                timeout,
+                move |stop| async move {
+                    if let Some(addr) = metrics {
+                        let stop = stop.clone().wait();
+                        tokio::spawn(async move {
+                            if let Err(e) =
+                                crate::discord::metrics_http::serve_until(addr, stop).await
+                            {
+                                tracing::error!(error = %e, "the metrics listener stopped");
+                            }
+                        });
+                    }
+                    crate::discord::gateway::run_until(app, http, scope, stop.wait()).await
+                },
+            ));
+            rt.shutdown_timeout(RUNTIME_GRACE);
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
@@ -270,25 +331,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_connections,
             header_timeout,
             no_timestamp_check,
+            shutdown_timeout,
         } => {
-            init_logging();
+            init_logging(cli.log_format);
             let config = crate::config::DiscordConfig::from_env(true)?;
             let key = config
                 .public_key
                 .expect("from_env(true) requires the public key");
             let app = start_app(&cli.questions, &cli.db, &config)?;
-            runtime()?.block_on(async move {
-                tokio::spawn(crate::discord::scheduler::run(app.clone(), CLOCK_POLL));
-                let verification = crate::discord::endpoint::Verification {
-                    public_key: key,
-                    check_timestamp: !no_timestamp_check,
-                };
-                let limits = crate::discord::listener::Limits {
-                    max_connections: max_connections.max(1),
-                    header_timeout: std::time::Duration::from_secs(header_timeout),
-                };
-                crate::discord::endpoint::serve(app, verification, listen, limits).await
-            })?;
+            let verification = crate::discord::endpoint::Verification {
+                public_key: key,
+                check_timestamp: !no_timestamp_check,
+            };
+            let limits = crate::discord::listener::Limits {
+                max_connections: max_connections.max(1),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+            };
+            let timeout = std::time::Duration::from_secs(shutdown_timeout);
+            let rt = runtime()?;
+            let result = rt.block_on(service::run_service(
+                app.clone(),
+                CLOCK_POLL,
+                timeout,
+                move |stop| {
+                    crate::discord::endpoint::serve_until(
+                        app,
+                        verification,
+                        listen,
+                        limits,
+                        stop.wait(),
+                    )
+                },
+            ));
+            rt.shutdown_timeout(RUNTIME_GRACE);
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(DbCommand::Backup { path }) => {
@@ -367,35 +443,8 @@ fn start_app(
     Ok(app)
 }
 
-/// Structured logs on standard error; `RUST_LOG` filters them (default `info`).
-///
-/// Logging never panics and never stops the bot: a line that cannot be written (standard error
-/// closed, on a full disk, `/dev/full`) is dropped, and tracing's own report of that failure,
-/// which would go to the same broken standard error with `eprintln!` and panic, is off.
-pub fn init_logging() {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(|| DropOnError(std::io::stderr()))
-        .log_internal_errors(false)
-        .try_init();
-}
-
-/// A writer that reports every write as done: a log line lost is better than a bot stopped.
-struct DropOnError<W>(W);
-
-impl<W: std::io::Write> std::io::Write for DropOnError<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let _ = self.0.write_all(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let _ = self.0.flush();
-        Ok(())
-    }
-}
+/// How long, after a stop, tasks still running (a deferred reply) get before the runtime ends.
+const RUNTIME_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How often the daily clock looks for due posts and reveals.
 const CLOCK_POLL: std::time::Duration = std::time::Duration::from_secs(15);

@@ -56,6 +56,7 @@ impl App {
         clock: Arc<dyn Clock>,
         http: Arc<Http>,
     ) -> App {
+        crate::metrics::install();
         App {
             inner: Arc::new(Inner {
                 bank,

@@ -17,6 +17,7 @@ pub mod review;
 pub mod share;
 pub mod suggest;
 mod suggestions;
+pub mod track;
 
 use super::text as t;
 use serenity::all::{
@@ -62,7 +63,11 @@ fn admin(cmd: CreateCommand) -> CreateCommand {
 pub fn all() -> Vec<CreateCommand> {
     let guild_only = |c: CreateCommand| c.contexts(vec![InteractionContext::Guild]);
     vec![
-        guild_only(CreateCommand::new("daily").description(t::DAILY)),
+        guild_only(
+            CreateCommand::new("daily")
+                .description(t::DAILY)
+                .add_option(track::option()),
+        ),
         CreateCommand::new("quiz")
             .description(t::QUIZ)
             .add_option(topic_option(t::QUIZ_TOPIC))
@@ -79,7 +84,8 @@ pub fn all() -> Vec<CreateCommand> {
                         .add_string_choice("this month", "month")
                         .add_string_choice("this week", "week"),
                 )
-                .add_option(topic_option(t::LEADERBOARD_TOPIC)),
+                .add_option(topic_option(t::LEADERBOARD_TOPIC))
+                .add_option(track::option()),
         ),
         guild_only(
             CreateCommand::new("stats")
@@ -93,21 +99,24 @@ pub fn all() -> Vec<CreateCommand> {
         guild_only(admin(
             CreateCommand::new("config")
                 .description(t::CONFIG)
-                .add_option(sub("show", t::CONFIG_SHOW))
+                .add_option(sub("show", t::CONFIG_SHOW).add_sub_option(track::option()))
                 .add_option(
-                    sub("channel", t::CONFIG_CHANNEL).add_sub_option(
-                        CreateCommandOption::new(
-                            CommandOptionType::Channel,
-                            "channel",
-                            t::CONFIG_CHANNEL,
+                    sub("channel", t::CONFIG_CHANNEL)
+                        .add_sub_option(
+                            CreateCommandOption::new(
+                                CommandOptionType::Channel,
+                                "channel",
+                                t::CONFIG_CHANNEL,
+                            )
+                            .channel_types(vec![ChannelType::Text, ChannelType::News])
+                            .required(true),
                         )
-                        .channel_types(vec![ChannelType::Text, ChannelType::News])
-                        .required(true),
-                    ),
+                        .add_sub_option(track::option()),
                 )
                 .add_option(
                     sub("time", t::CONFIG_TIME)
-                        .add_sub_option(string("time", t::CONFIG_TIME, 4, 5).required(true)),
+                        .add_sub_option(string("time", t::CONFIG_TIME, 4, 5).required(true))
+                        .add_sub_option(track::option()),
                 )
                 .add_option(
                     sub("timezone", t::CONFIG_TIMEZONE).add_sub_option(
@@ -117,55 +126,66 @@ pub fn all() -> Vec<CreateCommand> {
                     ),
                 )
                 .add_option(
-                    sub("topics", t::CONFIG_TOPICS).add_sub_option(
-                        string("topics", t::CONFIG_TOPICS, 1, TOPICS_MAX)
-                            .set_autocomplete(true)
-                            .required(true),
-                    ),
-                )
-                .add_option(
-                    sub("difficulty", t::CONFIG_DIFFICULTY).add_sub_option(
-                        difficulty_option(t::CONFIG_DIFFICULTY)
-                            .add_string_choice("any", "any")
-                            .required(true),
-                    ),
-                )
-                .add_option(
-                    sub("role", t::CONFIG_ROLE).add_sub_option(CreateCommandOption::new(
-                        CommandOptionType::Role,
-                        "role",
-                        t::CONFIG_ROLE,
-                    )),
-                )
-                .add_option(
-                    sub("days", t::CONFIG_DAYS).add_sub_option(
-                        string("days", t::CONFIG_DAYS, 1, 8)
-                            .add_string_choice("every day", "daily")
-                            .add_string_choice("weekdays (Monday to Friday)", "weekdays")
-                            .required(true),
-                    ),
-                )
-                .add_option(
-                    sub("length", t::CONFIG_LENGTH).add_sub_option(
-                        CreateCommandOption::new(
-                            CommandOptionType::Integer,
-                            "hours",
-                            t::CONFIG_LENGTH_HOURS,
+                    sub("topics", t::CONFIG_TOPICS)
+                        .add_sub_option(
+                            string("topics", t::CONFIG_TOPICS, 1, TOPICS_MAX)
+                                .set_autocomplete(true)
+                                .required(true),
                         )
-                        .min_int_value(0)
-                        .max_int_value(168)
-                        .required(true),
-                    ),
+                        .add_sub_option(track::option()),
                 )
-                .add_option(sub("enable", t::CONFIG_ENABLE))
-                .add_option(sub("disable", t::CONFIG_DISABLE)),
+                .add_option(
+                    sub("difficulty", t::CONFIG_DIFFICULTY)
+                        .add_sub_option(
+                            difficulty_option(t::CONFIG_DIFFICULTY)
+                                .add_string_choice("any", "any")
+                                .required(true),
+                        )
+                        .add_sub_option(track::option()),
+                )
+                .add_option(
+                    sub("role", t::CONFIG_ROLE)
+                        .add_sub_option(CreateCommandOption::new(
+                            CommandOptionType::Role,
+                            "role",
+                            t::CONFIG_ROLE,
+                        ))
+                        .add_sub_option(track::option()),
+                )
+                .add_option(
+                    sub("days", t::CONFIG_DAYS)
+                        .add_sub_option(
+                            string("days", t::CONFIG_DAYS, 1, 8)
+                                .add_string_choice("every day", "daily")
+                                .add_string_choice("weekdays (Monday to Friday)", "weekdays")
+                                .required(true),
+                        )
+                        .add_sub_option(track::option()),
+                )
+                .add_option(
+                    sub("length", t::CONFIG_LENGTH)
+                        .add_sub_option(
+                            CreateCommandOption::new(
+                                CommandOptionType::Integer,
+                                "hours",
+                                t::CONFIG_LENGTH_HOURS,
+                            )
+                            .min_int_value(0)
+                            .max_int_value(168)
+                            .required(true),
+                        )
+                        .add_sub_option(track::option()),
+                )
+                .add_option(sub("enable", t::CONFIG_ENABLE).add_sub_option(track::option()))
+                .add_option(sub("disable", t::CONFIG_DISABLE).add_sub_option(track::option()))
+                .add_option(track::group()),
         )),
         guild_only(admin(
             CreateCommand::new("round")
                 .description(t::ROUND)
-                .add_option(sub("post-now", t::ROUND_POST_NOW))
-                .add_option(sub("skip", t::ROUND_SKIP))
-                .add_option(sub("reveal", t::ROUND_REVEAL)),
+                .add_option(sub("post-now", t::ROUND_POST_NOW).add_sub_option(track::option()))
+                .add_option(sub("skip", t::ROUND_SKIP).add_sub_option(track::option()))
+                .add_option(sub("reveal", t::ROUND_REVEAL).add_sub_option(track::option())),
         )),
         grades::definition(),
         export::definition(),

@@ -6,7 +6,7 @@
 //! - `1:t:<round>`            open the text answer modal of a daily round
 //! - `1:f:<round>`            the text answer modal of a daily round, submitted
 //! - `1:pa:<question>:<seed>:<option>`, `1:pm:…`, `1:pt:…`, `1:pf:…`  the same for practice
-//! - `1:lb:<period>:<topic or ->:<page>`   leaderboard pages
+//! - `1:lb:<period>:<topic or ->:<page>[:<track>]`   leaderboard pages (of one track's board)
 //! - `1:ap:<round>:<member>`  ask for a review of the member's daily answer to a round
 //! - `1:rv:<appeal>:<keep|correct|partial|wrong>`  a moderator's decision on an appeal
 //! - `1:fu:<question>`        ask the follow-up of a question just answered, as practice
@@ -20,7 +20,7 @@
 
 use crate::bank::Kind;
 use crate::quiz::appeal::Decision;
-use crate::quiz::{AppealId, Period, RoundId, UserId};
+use crate::quiz::{AppealId, Period, RoundId, TrackId, UserId};
 
 /// What a control stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub enum Control {
         period: Period,
         topic: Option<String>,
         page: u32,
+        /// Tracks: one track's board; `None`: the server's.
+        track: Option<TrackId>,
     },
     /// "Ask for a review" on the grade of `member`'s answer to `round`.
     Appeal {
@@ -127,11 +129,13 @@ impl Control {
                 period,
                 topic,
                 page,
+                track,
             } => {
                 format!(
-                    "{VERSION}:lb:{}:{}:{page}",
+                    "{VERSION}:lb:{}:{}:{page}{}",
                     period.as_str(),
-                    topic.as_deref().unwrap_or("-")
+                    topic.as_deref().unwrap_or("-"),
+                    track.map(|t| format!(":{t}")).unwrap_or_default()
                 )
             }
             Control::Appeal { round, member } => format!("{VERSION}:ap:{}:{}", round.0, member.0),
@@ -219,7 +223,7 @@ impl Control {
             ["pf", q, s] => Some(Control::Modal {
                 target: practice(q, s)?,
             }),
-            ["lb", p, t, page] => {
+            ["lb", p, t, page, ref track @ ..] if track.len() <= 1 => {
                 let period = Period::parse(p)?;
                 let topic = match t {
                     "-" => None,
@@ -227,10 +231,15 @@ impl Control {
                     _ => return None,
                 };
                 let page = number(page).filter(|p| *p < 10_000)? as u32;
+                let track = match track {
+                    [t] => Some(TrackId(row_id(t)?)),
+                    _ => None,
+                };
                 Some(Control::Board {
                     period,
                     topic,
                     page,
+                    track,
                 })
             }
             ["ap", r, m] => Some(Control::Appeal {
@@ -322,11 +331,19 @@ mod tests {
                 period: Period::Week,
                 topic: Some("semver".into()),
                 page: 2,
+                track: None,
             },
             Control::Board {
                 period: Period::All,
                 topic: None,
                 page: 0,
+                track: None,
+            },
+            Control::Board {
+                period: Period::Month,
+                topic: None,
+                page: 1,
+                track: Some(TrackId(5)),
             },
             Control::Appeal {
                 round: RoundId(i64::MAX),

@@ -71,7 +71,8 @@ pub fn router_with_budget(
             key,
             check_timestamp: v.check_timestamp,
             budget,
-        }))
+        })
+        .merge(super::metrics_http::router()))
 }
 
 /// Why a request was refused with 401.
@@ -204,6 +205,18 @@ pub async fn serve(
     listen: std::net::SocketAddr,
     limits: super::listener::Limits,
 ) -> anyhow::Result<()> {
+    serve_until(app, public_key, listen, limits, std::future::pending()).await
+}
+
+/// As `serve`, until `stop` resolves; then returns once the requests in flight are answered and
+/// every connection is closed (see `listener::serve_until`).
+pub async fn serve_until(
+    app: App,
+    public_key: impl Into<Verification>,
+    listen: std::net::SocketAddr,
+    limits: super::listener::Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     let router = router(app, public_key).map_err(anyhow::Error::msg)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -214,6 +227,6 @@ pub async fn serve(
         ..limits
     };
     info!(%listen, open_file_limit = fds, "serving interactions at /interactions");
-    super::listener::serve(listener, router, limits).await?;
+    super::listener::serve_until(listener, router, limits, stop).await?;
     Ok(())
 }

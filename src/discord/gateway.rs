@@ -65,10 +65,27 @@ pub async fn register(http: &serenity::http::Http, scope: Scope) -> serenity::Re
 /// Connects and handles interactions until the connection ends for good. `http` is the REST
 /// client for the connection (with the same token, and `DISCORD_PROXY` when set).
 pub async fn run(app: App, http: serenity::http::Http, scope: Option<Scope>) -> anyhow::Result<()> {
+    run_until(app, http, scope, std::future::pending()).await
+}
+
+/// As `run`, until `stop` resolves: then every shard is closed cleanly (serenity's shard
+/// manager sends each a close frame) and this returns.
+pub async fn run_until(
+    app: App,
+    http: serenity::http::Http,
+    scope: Option<Scope>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let mut client = serenity::all::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(Handler { app, scope })
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the gateway client: {e}"))?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        stop.await;
+        info!("closing the gateway shards");
+        shards.shutdown_all().await;
+    });
     client
         .start()
         .await

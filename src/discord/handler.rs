@@ -132,7 +132,7 @@ fn ctx_of(
 pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
     let (kind, result) = match interaction {
         Interaction::Ping(_) => return Reply::Pong,
-        Interaction::Autocomplete(c) => ("autocomplete", Ok(autocomplete::choices(app, c))),
+        Interaction::Autocomplete(c) => ("autocomplete", Ok(autocomplete::choices(app, c).await)),
         Interaction::Command(c) => (
             "command",
             match ctx_of(c.guild_id, &c.user, c.member.as_deref()) {
@@ -165,6 +165,7 @@ pub async fn handle(app: &App, interaction: &Interaction) -> Reply {
         ),
         _ => ("other", Err(user(t::UNKNOWN_COMMAND))),
     };
+    crate::metrics::interaction(kind, super::respond::outcome(&result));
     match result {
         Ok(reply) => reply,
         Err(Failure::User(msg)) => Reply::Message(Msg::private(msg)),
@@ -192,7 +193,7 @@ pub(super) fn string_opt<'a>(opts: &'a [ResolvedOption<'a>], name: &str) -> Opti
 async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, Failure> {
     let opts = c.data.options();
     match c.data.name.as_str() {
-        "daily" => daily(app, ctx).await,
+        "daily" => daily(app, ctx, &opts).await,
         "quiz" => {
             quiz(
                 app,
@@ -240,10 +241,10 @@ pub(super) fn check_topic(app: &App, topic: &str) -> Result<String, Failure> {
     }
 }
 
-async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
+async fn daily(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
     let guild = ctx.guild()?;
     let now = app.now();
-    let open = app.store().open_round(guild).await?;
+    let (open, settings) = super::commands::track::daily_round(app, guild, opts).await?;
     // Past its closing time but not yet revealed by the clock: closed all the same.
     if let Some(round) = open.as_ref().filter(|r| now >= r.closes_at) {
         return Err(closed(app, round).await);
@@ -263,7 +264,6 @@ async fn daily(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
             .with_components(render::answer_controls(&inst, &target, false));
         return Ok(Reply::Message(msg));
     }
-    let settings = app.store().settings(guild).await?;
     if !settings.enabled {
         return Err(user(t::DISABLED));
     }
@@ -325,13 +325,14 @@ async fn quiz(
 
 async fn round(app: &App, ctx: &Ctx, opts: &[ResolvedOption<'_>]) -> Result<Reply, Failure> {
     let guild = ctx.admin()?;
-    let Some(ResolvedOption { name, .. }) = opts.first() else {
+    let Some(ResolvedOption { name, value, .. }) = opts.first() else {
         return Err(user(t::UNKNOWN_COMMAND));
     };
+    let track = super::commands::track::of_sub(app, guild, value).await?;
     let text = match *name {
-        "post-now" => post::post_now(app, guild).await?,
-        "skip" => post::skip(app, guild).await?,
-        "reveal" => super::reveal::reveal_now(app, guild).await?,
+        "post-now" => post::post_now(app, guild, track).await?,
+        "skip" => post::skip(app, guild, track).await?,
+        "reveal" => super::reveal::reveal_now(app, guild, track).await?,
         _ => return Err(user(t::UNKNOWN_COMMAND)),
     };
     Ok(Reply::Message(Msg::private(text)))
@@ -424,10 +425,11 @@ async fn component(app: &App, ctx: &Ctx, c: &ComponentInteraction) -> Result<Rep
             period,
             topic,
             page,
+            track,
         } => {
             let topic = topic.map(|t| check_topic(app, &t)).transpose()?;
             Ok(Reply::Update(
-                board::board(app, ctx, period, topic, page).await?,
+                board::board(app, ctx, period, topic, track, page).await?,
             ))
         }
         Control::Option { target, option } => {
@@ -533,12 +535,14 @@ async fn answer_with(
 ) -> Result<Reply, Failure> {
     let inst = r.held.question().instance(r.seed);
     // The grader of the question's own bank: a server question is graded like the bank's.
-    let grade = r.held.grader().grade(&inst, &answer)?;
+    let grade = crate::metrics::time_grading(|| r.held.grader().grade(&inst, &answer))?;
+    crate::metrics::answer(grade.verdict);
     let explanation = inst.explanation();
     // Kept as the member saw it: the option's text, or what they typed.
     let text = quiz::answer::stored_text(inst.question, &answer, typed);
     match r.round {
         Some(round) => {
+            tracing::Span::current().record("round", tracing::field::display(round.id));
             let daily = quiz::answer::DailyAnswer {
                 round: &round,
                 member: ctx.user,

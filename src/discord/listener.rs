@@ -7,6 +7,8 @@
 //! - At most `max_connections` are open at once. When a new one arrives at the cap, the oldest
 //!   idle connection (no request in flight) is closed to make room; when none is idle, the new
 //!   one waits briefly, then is closed.
+//! - On shutdown (`serve_until`) it stops accepting, asks every connection to close once its
+//!   request in flight is answered (idle ones close at once), and returns when all have closed.
 //! - At start-up the soft open-file limit is raised to the hard one, and the cap is kept below
 //!   it, so accepting never fails for want of file descriptors.
 
@@ -18,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{oneshot, watch, Semaphore};
 use tower::ServiceExt;
 use tracing::{info, warn};
 
@@ -102,6 +104,20 @@ impl Drop for InFlight {
 
 /// Serves `router` on `listener` until the process stops.
 pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std::io::Result<()> {
+    serve_until(listener, router, limits, std::future::pending()).await
+}
+
+/// Serves `router` on `listener` until `stop` resolves; then stops accepting, lets every
+/// request in flight be answered (each connection closes after its answer is written), and
+/// returns once every connection has closed. The caller bounds how long that may take.
+pub async fn serve_until(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    tokio::pin!(stop);
+    let (closing_tx, closing) = watch::channel(false);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let open: Registry = Arc::default();
     let mut next_id = 0u64;
@@ -111,7 +127,11 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std
         "accepting connections"
     );
     loop {
-        let (stream, _) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stop => break,
+        };
+        let (stream, _) = match accepted {
             Ok(s) => s,
             Err(e) => {
                 // Out of file descriptors, or the peer left before we took it: wait, go on.
@@ -147,7 +167,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std
                 close: Some(close_tx),
             },
         );
-        let (router, open) = (router.clone(), open.clone());
+        let (router, open, mut closing) = (router.clone(), open.clone(), closing.clone());
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                 let guard = InFlight::new(&in_flight);
@@ -163,9 +183,15 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std
                 .header_read_timeout(limits.header_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::pin!(conn);
+            let close = async move {
+                tokio::select! {
+                    _ = close_rx => {}
+                    _ = closing.wait_for(|c| *c) => {}
+                }
+            };
             tokio::select! {
                 _ = conn.as_mut() => {}
-                _ = close_rx => {
+                _ = close => {
                     conn.as_mut().graceful_shutdown();
                     let _ = conn.await;
                 }
@@ -174,4 +200,16 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) -> std
             drop(permit);
         });
     }
+    drop(listener);
+    let open_now = limits.max_connections - slots.available_permits();
+    info!(
+        open = open_now,
+        "stopped accepting; closing each connection once its answer is sent"
+    );
+    closing_tx.send_replace(true);
+    // Every slot back means every connection has closed.
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let _ = slots.acquire_many(all).await;
+    info!("every connection is closed");
+    Ok(())
 }

@@ -8,6 +8,7 @@ pub mod endpoint;
 pub mod gateway;
 pub mod handler;
 pub mod listener;
+pub mod metrics_http;
 pub mod post;
 pub mod questions;
 pub mod render;
@@ -15,6 +16,7 @@ pub mod respond;
 pub mod rest;
 pub mod reveal;
 pub mod scheduler;
+pub mod shutdown;
 pub mod text;
 pub mod threads;
 

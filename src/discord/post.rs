@@ -12,7 +12,9 @@ use super::render;
 use super::rest::{self, Call, RestError};
 use crate::bank::seeded::SeededRng;
 use crate::quiz::schedule::{closes_at, local_day, next_due_after_day};
-use crate::quiz::{pick, GuildId, GuildSettings, MessageId, NewRound, Round, RoundId, RoundState};
+use crate::quiz::{
+    pick, GuildId, GuildSettings, MessageId, NewRound, Round, RoundId, RoundState, TrackId,
+};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serenity::all::{CreateAllowedMentions, CreateMessage};
@@ -121,10 +123,11 @@ pub async fn send_round(
         .await?
         .ok_or_else(|| gone(round))?;
     let message = round_message_of(app, &held, round, settings.role.map(|r| r.0), attempt);
-    let (store, guild) = (app.store().clone(), round.guild);
+    let (store, guild, track) = (app.store().clone(), round.guild, round.track);
     let on_limit = move |after: std::time::Duration| {
         let (store, status) = (store.clone(), rate_limited_status(after));
-        tokio::spawn(async move { store.set_status(guild, Some(status)).await });
+        let track = track;
+        tokio::spawn(async move { store.set_status(guild, track, Some(status)).await });
     };
     let call = Call::new(
         "post",
@@ -145,7 +148,9 @@ pub async fn send_round(
                 "Posting in <#{channel}> failed at <t:{}:f>: {e}. Check that the channel exists and that I can view it, send messages and embed links there.",
                 app.now().timestamp()
             );
-            app.store().set_status(round.guild, Some(status)).await?;
+            app.store()
+                .set_status(round.guild, round.track, Some(status))
+                .await?;
             warn!(guild = %round.guild, channel = %channel, error = %e, "posting the round failed");
             Err(PostError::User(format!(
                 "I couldn't post in <#{channel}> ({e}). Check that I can view that channel, send messages and embed links there, then try again."
@@ -172,7 +177,9 @@ async fn posted(
     app.store()
         .set_round_message(round.id, channel, message)
         .await?;
-    app.store().set_status(round.guild, None).await?;
+    app.store()
+        .set_status(round.guild, round.track, None)
+        .await?;
     info!(guild = %round.guild, round = %round.id, question = %round.question, "round posted");
     Ok(message)
 }
@@ -201,7 +208,9 @@ async fn unclear(
             at.timestamp()
         ),
     };
-    app.store().set_status(round.guild, Some(status)).await?;
+    app.store()
+        .set_status(round.guild, round.track, Some(status))
+        .await?;
     warn!(guild = %round.guild, round = %round.id, error = %e, "the post's outcome is unclear; kept for a retry");
     Ok(PostError::User(format!(
         "I couldn't confirm the post in <#{channel}> ({e}). I'll check the channel and retry <t:{}:R>; nothing is lost.",
@@ -268,21 +277,26 @@ pub async fn post_day(
         closes_at: closes_at(settings, day, now),
         channel: Some(channel),
     };
-    let Some(round) = app.store().create_round(new).await? else {
+    let Some(round) = app.store().create_round_in(settings.track, new).await? else {
         return Ok(None);
     };
     send_round(app, &round, settings).await?;
     Ok(Some(round))
 }
 
-/// `/round post-now`: starts today's round now in the configured channel, if none is open.
-pub async fn post_now(app: &App, guild: GuildId) -> Result<String, PostError> {
-    let settings = app.store().settings(guild).await?;
+/// `/round post-now`: starts today's round of a track (`None`: the first) now in its channel,
+/// if none is open.
+pub async fn post_now(
+    app: &App,
+    guild: GuildId,
+    track: Option<TrackId>,
+) -> Result<String, PostError> {
+    let settings = app.store().settings_of(guild, track).await?;
     if settings.channel.is_none() {
         return Err(PostError::User(super::text::NO_CHANNEL.into()));
     }
     let now = app.now();
-    if let Some(open) = app.store().open_round(guild).await? {
+    if let Some(open) = app.store().open_round_in(guild, settings.track).await? {
         if now < open.closes_at {
             return Err(PostError::User(format!(
                 "A round is already open; it closes <t:{}:R>. Use `/round reveal` to close it first.",
@@ -291,7 +305,7 @@ pub async fn post_now(app: &App, guild: GuildId) -> Result<String, PostError> {
         }
     }
     let day = local_day(settings.timezone, now);
-    if let Some(r) = app.store().round_on_day(guild, day).await? {
+    if let Some(r) = app.store().round_on_day(guild, settings.track, day).await? {
         let what = if r.state == RoundState::Skipped {
             "was skipped"
         } else {
@@ -306,7 +320,9 @@ pub async fn post_now(app: &App, guild: GuildId) -> Result<String, PostError> {
         .ok_or_else(|| PostError::User(format!("Today ({day}) already had its round.")))?;
     // Today is done: the clock moves on to the next posting day.
     let next = next_due_after_day(&settings, day);
-    app.store().reschedule_any(guild, next).await?;
+    app.store()
+        .reschedule_any(guild, settings.track, next)
+        .await?;
     Ok(format!(
         "Posted today's question in <#{}>. It closes <t:{}:R>.",
         round.channel.map_or(0, |c| c.0),
@@ -314,9 +330,11 @@ pub async fn post_now(app: &App, guild: GuildId) -> Result<String, PostError> {
     ))
 }
 
-/// `/round skip`: skips the open round, or today if nothing is posted yet.
-pub async fn skip(app: &App, guild: GuildId) -> Result<String, PostError> {
-    if let Some(open) = app.store().open_round(guild).await? {
+/// `/round skip`: skips a track's (`None`: the first's) open round, or its today if nothing is
+/// posted yet.
+pub async fn skip(app: &App, guild: GuildId, track: Option<TrackId>) -> Result<String, PostError> {
+    let settings = app.store().settings_of(guild, track).await?;
+    if let Some(open) = app.store().open_round_in(guild, settings.track).await? {
         if app.store().end_round(open.id, RoundState::Skipped).await? {
             app.forget_round(open.id);
             super::reveal::disable_controls(app, &open).await;
@@ -326,10 +344,13 @@ pub async fn skip(app: &App, guild: GuildId) -> Result<String, PostError> {
             );
         }
     }
-    let settings = app.store().settings(guild).await?;
     let now = app.now();
     let day = local_day(settings.timezone, now);
-    if app.store().skip_day(guild, day, now).await? {
+    if app
+        .store()
+        .skip_day(guild, settings.track, day, now)
+        .await?
+    {
         Ok(format!(
             "Today ({day}) is skipped: no question will be posted, and no streak breaks."
         ))

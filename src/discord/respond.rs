@@ -2,7 +2,7 @@
 //! deferred and the reply is sent later as an edit of the original response.
 
 use super::app::App;
-use super::handler::{handle, Reply};
+use super::handler::{handle, Failure, Reply};
 use super::render::{self, Msg};
 use super::text as t;
 use futures_util::FutureExt;
@@ -12,7 +12,7 @@ use serenity::all::{
 };
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
-use tracing::{error, warn};
+use tracing::{error, warn, Instrument};
 
 /// The handler's reply, or its panic.
 type Work = std::pin::Pin<Box<dyn std::future::Future<Output = std::thread::Result<Reply>> + Send>>;
@@ -29,12 +29,70 @@ fn token_of(i: &Interaction) -> Option<&str> {
     }
 }
 
+/// How an interaction ended, for the metrics: the usual reply, a short private refusal (the
+/// member's mistake, or a closed round's reveal), or a failure that is in the log.
+pub(super) fn outcome(result: &Result<Reply, Failure>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(Failure::User(_) | Failure::Reply(_)) => "refused",
+        Err(Failure::Store(_)) => "error",
+    }
+}
+
+/// The interaction's kind, for the metrics' labels.
+fn kind_of(i: &Interaction) -> &'static str {
+    match i {
+        Interaction::Ping(_) => "ping",
+        Interaction::Command(_) => "command",
+        Interaction::Autocomplete(_) => "autocomplete",
+        Interaction::Component(_) => "component",
+        Interaction::Modal(_) => "modal",
+        _ => "other",
+    }
+}
+
+/// The span every log line of an interaction carries: its id, guild and member, and the round
+/// once the handler knows it (`round`, recorded by the handler).
+fn span_of(i: &Interaction) -> tracing::Span {
+    let (id, guild, member) = match i {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => {
+            (c.id.get(), c.guild_id, c.user.id)
+        }
+        Interaction::Component(c) => (c.id.get(), c.guild_id, c.user.id),
+        Interaction::Modal(m) => (m.id.get(), m.guild_id, m.user.id),
+        _ => return tracing::Span::none(),
+    };
+    tracing::info_span!(
+        "interaction",
+        interaction = id,
+        guild = guild.map(|g| g.get()),
+        member = member.get(),
+        round = tracing::field::Empty,
+    )
+}
+
 /// The response to send now; when the handler runs past `budget`, a deferral, with the real
-/// reply sent as an edit once it is ready.
+/// reply sent as an edit once it is ready. The time to it goes to the metrics.
 pub async fn respond(
     app: &App,
     interaction: Interaction,
     budget: Duration,
+) -> CreateInteractionResponse {
+    let started = std::time::Instant::now();
+    let kind = kind_of(&interaction);
+    let span = span_of(&interaction);
+    let response = respond_in(app, interaction, budget, span.clone())
+        .instrument(span)
+        .await;
+    crate::metrics::interaction_latency(kind, started.elapsed());
+    response
+}
+
+async fn respond_in(
+    app: &App,
+    interaction: Interaction,
+    budget: Duration,
+    span: tracing::Span,
 ) -> CreateInteractionResponse {
     // Autocomplete cannot be deferred, and a ping needs no work.
     if matches!(
@@ -53,8 +111,10 @@ pub async fn respond(
     let task_app = app.clone();
     // The handler runs in this task; only when it outlives the budget is it moved to its own,
     // so the common case costs no extra task. A panic becomes an apology, not a dropped request.
+    // The work carries the interaction's span, also when it moves to its own task.
     let mut work = Box::pin(
-        AssertUnwindSafe(async move { handle(&task_app, &interaction).await }).catch_unwind(),
+        AssertUnwindSafe(async move { handle(&task_app, &interaction).await }.instrument(span))
+            .catch_unwind(),
     );
     let defer = |work: Work| {
         let app = app.clone();

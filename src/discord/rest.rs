@@ -153,9 +153,9 @@ async fn send_with<T>(
                 Err(why) => Attempt::Retry(why),
             },
             Ok(a) => a,
-            Err(_) => Attempt::Retry(format!(
-                "no answer within {} s",
-                app.rest_timeout().as_secs_f64()
+            Err(_) => Attempt::Retry(no_answer(
+                call,
+                format!("no answer within {} s", app.rest_timeout().as_secs_f64()),
             )),
         };
         match attempt {
@@ -218,9 +218,10 @@ async fn attempt(app: &App, call: &Call<'_>) -> Attempt {
     };
     let response = match response {
         Ok(r) => r,
-        Err(e) => return Attempt::Retry(e.to_string()),
+        Err(e) => return Attempt::Retry(no_answer(call, e.to_string())),
     };
     let status = response.status().as_u16();
+    crate::metrics::rest_call(method(call), &call.route.path(), Some(status));
     let header_wait = response
         .headers()
         .get("retry-after")
@@ -240,9 +241,11 @@ async fn attempt(app: &App, call: &Call<'_>) -> Attempt {
     let parsed: ErrorBody = serde_json::from_slice(&body).unwrap_or_default();
     if status == 429 {
         let secs = parsed.retry_after.or(header_wait).unwrap_or(1.0);
+        let global = parsed.global.unwrap_or(false) || global_header;
+        crate::metrics::rate_limited(&call.route.path(), global);
         return Attempt::Wait {
             after: Duration::from_secs_f64(secs.clamp(0.0, 24.0 * 3600.0)),
-            global: parsed.global.unwrap_or(false) || global_header,
+            global,
         };
     }
     let message = parsed
@@ -256,6 +259,22 @@ async fn attempt(app: &App, call: &Call<'_>) -> Attempt {
         code: parsed.code,
         message,
     })
+}
+
+fn method(call: &Call<'_>) -> &'static str {
+    match call.method {
+        LightMethod::Get => "GET",
+        LightMethod::Post => "POST",
+        LightMethod::Patch => "PATCH",
+        LightMethod::Put => "PUT",
+        LightMethod::Delete => "DELETE",
+    }
+}
+
+/// Counts a call that got no answer (`status="error"` in the metrics); passes its reason on.
+fn no_answer(call: &Call<'_>, why: String) -> String {
+    crate::metrics::rest_call(method(call), &call.route.path(), None);
+    why
 }
 
 /// The first message in the channel's latest 50 that `pick` picks, by id: how a retry finds

@@ -137,6 +137,7 @@ pub async fn reveal(app: &App, id: RoundId) -> Result<Revealed, PostError> {
             app.store()
                 .set_status(
                     round.guild,
+                    round.track,
                     Some(format!(
                         "The reveal in <#{channel}> failed at <t:{}:f>: {error}. It is retried <t:{}:R>; `/round reveal` tries at once.",
                         now.timestamp(),
@@ -201,10 +202,18 @@ pub async fn disable_controls(app: &App, round: &Round) {
     }
 }
 
-/// `/round reveal`: closes the open round now and reveals it; with no open round, tries again
-/// the reveal of a closed round that has not gone out.
-pub async fn reveal_now(app: &App, guild: GuildId) -> Result<String, PostError> {
-    let id = match app.store().open_round(guild).await? {
+/// `/round reveal`: closes the open round (of `track`, or of any track) now and reveals it; with
+/// no open round, tries again the reveal of a closed round that has not gone out.
+pub async fn reveal_now(
+    app: &App,
+    guild: GuildId,
+    track: Option<crate::quiz::TrackId>,
+) -> Result<String, PostError> {
+    let open = match track {
+        Some(t) => app.store().open_round_in(guild, t).await?,
+        None => app.store().open_round(guild).await?,
+    };
+    let id = match open {
         Some(open) => open.id,
         None => app
             .store()

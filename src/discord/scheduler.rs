@@ -1,8 +1,9 @@
 //! The daily clock: a background task that posts each guild's question at its local time, closes
 //! and reveals rounds on time, and catches up once after downtime. It runs in both modes.
 //!
-//! Exactly once, across restarts and instances: the schedule lives in the database. A day's
-//! round is created under UNIQUE(guild, day), so of two schedulers racing only one creates it,
+//! Exactly once, across restarts and instances: the schedule lives in the database, per track
+//! (each guild may run several daily drills). A track's day's round is created under
+//! UNIQUE(guild, track, day), so of two schedulers racing only one creates it,
 //! and only its creator posts it; a round created but never posted (its scheduler stopped) is
 //! claimed and posted by the next pass once the claim is stale. Reveals are claimed the same way,
 //! and so are the discussion threads of revealed rounds (`threads`), retried here when due.
@@ -10,8 +11,9 @@
 use super::app::App;
 use super::post::{self, PostError};
 use super::reveal::{self, Revealed};
+use crate::metrics::{self, ClockJob};
 use crate::quiz::schedule::{local_day, next_due_after_day};
-use crate::quiz::{GuildId, RoundId};
+use crate::quiz::{GuildId, RoundId, TrackId};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -48,6 +50,21 @@ enum Outcome {
     Nothing,
 }
 
+impl Outcome {
+    /// Counts a post's or a reveal's outcome in the metrics.
+    fn counted(self, job: Option<ClockJob>) -> Outcome {
+        let ok = match self {
+            Outcome::Posted | Outcome::PostedAfterMissed | Outcome::Revealed => true,
+            Outcome::Failed => false,
+            _ => return self,
+        };
+        if let Some(job) = job {
+            metrics::clock_job(job, ok);
+        }
+        self
+    }
+}
+
 type Job = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>>;
 
 /// Runs jobs with at most `IN_FLIGHT` at once, each within `PER_GUILD`, tallying what they did.
@@ -58,11 +75,13 @@ struct Tally {
 }
 
 impl Tally {
-    async fn add(&mut self, job: Job) {
+    /// `counted`: which of the clock's metrics the job's outcome goes to, if any.
+    async fn add(&mut self, counted: Option<ClockJob>, job: Job) {
         self.tasks.spawn(async move {
-            tokio::time::timeout(PER_GUILD, job)
+            let outcome = tokio::time::timeout(PER_GUILD, job)
                 .await
-                .unwrap_or(Outcome::Failed)
+                .unwrap_or(Outcome::Failed);
+            outcome.counted(counted)
         });
         while self.tasks.len() >= IN_FLIGHT {
             self.collect_one().await;
@@ -108,27 +127,36 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
     reveals.extend(app.store().unrevealed(now, BATCH).await?);
     for id in reveals {
         let app = app.clone();
-        work.add(Box::pin(async move { reveal_one(&app, id).await }))
-            .await;
+        work.add(
+            Some(ClockJob::Reveal),
+            Box::pin(async move { reveal_one(&app, id).await }),
+        )
+        .await;
     }
     for id in app.store().due_threads(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(async move { thread_one(&app, id).await }))
+        work.add(None, Box::pin(async move { thread_one(&app, id).await }))
             .await;
     }
     for id in app.store().unposted(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(async move { repost(&app, id, now).await }))
-            .await;
+        work.add(
+            Some(ClockJob::Post),
+            Box::pin(async move { repost(&app, id, now).await }),
+        )
+        .await;
     }
-    for (guild, due) in app.store().due_guilds(now, BATCH).await? {
+    // Tracks: due work is per (guild, track).
+    for (guild, track, due) in app.store().due_tracks(now, BATCH).await? {
         let app = app.clone();
-        work.add(Box::pin(
-            async move { post_due(&app, guild, due, now).await },
-        ))
+        work.add(
+            Some(ClockJob::Post),
+            Box::pin(async move { post_due(&app, guild, track, due, now).await }),
+        )
         .await;
     }
     let report = work.finish().await;
+    refresh_gauges(app).await;
     if report != PassReport::default() {
         info!(
             posted = report.posted,
@@ -140,6 +168,15 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         );
     }
     Ok(report)
+}
+
+/// The guilds and open rounds gauges (two cheap counts), and the metrics' upkeep.
+async fn refresh_gauges(app: &App) {
+    match app.store().ops_counts().await {
+        Ok(c) => metrics::counts(c.guilds_enabled, c.open_rounds),
+        Err(e) => warn!(error = %e, "cannot count the guilds and open rounds for the metrics"),
+    }
+    metrics::upkeep();
 }
 
 fn log_store(e: &StoreError) -> Outcome {
@@ -183,7 +220,11 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
         Ok(_) => return Outcome::Nothing,
         Err(e) => return log_store(&e),
     };
-    let settings = match app.store().settings(round.guild).await {
+    let settings = match app
+        .store()
+        .settings_of(round.guild, Some(round.track))
+        .await
+    {
         Ok(s) => s,
         Err(e) => return log_store(&e),
     };
@@ -193,17 +234,25 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
     }
 }
 
-/// A guild's due post: made once if its local day is still today (days that passed while the
+/// A track's due post: made once if its local day is still today (days that passed while the
 /// bot was down are not posted late), then the next one scheduled.
-async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<Utc>) -> Outcome {
-    let settings = match app.store().settings(guild).await {
-        Ok(s) => s,
+async fn post_due(
+    app: &App,
+    guild: GuildId,
+    track: TrackId,
+    was: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let settings = match app.store().track(guild, track).await {
+        Ok(Some(s)) => s,
+        // Removed between the query and now: nothing to post.
+        Ok(None) => return Outcome::Nothing,
         Err(e) => return log_store(&e),
     };
     let today = local_day(settings.timezone, now);
     let (mut due, mut day, mut missed) = (was, local_day(settings.timezone, was), false);
     while day < today {
-        warn!(guild = %guild, %day, "the post of a past day was missed while the bot was down");
+        warn!(guild = %guild, track = %track, %day, "the post of a past day was missed while the bot was down");
         missed = true;
         match next_due_after_day(&settings, day) {
             Some(next) => {
@@ -215,11 +264,14 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
     }
     let (outcome, next) = if day == today && due <= now {
         let outcome = match post::post_day(app, &settings, day, now).await {
-            Ok(Some(_)) => Outcome::Posted,
+            Ok(Some(_)) => {
+                metrics::clock_lag(app.now() - due);
+                Outcome::Posted
+            }
             Ok(None) => Outcome::Nothing,
             Err(PostError::Store(e)) => return log_store(&e),
             Err(PostError::User(m)) => {
-                warn!(guild = %guild, problem = m, "the daily post failed");
+                warn!(guild = %guild, track = %track, problem = m, "the daily post failed");
                 Outcome::Failed
             }
         };
@@ -235,7 +287,7 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
         )
     };
     // Moved only from the value this pass saw: a racing scheduler or a settings change wins.
-    if let Err(e) = app.store().reschedule(guild, Some(was), next).await {
+    if let Err(e) = app.store().reschedule(guild, track, Some(was), next).await {
         return log_store(&e);
     }
     match (missed, outcome) {
@@ -248,7 +300,13 @@ async fn post_due(app: &App, guild: GuildId, was: DateTime<Utc>, now: DateTime<U
 /// fails or panics is logged and the clock goes on with the next one (each guild's work runs in
 /// its own task, so one guild's panic costs only that guild's post).
 pub async fn run(app: App, poll: Duration) {
+    run_until(app, poll, std::future::pending()).await
+}
+
+/// As `run`, until `stop` resolves: a pass under way then is finished, and no other starts.
+pub async fn run_until(app: App, poll: Duration, stop: impl std::future::Future<Output = ()>) {
     use futures_util::FutureExt;
+    tokio::pin!(stop);
     loop {
         match std::panic::AssertUnwindSafe(pass(&app))
             .catch_unwind()
@@ -261,7 +319,10 @@ pub async fn run(app: App, poll: Duration) {
                 "a clock pass panicked; the next one tries again"
             ),
         }
-        tokio::time::sleep(poll).await;
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = &mut stop => return,
+        }
     }
 }
 

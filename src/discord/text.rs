@@ -163,14 +163,14 @@ Every question you answer comes back in `/review` when it is due, spaced by how 
 one you missed the next day, one you got right days and then weeks later.";
 
 pub const COMMANDS_HELP: &str = "\
-`/daily` today's question, or your grade\n\
+`/daily [track]` today's question, or your grade\n\
 `/quiz [topic] [difficulty]` a private practice question, leaning toward your weak topics\n\
 `/review` your questions due for review, one after another\n\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/ask question` the bank's closest questions to yours, with the answer\n\
-`/leaderboard [period] [topic]` the top 10 and your rank\n\
+`/leaderboard [period] [topic] [track]` the top 10 and your rank\n\
 `/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days)\n\
-`/config` the channel, time, time zone, days, round length, topics, difficulty, role; `show` also \
+`/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5); `show` also \
 says when a post or a discussion thread failed (Manage Server)\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\

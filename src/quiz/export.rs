@@ -19,6 +19,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnswerRow {
     pub round: i64,
+    /// The round's track, by name (its number if the track is gone).
+    pub track: String,
     /// The server's local date of the round, `YYYY-MM-DD`.
     pub day: String,
     pub question: String,
@@ -81,6 +83,7 @@ impl Table {
         match self {
             Table::Answers => &[
                 "round_id",
+                "track",
                 "day",
                 "question_id",
                 "topic",
@@ -135,6 +138,7 @@ impl Row<'_> {
         match self {
             Row::Answer(a) => vec![
                 a.round.to_string(),
+                cell(&a.track),
                 a.day.clone(),
                 cell(&a.question),
                 cell(&a.topic),
@@ -173,6 +177,7 @@ impl Row<'_> {
         match self {
             Row::Answer(a) => json!({
                 "round_id": a.round,
+                "track": a.track,
                 "day": a.day,
                 "question_id": a.question,
                 "topic": a.topic,

@@ -19,20 +19,27 @@ pub mod share;
 pub mod suggest;
 pub mod thread;
 pub mod topics;
+pub mod track;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::*;
 pub use period::Period;
+pub use track::TrackId;
 
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-/// A guild's settings for the daily question.
+/// The settings of one of a guild's daily tracks (track 1 unless said otherwise), with the
+/// guild's time zone, which all its tracks share.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuildSettings {
     pub guild: GuildId,
+    /// Tracks: which of the guild's drills these settings are for.
+    pub track: TrackId,
+    /// Tracks: its name, as `/config track` and the `track` options take it.
+    pub track_name: String,
     pub channel: Option<ChannelId>,
     pub post_time: NaiveTime,
     pub timezone: Tz,
@@ -76,6 +83,8 @@ impl GuildSettings {
     pub fn new(guild: GuildId) -> Self {
         GuildSettings {
             guild,
+            track: TrackId::FIRST,
+            track_name: track::FIRST_NAME.to_string(),
             channel: None,
             post_time: NaiveTime::from_hms_opt(9, 0, 0).expect("09:00 is a time"),
             timezone: chrono_tz::UTC,
@@ -117,6 +126,8 @@ impl RoundState {
 pub struct Round {
     pub id: RoundId,
     pub guild: GuildId,
+    /// Tracks: the guild's drill it belongs to.
+    pub track: TrackId,
     /// The guild's local day it belongs to.
     pub day: NaiveDate,
     pub question: String,

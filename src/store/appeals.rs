@@ -161,16 +161,17 @@ pub fn decide_appeal(conn: &Connection, d: &NewDecision) -> Result<Decided, Stor
 /// Scores a member's answers in a guild again from what is stored (`scoring::replay`): each
 /// answer's points, the streak, and the running totals the all-time board and `/stats` read.
 pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result<(), StoreError> {
-    // The guild's posted rounds in the order they opened, each with the member's answer.
+    // The guild's posted rounds in the order they opened, each with the member's answer; by
+    // track (tracks: a streak, and so the points it brings, is per track).
     let mut stmt = conn.prepare_cached(
-        "SELECT r.round_id, r.difficulty, a.answer_id, a.score, a.verdict, a.points
+        "SELECT r.round_id, r.difficulty, a.answer_id, a.score, a.verdict, a.points, r.track_id
          FROM rounds AS r INDEXED BY rounds_by_guild
          LEFT JOIN answers AS a ON a.round_id = r.round_id AND a.user_id = ?2
          WHERE r.guild_id = ?1 AND r.state != 'skipped'
          ORDER BY r.opens_at, r.round_id",
     )?;
-    let mut played = Vec::new();
-    let mut stored = Vec::new();
+    type Stored = Option<(i64, Verdict, u32)>;
+    let mut tracks: Vec<(i64, Vec<Played>, Vec<Stored>)> = Vec::new();
     for row in stmt.query_map(params![guild.sql(), user.sql()], |r| {
         let difficulty = r.get::<_, String>(1)?;
         let answer = match r.get::<_, Option<i64>>(2)? {
@@ -182,10 +183,18 @@ pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result
             )),
             None => None,
         };
-        Ok((r.get::<_, i64>(0)?, difficulty, answer))
+        Ok((r.get::<_, i64>(0)?, difficulty, answer, r.get::<_, i64>(6)?))
     })? {
-        let (round, difficulty, answer) = row?;
+        let (round, difficulty, answer, track) = row?;
         let difficulty = Difficulty::parse(&difficulty).unwrap_or(Difficulty::Easy);
+        let at = match tracks.iter().position(|(t, _, _)| *t == track) {
+            Some(i) => i,
+            None => {
+                tracks.push((track, Vec::new(), Vec::new()));
+                tracks.len() - 1
+            }
+        };
+        let (_, played, stored) = &mut tracks[at];
         played.push(Played {
             round,
             difficulty,
@@ -193,26 +202,28 @@ pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result
         });
         stored.push(answer.map(|(id, _, v, points)| (id, v, points)));
     }
-    let replayed = scoring::replay(&played);
     let (mut points, mut answers, mut correct) = (0u64, 0u64, 0u64);
-    for (now, before) in replayed.points.iter().zip(&stored) {
-        let (Some(now), Some((id, v, was))) = (now, before) else {
-            continue;
-        };
-        if now != was {
-            conn.prepare_cached("UPDATE answers SET points = ?2 WHERE answer_id = ?1")?
-                .execute(params![id, now])?;
+    for (track, played, stored) in &tracks {
+        let replayed = scoring::replay(played);
+        for (now, before) in replayed.points.iter().zip(stored) {
+            let (Some(now), Some((id, v, was))) = (now, before) else {
+                continue;
+            };
+            if now != was {
+                conn.prepare_cached("UPDATE answers SET points = ?2 WHERE answer_id = ?1")?
+                    .execute(params![id, now])?;
+            }
+            points += u64::from(*now);
+            answers += 1;
+            correct += u64::from(*v == Verdict::Correct);
         }
-        points += u64::from(*now);
-        answers += 1;
-        correct += u64::from(*v == Verdict::Correct);
+        let s = replayed.streak;
+        conn.prepare_cached(
+            "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
+             ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
+        )?
+        .execute(params![guild.sql(), user.sql(), s.current, s.best, s.last_round, track])?;
     }
-    let s = replayed.streak;
-    conn.prepare_cached(
-        "INSERT INTO streaks (guild_id, user_id, current, best, last_round_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
-    )?
-    .execute(params![guild.sql(), user.sql(), s.current, s.best, s.last_round])?;
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (guild_id, user_id) DO UPDATE SET points = ?3, answers = ?4, correct = ?5",

@@ -59,8 +59,8 @@ pub fn retire_round(
     }
     let kept = conn
         .prepare_cached(
-            "INSERT INTO retired_rounds (round_id, guild_id, day, question_id, retired_at, reason)
-             SELECT round_id, guild_id, day, question_id, ?2, ?3 FROM rounds WHERE round_id = ?1",
+            "INSERT INTO retired_rounds (round_id, guild_id, day, question_id, retired_at, reason, track_id)
+             SELECT round_id, guild_id, day, question_id, ?2, ?3, track_id FROM rounds WHERE round_id = ?1",
         )?
         .execute(params![id.0, ms(at), reason])?;
     conn.prepare_cached("DELETE FROM rounds WHERE round_id = ?1")?

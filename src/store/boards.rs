@@ -15,6 +15,8 @@ pub struct BoardQuery {
     /// `[start, end)`; `None` for all time.
     pub between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub topic: Option<String>,
+    /// Tracks: only the answers to this track's rounds; `None`: the whole server.
+    pub track: Option<TrackId>,
     pub user: UserId,
     pub limit: u32,
     pub offset: u32,
@@ -25,7 +27,7 @@ pub struct BoardQuery {
 fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
     let mut args: Vec<Value> = vec![Value::Integer(q.guild.sql())];
-    let grouped = if q.between.is_none() && q.topic.is_none() {
+    let grouped = if totals(q) {
         "SELECT user_id, points, answers FROM totals WHERE guild_id = ?".to_string()
     } else {
         let mut filter = String::new();
@@ -37,6 +39,13 @@ fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
         if let Some(topic) = &q.topic {
             filter.push_str(" AND topic = ?");
             args.push(Value::Text(topic.clone()));
+        }
+        if let Some(track) = q.track {
+            filter.push_str(
+                " AND round_id IN (SELECT round_id FROM rounds WHERE guild_id = ? AND track_id = ?)",
+            );
+            args.push(Value::Integer(q.guild.sql()));
+            args.push(Value::Integer(track.0));
         }
         // With the period's bounds as parameters the planner cannot see how narrow the range is
         // and may walk the guild's answers by member instead; the covering index is the plan.
@@ -53,6 +62,11 @@ fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
     (grouped, args)
 }
 
+/// Whether a board is the server's all time, which the running totals answer.
+fn totals(q: &BoardQuery) -> bool {
+    q.between.is_none() && q.topic.is_none() && q.track.is_none()
+}
+
 /// A (user, points, answers) row of a board's grouped query.
 fn board_row(r: &Row) -> rusqlite::Result<(UserId, u64, u64)> {
     Ok((
@@ -67,7 +81,7 @@ fn board_row(r: &Row) -> rusqlite::Result<(UserId, u64, u64)> {
 /// aggregates its answers once and ranks them here.
 pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
     let (grouped, args) = board_source(q);
-    if q.between.is_none() && q.topic.is_none() {
+    if totals(q) {
         return totals_board(conn, q, &grouped, &args);
     }
     let mut rows: Vec<(UserId, u64, u64)> = conn

@@ -7,8 +7,9 @@ use super::queries::{from_ms, latest_round_posted, verdict};
 use super::{Store, StoreError};
 use crate::quiz::export::{AnswerRow, AuditRow, ExportSink, MemberRow, Row, Table};
 use crate::quiz::scoring::{self, Streak};
-use crate::quiz::{GuildId, RoundState};
+use crate::quiz::{GuildId, RoundState, TrackId};
 use rusqlite::{params, Connection};
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 
 /// Why feeding the sink stopped.
@@ -58,8 +59,9 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
     sink.table(Table::Answers)?;
     let mut stmt = conn.prepare_cached(
         "SELECT a.round_id, r.day, r.question_id, a.topic, a.user_id, a.verdict, a.score,
-                a.points, a.answered_at, a.answer
+                a.points, a.answered_at, a.answer, COALESCE(t.name, r.track_id)
          FROM answers AS a JOIN rounds AS r ON r.round_id = a.round_id
+         LEFT JOIN tracks AS t ON t.guild_id = r.guild_id AND t.track_id = r.track_id
          WHERE a.guild_id = ?1 ORDER BY a.answered_at, a.answer_id",
     )?;
     let mut rows = stmt.query([guild.sql()])?;
@@ -75,46 +77,16 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
             points: r.get::<_, i64>(7)? as u64,
             answered_at: from_ms(r.get(8)?),
             answer: r.get(9)?,
+            track: match r.get_ref(10)? {
+                rusqlite::types::ValueRef::Integer(id) => id.to_string(),
+                v => v.as_str().unwrap_or_default().to_string(),
+            },
         };
         sink.row(Row::Answer(&row))?;
     }
 
     sink.table(Table::Members)?;
-    // A current streak as `/stats` shows it: ended once a posted round went by unanswered.
-    let latest = latest_round_posted(conn, guild)?;
-    let current = |s: Streak| match latest {
-        Some((id, state, previous)) => {
-            scoring::current_streak(s, Some(id), previous, state == RoundState::Open)
-        }
-        None => 0,
-    };
-    // Every member with totals or a streak (one without the other only in an edited database).
-    let mut stmt = conn.prepare_cached(
-        "SELECT user_id, SUM(points) AS points, SUM(answers), SUM(correct), SUM(current),
-                SUM(best), MAX(last_round_id)
-         FROM (SELECT user_id, points, answers, correct, 0 AS current, 0 AS best,
-                      NULL AS last_round_id
-               FROM totals WHERE guild_id = ?1
-               UNION ALL
-               SELECT user_id, 0, 0, 0, current, best, last_round_id
-               FROM streaks WHERE guild_id = ?1)
-         GROUP BY user_id ORDER BY points DESC, user_id",
-    )?;
-    let mut rows = stmt.query([guild.sql()])?;
-    while let Some(r) = rows.next()? {
-        let streak = Streak {
-            current: r.get(4)?,
-            best: r.get(5)?,
-            last_round: r.get(6)?,
-        };
-        let row = MemberRow {
-            member: r.get::<_, i64>(0)? as u64,
-            points: r.get::<_, i64>(1)? as u64,
-            answers: r.get::<_, i64>(2)? as u64,
-            correct: r.get::<_, i64>(3)? as u64,
-            current_streak: current(streak),
-            best_streak: streak.best,
-        };
+    for row in members(conn, guild)? {
         sink.row(Row::Member(&row))?;
     }
 
@@ -138,6 +110,67 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
         sink.row(Row::Audit(&row))?;
     }
     Ok(())
+}
+
+/// Every member with totals or a streak, most points first. Streaks are per track: a member's
+/// current streak is their longest current one in any track, as `/stats` shows it (ended once a
+/// posted round of that track went by unanswered), and their best the best in any track. Members
+/// are a server's smallest table, so they are gathered before they are fed.
+fn members(conn: &Connection, guild: GuildId) -> Result<Vec<MemberRow>, StoreError> {
+    let mut by_member: BTreeMap<u64, MemberRow> = BTreeMap::new();
+    let blank = |member| MemberRow {
+        member,
+        points: 0,
+        answers: 0,
+        correct: 0,
+        current_streak: 0,
+        best_streak: 0,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, points, answers, correct FROM totals WHERE guild_id = ?1",
+    )?;
+    let mut rows = stmt.query([guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let member = r.get::<_, i64>(0)? as u64;
+        let m = by_member.entry(member).or_insert_with(|| blank(member));
+        m.points = r.get::<_, i64>(1)? as u64;
+        m.answers = r.get::<_, i64>(2)? as u64;
+        m.correct = r.get::<_, i64>(3)? as u64;
+    }
+    let mut latest = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, track_id, current, best, last_round_id FROM streaks WHERE guild_id = ?1",
+    )?;
+    let mut rows = stmt.query([guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let member = r.get::<_, i64>(0)? as u64;
+        let track = TrackId(r.get(1)?);
+        let s = Streak {
+            current: r.get(2)?,
+            best: r.get(3)?,
+            last_round: r.get(4)?,
+        };
+        let posted = match latest.get(&track) {
+            Some(p) => *p,
+            None => {
+                let p = latest_round_posted(conn, guild, track)?;
+                latest.insert(track, p);
+                p
+            }
+        };
+        let current = match posted {
+            Some((id, state, previous)) => {
+                scoring::current_streak(s, Some(id), previous, state == RoundState::Open)
+            }
+            None => 0,
+        };
+        let m = by_member.entry(member).or_insert_with(|| blank(member));
+        m.current_streak = m.current_streak.max(current);
+        m.best_streak = m.best_streak.max(s.best);
+    }
+    let mut members: Vec<MemberRow> = by_member.into_values().collect();
+    members.sort_by(|a, b| b.points.cmp(&a.points).then(a.member.cmp(&b.member)));
+    Ok(members)
 }
 
 impl Store {

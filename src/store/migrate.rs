@@ -1,8 +1,12 @@
 //! Numbered migrations from `migrations/`, applied in order in one transaction and tracked by
 //! `PRAGMA user_version`. A landed migration is never edited; a new one is appended here.
+//!
+//! Foreign keys are off while migrations run (a pragma that cannot change inside a transaction,
+//! so it is set around it) and checked with `PRAGMA foreign_key_check` before the commit: SQLite's
+//! documented procedure for rebuilding a table that others reference (0013 rebuilds `rounds`).
 
 use super::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Every migration, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -42,6 +46,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_audit.sql",
         include_str!("../../migrations/0009_audit.sql"),
     ),
+    (
+        "0013_tracks.sql",
+        include_str!("../../migrations/0013_tracks.sql"),
+    ),
 ];
 
 pub fn version(conn: &Connection) -> Result<u32, StoreError> {
@@ -63,10 +71,35 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, StoreError>
     if found >= target {
         return Ok(found);
     }
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let applied = apply(conn, found, target);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", true)?;
+    }
+    applied
+}
+
+/// Runs migrations `found..target` in one transaction, with foreign keys checked at its end.
+fn apply(conn: &mut Connection, found: u32, target: u32) -> Result<u32, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
     for (name, sql) in &MIGRATIONS[found as usize..target as usize] {
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Migration { name, source: e })?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Migration {
+                name,
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!("a row of {table} refers to a row that is missing")),
+                ),
+            });
+        }
     }
     tx.pragma_update(None, "user_version", target)?;
     tx.commit()?;

@@ -15,6 +15,7 @@ mod follow_ups;
 mod identity;
 mod learning;
 mod migrate;
+mod ops;
 mod past;
 mod ports;
 pub mod queries;
@@ -22,12 +23,14 @@ pub mod review;
 mod shares;
 pub mod suggestions;
 mod threads;
+mod tracks;
 mod wal;
 mod writer;
 
 pub use boards::BoardQuery;
 pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
+pub use ops::OpsCounts;
 pub use queries::StoredAnswer;
 pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
@@ -209,6 +212,8 @@ impl Store {
 
     /// Stops the writer after the requests already sent; later writes get `Closed`.
     pub fn close(&self) {
+        // Idle read connections go first, so that the writer's last checkpoint finds no reader.
+        self.inner.readers.lock().expect("not poisoned").clear();
         self.inner.writer.lock().expect("not poisoned").take();
         if let Some(h) = self
             .inner
@@ -219,68 +224,6 @@ impl Store {
         {
             let _ = h.join();
         }
-    }
-
-    pub async fn settings(&self, guild: GuildId) -> Result<GuildSettings, StoreError> {
-        self.read(move |c| {
-            Ok(queries::settings(c, guild)?.unwrap_or_else(|| GuildSettings::new(guild)))
-        })
-        .await
-    }
-
-    /// Saves a guild's settings and when its next post is due (`None`: nothing scheduled).
-    pub async fn save_settings(
-        &self,
-        s: GuildSettings,
-        next_post_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<(), StoreError> {
-        self.write(move |c| queries::save_settings(c, &s, next_post_at))
-            .await
-    }
-
-    pub async fn due_guilds(
-        &self,
-        now: chrono::DateTime<chrono::Utc>,
-        limit: u32,
-    ) -> Result<Vec<(GuildId, chrono::DateTime<chrono::Utc>)>, StoreError> {
-        self.read(move |c| queries::due_guilds(c, now, limit)).await
-    }
-
-    pub async fn reschedule(
-        &self,
-        guild: GuildId,
-        was: Option<chrono::DateTime<chrono::Utc>>,
-        next: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<bool, StoreError> {
-        self.write(move |c| queries::reschedule(c, guild, was, next))
-            .await
-    }
-
-    /// Sets a guild's next post whatever it was (after a post by hand).
-    pub async fn reschedule_any(
-        &self,
-        guild: GuildId,
-        next: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<(), StoreError> {
-        self.write(move |c| {
-            c.prepare_cached("UPDATE guilds SET next_post_at = ?2 WHERE guild_id = ?1")?
-                .execute(rusqlite::params![guild.sql(), next.map(queries::ms)])?;
-            Ok(())
-        })
-        .await
-    }
-
-    pub async fn set_status(
-        &self,
-        guild: GuildId,
-        status: Option<String>,
-    ) -> Result<(), StoreError> {
-        self.write(move |c| queries::set_status(c, guild, status.as_deref()))
-            .await
-    }
-
-    pub async fn status(&self, guild: GuildId) -> Result<Option<String>, StoreError> {
-        self.read(move |c| queries::status(c, guild)).await
     }
 
     pub async fn due_reveals(
@@ -330,16 +273,45 @@ impl Store {
         self.write(move |c| queries::mark_revealed(c, id, at)).await
     }
 
+    /// Creates a round in the guild's track 1 (see `create_round_in`).
     pub async fn create_round(&self, r: NewRound) -> Result<Option<Round>, StoreError> {
-        self.write(move |c| queries::create_round(c, &r)).await
+        self.write(move |c| queries::create_round(c, TrackId::FIRST, &r))
+            .await
+    }
+
+    /// Tracks: creates the round of a track's day, unless that day has one already.
+    pub async fn create_round_in(
+        &self,
+        track: TrackId,
+        r: NewRound,
+    ) -> Result<Option<Round>, StoreError> {
+        self.write(move |c| queries::create_round(c, track, &r))
+            .await
     }
 
     pub async fn round(&self, id: RoundId) -> Result<Option<Round>, StoreError> {
         self.read(move |c| queries::round(c, id)).await
     }
 
+    /// The guild's latest open round, in any track.
     pub async fn open_round(&self, guild: GuildId) -> Result<Option<Round>, StoreError> {
-        self.read(move |c| queries::open_round(c, guild)).await
+        self.read(move |c| queries::open_round(c, guild, None))
+            .await
+    }
+
+    /// Tracks: a track's latest open round.
+    pub async fn open_round_in(
+        &self,
+        guild: GuildId,
+        track: TrackId,
+    ) -> Result<Option<Round>, StoreError> {
+        self.read(move |c| queries::open_round(c, guild, Some(track)))
+            .await
+    }
+
+    /// Tracks: the guild's open rounds, one per track at most, by track.
+    pub async fn open_rounds(&self, guild: GuildId) -> Result<Vec<Round>, StoreError> {
+        self.read(move |c| queries::open_rounds(c, guild)).await
     }
 
     pub async fn set_round_message(
@@ -408,19 +380,21 @@ impl Store {
     pub async fn skip_day(
         &self,
         guild: GuildId,
+        track: TrackId,
         day: chrono::NaiveDate,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
-        self.write(move |c| queries::skip_day(c, guild, day, at))
+        self.write(move |c| queries::skip_day(c, guild, track, day, at))
             .await
     }
 
     pub async fn round_on_day(
         &self,
         guild: GuildId,
+        track: TrackId,
         day: chrono::NaiveDate,
     ) -> Result<Option<Round>, StoreError> {
-        self.read(move |c| queries::round_on_day(c, guild, day))
+        self.read(move |c| queries::round_on_day(c, guild, track, day))
             .await
     }
 

@@ -175,9 +175,9 @@ mod tests {
                 plan.join("\n  ")
             );
             assert!(
-                plan.iter().any(|l| l.contains(
-                    "SEARCH r USING INDEX sqlite_autoindex_rounds_1 (guild_id=? AND day>?)"
-                )),
+                plan.iter().any(
+                    |l| l.contains("SEARCH r USING INDEX rounds_by_day (guild_id=? AND day>?)")
+                ),
                 "{plan:?}"
             );
             assert!(

@@ -4,9 +4,8 @@ use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
 use crate::quiz::scoring::{self, Streak};
-use crate::quiz::Days;
 use crate::quiz::*;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 pub fn ms(t: DateTime<Utc>) -> i64 {
@@ -24,117 +23,6 @@ fn difficulty(s: &str) -> rusqlite::Result<Difficulty> {
 
 pub(super) fn verdict(s: &str) -> Verdict {
     Verdict::parse(s).unwrap_or(Verdict::Wrong)
-}
-
-pub fn settings(conn: &Connection, guild: GuildId) -> Result<Option<GuildSettings>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT channel_id, post_time, timezone, topics, difficulty, role_id, enabled, days, round_minutes
-         FROM guilds WHERE guild_id = ?1",
-    )?;
-    let default = GuildSettings::new(guild);
-    Ok(stmt
-        .query_row([guild.sql()], |r| {
-            Ok(GuildSettings {
-                guild,
-                channel: r.get::<_, Option<i64>>(0)?.map(ChannelId::from_sql),
-                post_time: NaiveTime::parse_from_str(&r.get::<_, String>(1)?, "%H:%M")
-                    .unwrap_or(default.post_time),
-                timezone: r.get::<_, String>(2)?.parse().unwrap_or(chrono_tz::UTC),
-                topics: r
-                    .get::<_, String>(3)?
-                    .split(',')
-                    .filter(|t| !t.is_empty())
-                    .map(String::from)
-                    .collect(),
-                difficulty: r
-                    .get::<_, Option<String>>(4)?
-                    .as_deref()
-                    .and_then(Difficulty::parse),
-                role: r.get::<_, Option<i64>>(5)?.map(RoleId::from_sql),
-                enabled: r.get(6)?,
-                days: Days::parse(&r.get::<_, String>(7)?).unwrap_or(Days::Daily),
-                round_minutes: r.get(8)?,
-            })
-        })
-        .optional()?)
-}
-
-/// Saves a guild's settings with its next due post (`None`: nothing scheduled).
-pub fn save_settings(
-    conn: &Connection,
-    s: &GuildSettings,
-    next_post_at: Option<DateTime<Utc>>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO guilds (guild_id, channel_id, post_time, timezone, topics, difficulty, role_id, enabled, days, round_minutes, next_post_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (guild_id) DO UPDATE SET channel_id = ?2, post_time = ?3, timezone = ?4,
-             topics = ?5, difficulty = ?6, role_id = ?7, enabled = ?8, days = ?9, round_minutes = ?10,
-             next_post_at = ?11",
-    )?
-    .execute(params![
-        s.guild.sql(),
-        s.channel.map(ChannelId::sql),
-        s.post_time.format("%H:%M").to_string(),
-        s.timezone.name(),
-        s.topics.join(","),
-        s.difficulty.map(Difficulty::as_str),
-        s.role.map(RoleId::sql),
-        s.enabled,
-        s.days.as_str(),
-        s.round_minutes,
-        next_post_at.map(ms),
-    ])?;
-    Ok(())
-}
-
-/// Guilds whose next post is due at `now`, with when it was due.
-pub fn due_guilds(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    limit: u32,
-) -> Result<Vec<(GuildId, DateTime<Utc>)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT guild_id, next_post_at FROM guilds WHERE next_post_at IS NOT NULL AND next_post_at <= ?1
-         ORDER BY next_post_at LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![ms(now), limit], |r| {
-        Ok((GuildId::from_sql(r.get(0)?), from_ms(r.get(1)?)))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Moves a guild's next post, unless another scheduler already moved it past `was`.
-pub fn reschedule(
-    conn: &Connection,
-    guild: GuildId,
-    was: Option<DateTime<Utc>>,
-    next: Option<DateTime<Utc>>,
-) -> Result<bool, StoreError> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE guilds SET next_post_at = ?2 WHERE guild_id = ?1 AND next_post_at IS ?3",
-        )?
-        .execute(params![guild.sql(), next.map(ms), was.map(ms)])?;
-    Ok(n == 1)
-}
-
-pub fn set_status(
-    conn: &Connection,
-    guild: GuildId,
-    status: Option<&str>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE guilds SET status = ?2 WHERE guild_id = ?1")?
-        .execute(params![guild.sql(), status])?;
-    Ok(())
-}
-
-pub fn status(conn: &Connection, guild: GuildId) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT status FROM guilds WHERE guild_id = ?1")?
-        .query_row([guild.sql()], |r| r.get::<_, Option<String>>(0))
-        .optional()?
-        .flatten())
 }
 
 /// Open rounds whose closing time has come.
@@ -181,7 +69,8 @@ pub fn unposted(
 }
 
 /// Claims a round for posting or revealing: `true` for exactly one caller until the claim goes
-/// stale (its holder stopped).
+/// stale (its holder stopped). A revealed round is never claimed again: a scheduler that read it
+/// as due just before another revealed it (and let go of its claim) must not reveal it twice.
 pub fn claim_round(
     conn: &Connection,
     id: RoundId,
@@ -189,7 +78,7 @@ pub fn claim_round(
     stale: chrono::Duration,
 ) -> Result<bool, StoreError> {
     let n = conn
-        .prepare_cached("UPDATE rounds SET claimed_at = ?2 WHERE round_id = ?1 AND (claimed_at IS NULL OR claimed_at < ?3)")?
+        .prepare_cached("UPDATE rounds SET claimed_at = ?2 WHERE round_id = ?1 AND revealed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?3)")?
         .execute(params![id.0, ms(now), ms(now - stale)])?;
     Ok(n == 1)
 }
@@ -208,7 +97,7 @@ pub fn mark_revealed(conn: &Connection, id: RoundId, at: DateTime<Utc>) -> Resul
     Ok(())
 }
 
-const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state";
+const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state, track_id";
 
 fn round_row(r: &Row) -> rusqlite::Result<Round> {
     let day: String = r.get(2)?;
@@ -226,20 +115,28 @@ fn round_row(r: &Row) -> rusqlite::Result<Round> {
         channel: r.get::<_, Option<i64>>(9)?.map(ChannelId::from_sql),
         message: r.get::<_, Option<i64>>(10)?.map(MessageId::from_sql),
         state: RoundState::parse(&state).unwrap_or(RoundState::Closed),
+        track: TrackId(r.get(12)?),
     })
 }
 
-/// Creates the guild's round for a day, unless that day has one already (then `None`): a day is
-/// posted at most once, however many schedulers race.
-pub fn create_round(conn: &Connection, r: &NewRound) -> Result<Option<Round>, StoreError> {
+/// Creates a track's round for a day, unless that day has one already or the track was removed
+/// (then `None`): a track's day is posted at most once, however many schedulers race.
+pub fn create_round(
+    conn: &Connection,
+    track: TrackId,
+    r: &NewRound,
+) -> Result<Option<Round>, StoreError> {
     conn.prepare_cached("INSERT INTO guilds (guild_id) VALUES (?1) ON CONFLICT DO NOTHING")?
         .execute([r.guild.sql()])?;
     let inserted = conn
         .prepare_cached(
             // Numbered after every id ever used, retired ones included: an id is never reused.
-            "INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at)
-             VALUES (1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
-                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7) ON CONFLICT (guild_id, day) DO NOTHING",
+            // Tracks: a removed track gets no new round, even from a post that raced its removal.
+            "INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at, track_id)
+             SELECT 1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
+                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7, ?10
+             WHERE NOT EXISTS (SELECT 1 FROM tracks WHERE guild_id = ?1 AND track_id = ?10 AND removed_at IS NOT NULL)
+             ON CONFLICT (guild_id, track_id, day) DO NOTHING",
         )?
         .execute(params![
             r.guild.sql(),
@@ -251,6 +148,7 @@ pub fn create_round(conn: &Connection, r: &NewRound) -> Result<Option<Round>, St
             ms(r.opens_at),
             ms(r.closes_at),
             r.channel.map(ChannelId::sql),
+            track.0,
         ])?;
     if inserted == 0 {
         return Ok(None);
@@ -266,15 +164,36 @@ pub fn round(conn: &Connection, id: RoundId) -> Result<Option<Round>, StoreError
         .optional()?)
 }
 
-/// The guild's latest round that is still open.
-pub fn open_round(conn: &Connection, guild: GuildId) -> Result<Option<Round>, StoreError> {
+/// The guild's latest round that is still open, in `track` or (`None`) in any track.
+pub fn open_round(
+    conn: &Connection,
+    guild: GuildId,
+    track: Option<TrackId>,
+) -> Result<Option<Round>, StoreError> {
     let sql = format!(
-        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' ORDER BY opens_at DESC LIMIT 1"
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' AND (?2 IS NULL OR track_id = ?2)
+         ORDER BY opens_at DESC LIMIT 1"
     );
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([guild.sql()], round_row)
+        .query_row(params![guild.sql(), track.map(|t| t.0)], round_row)
         .optional()?)
+}
+
+/// Tracks: each track's latest open round, by track.
+pub fn open_rounds(conn: &Connection, guild: GuildId) -> Result<Vec<Round>, StoreError> {
+    let sql = format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' ORDER BY track_id, opens_at DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut out: Vec<Round> = Vec::new();
+    for r in stmt.query_map([guild.sql()], round_row)? {
+        let r = r?;
+        if out.last().is_none_or(|l| l.track != r.track) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 pub fn set_round_message(
@@ -298,17 +217,18 @@ pub fn end_round(conn: &Connection, id: RoundId, state: RoundState) -> Result<bo
     Ok(n == 1)
 }
 
-/// The guild's last two posted (not skipped) rounds that opened before `before`, newest first.
+/// The track's last two posted (not skipped) rounds that opened before `before`, newest first.
 fn posted_before(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     before: i64,
 ) -> Result<Vec<(i64, RoundState)>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT round_id, state FROM rounds WHERE guild_id = ?1 AND opens_at < ?2 AND state != 'skipped'
+        "SELECT round_id, state FROM rounds WHERE guild_id = ?1 AND track_id = ?3 AND opens_at < ?2 AND state != 'skipped'
          ORDER BY opens_at DESC LIMIT 2",
     )?;
-    let rows = stmt.query_map(params![guild.sql(), before], |r| {
+    let rows = stmt.query_map(params![guild.sql(), before, track.0], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;
     rows.map(|r| {
@@ -318,12 +238,18 @@ fn posted_before(
     .collect()
 }
 
-fn streak(conn: &Connection, guild: GuildId, user: UserId) -> Result<Streak, StoreError> {
+/// A member's streak in one track (tracks: streaks are per track).
+fn streak(
+    conn: &Connection,
+    guild: GuildId,
+    track: TrackId,
+    user: UserId,
+) -> Result<Streak, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT current, best, last_round_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2",
+            "SELECT current, best, last_round_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3",
         )?
-        .query_row(params![guild.sql(), user.sql()], |r| {
+        .query_row(params![guild.sql(), user.sql(), track.0], |r| {
             Ok(Streak {
                 current: r.get(0)?,
                 best: r.get(1)?,
@@ -349,10 +275,11 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
     if exists {
         return Ok(Recorded::AlreadyAnswered);
     }
-    let previous = posted_before(conn, round.guild, ms(round.opens_at))?
+    // Tracks: the streak and the round before are the round's own track's.
+    let previous = posted_before(conn, round.guild, round.track, ms(round.opens_at))?
         .first()
         .map(|(id, _)| *id);
-    let before = streak(conn, round.guild, a.user)?;
+    let before = streak(conn, round.guild, round.track, a.user)?;
     let after = scoring::next_streak(before, round.id.0, previous, a.verdict);
     let points = scoring::points(round.difficulty, a.score, a.verdict, after.current);
     conn.prepare_cached(
@@ -370,11 +297,12 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
         points,
         ms(a.at)
     ])?;
+    // Tracks: the streak row is the round's track's (track_id, ?6).
     conn.prepare_cached(
-        "INSERT INTO streaks (guild_id, user_id, current, best, last_round_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
+        "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id) VALUES (?1, ?2, ?6, ?3, ?4, ?5)
+         ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5",
     )?
-    .execute(params![round.guild.sql(), a.user.sql(), after.current, after.best, after.last_round])?;
+    .execute(params![round.guild.sql(), a.user.sql(), after.current, after.best, after.last_round, round.track.0])?;
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
          ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + ?3, answers = answers + 1,
@@ -487,17 +415,21 @@ pub fn member_stats(
             correct: c as u64,
         });
     }
-    let s = streak(conn, guild, user)?;
-    let latest = latest_round_posted(conn, guild)?;
-    let current = match latest {
-        Some((latest_id, latest_state, previous)) => scoring::current_streak(
-            s,
-            Some(latest_id),
-            previous,
-            latest_state == RoundState::Open,
-        ),
-        None => 0,
-    };
+    // Tracks: the member's best streak in any track, and their longest current one.
+    let (mut current, mut best) = (0, 0);
+    for track in member_tracks(conn, guild, user)? {
+        let s = streak(conn, guild, track, user)?;
+        best = best.max(s.best);
+        if let Some((latest_id, latest_state, previous)) = latest_round_posted(conn, guild, track)?
+        {
+            current = current.max(scoring::current_streak(
+                s,
+                Some(latest_id),
+                previous,
+                latest_state == RoundState::Open,
+            ));
+        }
+    }
     let practice = conn
         .prepare_cached("SELECT COUNT(*) FROM practice WHERE user_id = ?1 AND (guild_id = ?2 OR guild_id IS NULL)")?
         .query_row(params![user.sql(), guild.sql()], |r| r.get::<_, i64>(0))? as u64;
@@ -507,18 +439,31 @@ pub fn member_stats(
         partial,
         points,
         current_streak: current,
-        best_streak: s.best,
+        best_streak: best,
         per_topic,
         practice,
     })
 }
 
-/// The guild's latest posted round, its state, and the posted round before it.
+/// Tracks: the tracks in which a member has a streak.
+fn member_tracks(
+    conn: &Connection,
+    guild: GuildId,
+    user: UserId,
+) -> Result<Vec<TrackId>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT track_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2")?;
+    let rows = stmt.query_map(params![guild.sql(), user.sql()], |r| Ok(TrackId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The track's latest posted round, its state, and the posted round before it.
 pub(super) fn latest_round_posted(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
 ) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
-    let two = posted_before(conn, guild, i64::MAX)?;
+    let two = posted_before(conn, guild, track, i64::MAX)?;
     Ok(two
         .first()
         .map(|(id, state)| (*id, *state, two.get(1).map(|(id, _)| *id))))
@@ -586,6 +531,7 @@ pub fn asked_questions(conn: &Connection, guild: GuildId) -> Result<Vec<String>,
 pub fn skip_day(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     day: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
@@ -593,24 +539,27 @@ pub fn skip_day(
         .execute([guild.sql()])?;
     let n = conn
         .prepare_cached(
-            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, state)
-             VALUES (?1, ?2, '', '', 'easy', 0, ?3, ?3, 'skipped') ON CONFLICT (guild_id, day) DO NOTHING",
+            "INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, state, track_id)
+             VALUES (?1, ?2, '', '', 'easy', 0, ?3, ?3, 'skipped', ?4) ON CONFLICT (guild_id, track_id, day) DO NOTHING",
         )?
-        .execute(params![guild.sql(), day.format("%Y-%m-%d").to_string(), ms(at)])?;
+        .execute(params![guild.sql(), day.format("%Y-%m-%d").to_string(), ms(at), track.0])?;
     Ok(n == 1)
 }
 
-/// The guild's round for a local day, if any.
+/// A track's round for a local day, if any.
 pub fn round_on_day(
     conn: &Connection,
     guild: GuildId,
+    track: TrackId,
     day: NaiveDate,
 ) -> Result<Option<Round>, StoreError> {
-    let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND day = ?2");
+    let sql = format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND track_id = ?3 AND day = ?2"
+    );
     Ok(conn
         .prepare_cached(&sql)?
         .query_row(
-            params![guild.sql(), day.format("%Y-%m-%d").to_string()],
+            params![guild.sql(), day.format("%Y-%m-%d").to_string(), track.0],
             round_row,
         )
         .optional()?)

@@ -306,6 +306,20 @@ fn sync_database(conn: &Connection) -> Result<(), String> {
     }
 }
 
+/// At shutdown, after the last commit: copies the whole log into the database, syncs it, and
+/// empties the log (a TRUNCATE checkpoint), so that a stopped bot leaves one complete database
+/// file. It waits for readers up to the busy timeout; if one is still in the way, the log stays
+/// and SQLite folds it in when the last connection closes, or at the next start.
+pub(super) fn final_checkpoint(conn: &Connection) {
+    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    }) {
+        Ok((0, frames)) => tracing::info!(frames, "the WAL was checkpointed and emptied"),
+        Ok((_, _)) => tracing::warn!("a reader kept the WAL from being emptied at shutdown"),
+        Err(e) => tracing::warn!(error = %e, "the WAL could not be checkpointed at shutdown"),
+    }
+}
+
 impl Drop for Checkpointer {
     fn drop(&mut self) {
         self.state().stop = true;

@@ -108,7 +108,9 @@ pub(super) fn writer_loop(
             }
         }
         last_batch = jobs.len();
+        let started = std::time::Instant::now();
         let refused = saved(&mut conn, &mut jobs, &mut watch).err();
+        crate::metrics::commit(started.elapsed(), refused.is_none());
         jobs.into_iter().for_each(|j| j.answer(refused.as_ref()));
         if refused.is_none() {
             wal.committed(&conn);
@@ -116,6 +118,7 @@ pub(super) fn writer_loop(
     }
     // The checkpoint thread first: closing the write connection last lets SQLite fold the WAL in.
     drop(wal);
+    super::wal::final_checkpoint(&conn);
     drop(conn);
 }
 

@@ -226,6 +226,7 @@ fn expected_answers(recorded: &[Given]) -> Vec<Vec<String>> {
         .map(|a| {
             vec![
                 a.round.0.to_string(),
+                "main".to_string(),
                 a.day.to_string(),
                 a.question.clone(),
                 a.topic.clone(),
@@ -312,6 +313,7 @@ fn export_attaches_a_zip_whose_csvs_hold_what_was_recorded() {
             header,
             [
                 "round_id",
+                "track",
                 "day",
                 "question_id",
                 "topic",
@@ -325,8 +327,8 @@ fn export_attaches_a_zip_whose_csvs_hold_what_was_recorded() {
         );
         assert_eq!(answers, expected_answers(&recorded));
         // The tricky answer comes back whole, behind the quote that defuses its formula.
-        let bob = answers.iter().find(|r| r[4] == BOB.to_string()).unwrap();
-        assert_eq!(bob[9], format!("'{TRICKY}"));
+        let bob = answers.iter().find(|r| r[5] == BOB.to_string()).unwrap();
+        assert_eq!(bob[10], format!("'{TRICKY}"));
 
         let (header, members) = csv_of(&files["members.csv"]);
         assert_eq!(
@@ -514,6 +516,7 @@ fn db_export_writes_the_three_files_as_csv_and_as_json() {
         assert_eq!(a["answer"], r.text.as_str());
         assert_eq!(a["member_id"], r.member.to_string());
         assert_eq!(a["round_id"], r.round.0);
+        assert_eq!(a["track"], "main");
         assert_eq!(a["points"], r.points);
         assert_eq!(a["answered_at"], rfc3339(r.at));
     }

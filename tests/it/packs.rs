@@ -168,6 +168,7 @@ fn round_of(question: &str, topic: &str) -> interview_bot::quiz::Round {
         channel: Some(ChannelId(5)),
         message: None,
         state: RoundState::Open,
+        track: TrackId::FIRST,
     }
 }
 

@@ -296,6 +296,7 @@ fn leaderboards_rank_ties_fairly_and_show_the_asking_member() {
         let board = store
             .leaderboard(BoardQuery {
                 guild: G,
+                track: None,
                 between: None,
                 topic: None,
                 user: UserId(20),
@@ -321,6 +322,7 @@ fn leaderboards_rank_ties_fairly_and_show_the_asking_member() {
         let page = store
             .leaderboard(BoardQuery {
                 guild: G,
+                track: None,
                 between: None,
                 topic: None,
                 user: UserId(1),
@@ -336,6 +338,7 @@ fn leaderboards_rank_ties_fairly_and_show_the_asking_member() {
         let none = store
             .leaderboard(BoardQuery {
                 guild: G,
+                track: None,
                 between: None,
                 topic: Some("semver".into()),
                 user: UserId(1),
@@ -386,6 +389,7 @@ fn the_week_board_starts_on_monday_in_the_guild_time_zone() {
         let week = store
             .leaderboard(BoardQuery {
                 guild: G,
+                track: None,
                 between: Period::Week.bounds(tz, now),
                 topic: None,
                 user: UserId(1),
@@ -400,6 +404,7 @@ fn the_week_board_starts_on_monday_in_the_guild_time_zone() {
         let month = store
             .leaderboard(BoardQuery {
                 guild: G,
+                track: None,
                 between: Period::Month.bounds(tz, now),
                 topic: Some("semver".into()),
                 user: UserId(1),
@@ -850,7 +855,7 @@ fn an_override_rescores_the_answer_the_streak_and_the_boards() {
             (66, 3, 3, 3)
         );
         let board = |topic: Option<&str>, between| BoardQuery {
-            guild: G,
+            guild: G, track: None,
             between,
             topic: topic.map(String::from),
             user: UserId(1),

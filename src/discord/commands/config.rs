@@ -16,6 +16,13 @@ pub(in crate::discord) async fn command(
     opts: &[ResolvedOption<'_>],
 ) -> Result<Reply, Failure> {
     let guild = ctx.admin()?;
+    if let Some(ResolvedOption {
+        value: ResolvedValue::SubCommandGroup(group),
+        ..
+    }) = opts.first()
+    {
+        return super::track::command(app, guild, group).await;
+    }
     let Some(ResolvedOption {
         name,
         value: ResolvedValue::SubCommand(sub),
@@ -24,16 +31,19 @@ pub(in crate::discord) async fn command(
     else {
         return Err(user(t::UNKNOWN_COMMAND));
     };
-    let mut s = app.store().settings(guild).await?;
+    // Tracks: the track named by the `track` option, else the first.
+    let mut s = match super::track::named(app, guild, sub).await? {
+        Some(t) => t,
+        None => app.store().settings(guild).await?,
+    };
     let done = match *name {
         "show" => {
-            let status = crate::discord::threads::status(app, guild).await?;
+            let status = status(app, &s).await?;
             let next = crate::quiz::schedule::next_due(&s, app.now()).map(|t| t.timestamp());
-            return Ok(Reply::Message(Msg::embed(render::config(
-                &s,
-                status.as_deref(),
-                next,
-            ))));
+            return Ok(Reply::Message(Msg {
+                content: Some(format!("Track `{}`", s.track_name)),
+                ..Msg::embed(render::config(&s, status.as_deref(), next))
+            }));
         }
         "days" => {
             let input = string_opt(sub, "days").unwrap_or("daily");
@@ -141,15 +151,29 @@ pub(in crate::discord) async fn command(
     };
     let next = crate::quiz::schedule::next_due(&s, app.now());
     app.store().save_settings(s.clone(), next).await?;
-    info!(guild = %guild, setting = *name, "settings changed");
-    let status = crate::discord::threads::status(app, guild).await?;
+    if *name == "timezone" {
+        super::track::rezone(app, &s).await?;
+    }
+    info!(guild = %guild, track = %s.track, setting = *name, "settings changed");
+    let status = status(app, &s).await?;
     let embed = render::config(&s, status.as_deref(), next.map(|t| t.timestamp()));
     Ok(Reply::Message(Msg {
-        content: Some(done),
+        content: Some(done + &super::track::which(app, &s).await?),
         embeds: vec![embed],
         components: vec![],
         ephemeral: true,
     }))
+}
+
+/// What `/config show` reports for a track: the first track's posting status with any thread
+/// problem (as before tracks), another track's own posting status.
+async fn status(app: &App, s: &quiz::GuildSettings) -> Result<Option<String>, Failure> {
+    let first = app.store().settings(s.guild).await?.track;
+    Ok(if s.track == first {
+        crate::discord::threads::status(app, s.guild).await?
+    } else {
+        app.store().track_status(s.guild, s.track).await?
+    })
 }
 
 /// `HH:MM` in 24-hour time (also `H:MM`).

@@ -1,4 +1,5 @@
-//! Autocomplete: the topics and time zones offered while an option is typed. A choice's value
+//! Autocomplete: the topics, time zones and the server's track names offered while an option is
+//! typed. A choice's value
 //! is what the option will hold, so a value too long for Discord is skipped, never clipped.
 
 use super::Reply;
@@ -7,7 +8,7 @@ use crate::discord::text::limits;
 use serenity::all::{AutocompleteChoice, CommandInteraction};
 
 /// The choices for the option being typed: at most 25, each within Discord's 100 characters.
-pub(super) fn choices(app: &App, c: &CommandInteraction) -> Reply {
+pub(super) async fn choices(app: &App, c: &CommandInteraction) -> Reply {
     let Some(focused) = c.data.autocomplete() else {
         return Reply::Choices(vec![]);
     };
@@ -47,6 +48,10 @@ pub(super) fn choices(app: &App, c: &CommandInteraction) -> Reply {
             .filter_map(|name| limits::choice(name, name))
             .take(25)
             .collect(),
+        "track" | "name" if c.data.name == "config" || focused.name == "track" => {
+            let guild = c.guild_id.map(|g| crate::quiz::GuildId(g.get()));
+            crate::discord::commands::track::choices(app, guild, &typed).await
+        }
         _ => vec![],
     };
     Reply::Choices(choices.into_iter().take(25).collect())

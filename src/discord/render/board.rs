@@ -3,7 +3,7 @@
 use super::{clip, count, topic_title, Msg, BLUE, TITLE};
 use crate::bank::Bank;
 use crate::discord::custom_id::Control;
-use crate::quiz::{Leaderboard, MemberStats, Period};
+use crate::quiz::{Leaderboard, MemberStats, Period, TrackId};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter};
 
 pub const PAGE_SIZE: u32 = 10;
@@ -13,6 +13,7 @@ pub fn leaderboard(
     board: &Leaderboard,
     period: Period,
     topic: Option<&str>,
+    track: Option<(TrackId, &str)>,
     page: u32,
 ) -> Msg {
     let scope = match period {
@@ -20,10 +21,13 @@ pub fn leaderboard(
         Period::Month => "This month",
         Period::Week => "This week",
     };
-    let title = match topic {
+    let mut title = match topic {
         Some(t) => format!("Leaderboard · {scope} · {}", topic_title(bank, t)),
         None => format!("Leaderboard · {scope}"),
     };
+    if let Some((_, name)) = track {
+        title.push_str(&format!(" · track {name}"));
+    }
     let mut lines: Vec<String> = board
         .top
         .iter()
@@ -60,6 +64,7 @@ pub fn leaderboard(
                 period,
                 topic: topic.clone(),
                 page: to,
+                track: track.map(|(id, _)| id),
             }
             .encode(),
         )

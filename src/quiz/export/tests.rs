@@ -7,6 +7,7 @@ use std::io::Read;
 fn answer(text: &str) -> AnswerRow {
     AnswerRow {
         round: 7,
+        track: "main".into(),
         day: "2026-06-10".into(),
         question: "process-vs-thread".into(),
         topic: "processes-threads".into(),
@@ -110,6 +111,7 @@ fn csv_cells_keep_commas_quotes_and_newlines_and_defuse_formulas() {
         rows[0],
         [
             "7",
+            "main",
             "2026-06-10",
             "process-vs-thread",
             "processes-threads",
@@ -121,7 +123,7 @@ fn csv_cells_keep_commas_quotes_and_newlines_and_defuse_formulas() {
             tricky
         ]
     );
-    let texts: Vec<&str> = rows[1..].iter().map(|r| r[9].as_str()).collect();
+    let texts: Vec<&str> = rows[1..].iter().map(|r| r[10].as_str()).collect();
     assert_eq!(texts, ["'=HYPERLINK(\"x\")", "'+1", "'-1", "'@a"]);
     assert_eq!(records(&files[1].1), [["42", "30", "3", "2", "2", "3"]]);
     let audit = records(&files[2].1);

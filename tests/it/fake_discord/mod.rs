@@ -99,6 +99,8 @@ struct State {
     ready_on: Option<u64>,
     conn: Option<Conn>,
     connections: u64,
+    /// Close frames the client sent (a clean disconnect), with their codes.
+    client_closes: Vec<u16>,
     /// The last sequence number sent on the current session.
     seq: u64,
     /// Messages the fake knows (created or edited), by id, for merging edits.
@@ -265,6 +267,11 @@ impl FakeDiscord {
     /// Every gateway payload the client sent (IDENTIFY, heartbeats, ...), in order.
     pub fn gateway_received(&self) -> Vec<Value> {
         self.shared.lock().received.clone()
+    }
+
+    /// The codes of the close frames the client sent, in order.
+    pub fn client_closes(&self) -> Vec<u16> {
+        self.shared.lock().client_closes.clone()
     }
 
     /// How many WebSocket connections the gateway accepted so far.
@@ -767,7 +774,11 @@ async fn gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
     while let Some(Ok(frame)) = source.next().await {
         let text = match frame {
             WsMessage::Text(t) => t,
-            WsMessage::Close(_) => break,
+            WsMessage::Close(frame) => {
+                let code = frame.map_or(1005, |f| u16::from(f.code));
+                shared.update(|s| s.client_closes.push(code));
+                break;
+            }
             _ => continue,
         };
         let Ok(payload) = serde_json::from_str::<Value>(&text) else {

@@ -1,0 +1,73 @@
+//! What the operator's gauges read (`metrics`): counts the clock refreshes on each pass. Both
+//! queries are cheap: the open rounds through their partial index, the tracks a small table.
+
+use super::{Store, StoreError};
+use rusqlite::Connection;
+
+/// The guilds with a live track whose daily post is on and has a channel, and the rounds open
+/// now (of every track).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OpsCounts {
+    pub guilds_enabled: u64,
+    pub open_rounds: u64,
+}
+
+fn counts(conn: &Connection) -> Result<OpsCounts, StoreError> {
+    let guilds_enabled: i64 = conn
+        .prepare_cached(
+            "SELECT count(DISTINCT guild_id) FROM tracks
+             WHERE removed_at IS NULL AND enabled = 1 AND channel_id IS NOT NULL",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let open_rounds: i64 = conn
+        .prepare_cached("SELECT count(*) FROM rounds WHERE state = 'open'")?
+        .query_row([], |r| r.get(0))?;
+    Ok(OpsCounts {
+        guilds_enabled: guilds_enabled.max(0) as u64,
+        open_rounds: open_rounds.max(0) as u64,
+    })
+}
+
+impl Store {
+    /// The counts behind the `guilds_enabled` and `open_rounds` gauges.
+    pub async fn ops_counts(&self) -> Result<OpsCounts, StoreError> {
+        self.read(counts).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn counts_the_guilds_with_a_live_posting_track_and_the_open_rounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("ops.db")).unwrap();
+        assert_eq!(store.ops_counts().await.unwrap(), OpsCounts::default());
+        store
+            .write(|c| {
+                c.execute_batch(
+                    "INSERT INTO guilds (guild_id) VALUES (1), (2), (3), (4);
+                     INSERT INTO tracks (guild_id, track_id, name, channel_id, enabled, removed_at)
+                     VALUES (1, 1, 'main', 10, 1, NULL), (1, 2, 'rust', 11, 1, NULL),
+                            (2, 1, 'main', NULL, 1, NULL), (3, 1, 'main', 30, 0, NULL),
+                            (4, 1, 'main', 40, 1, 5);
+                     INSERT INTO rounds (guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, state)
+                     VALUES (1, '2026-01-01', 'q', 't', 'easy', 0, 0, 1, 'closed'),
+                            (1, '2026-01-02', 'q', 't', 'easy', 0, 0, 1, 'open'),
+                            (3, '2026-01-02', 'q', 't', 'easy', 0, 0, 1, 'open');",
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.ops_counts().await.unwrap(),
+            OpsCounts {
+                guilds_enabled: 1,
+                open_rounds: 2
+            }
+        );
+        store.close();
+    }
+}
