@@ -34,7 +34,9 @@ pub fn defers(i: &Interaction) -> bool {
 /// `/export`
 pub(in crate::discord) async fn command(app: &App, ctx: &Ctx) -> Result<Reply, Failure> {
     let guild = ctx.admin()?;
-    export(app, guild, ATTACHMENT_LIMIT).await
+    // Boxed: the zip writer is held across awaits, and every command's future is as large as
+    // the largest arm of the handler's match.
+    Box::pin(export(app, guild, ATTACHMENT_LIMIT)).await
 }
 
 /// The guild's export as a zip of at most `limit` bytes, or the message saying how to get it
