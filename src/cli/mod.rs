@@ -1,6 +1,7 @@
 //! The command line: subcommands over the library.
 
 mod completions;
+mod db_export;
 mod export;
 mod grade;
 mod grades;
@@ -155,6 +156,18 @@ pub enum DbCommand {
     Backup {
         /// Where to write the copy.
         path: PathBuf,
+    },
+    /// Write a server's daily answers, members' totals and audit log into DIR (answers,
+    /// members and audit-log, as .csv or .json): what `/export` attaches in Discord.
+    Export {
+        /// The server (guild) id.
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        /// The files' format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: db_export::FormatArg,
+        /// A new (or empty) folder to write into.
+        dir: PathBuf,
     },
 }
 
@@ -382,6 +395,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             copied?;
             store.close();
             println!("backed up {} to {}", cli.db.display(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Db(DbCommand::Export { guild, format, dir }) => {
+            let written = db_export::export(&cli.db, guild, format.into(), &dir)?;
+            let mut out = std::io::stdout().lock();
+            for (path, rows) in written {
+                let noun = if rows == 1 { "row" } else { "rows" };
+                writeln!(out, "wrote {} ({rows} {noun})", path.display())?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Grades(GradesCommand::Export { file }) => {

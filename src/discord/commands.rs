@@ -10,6 +10,7 @@ pub mod ask;
 pub mod board;
 pub mod charts;
 pub mod config;
+pub mod export;
 pub mod follow_up;
 pub mod grades;
 pub mod learning;
@@ -203,6 +204,7 @@ pub fn all() -> Vec<CreateCommand> {
         )),
         grades::definition(),
         admin::definition(),
+        export::definition(),
     ]
     .into_iter()
     .chain(suggest::definitions())

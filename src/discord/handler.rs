@@ -3,7 +3,8 @@
 use super::app::App;
 use super::commands::review::Seen;
 use super::commands::{
-    admin, ask, board, config, follow_up, grades, learning, past, review, share, suggest,
+    admin, ask, board, config, export, follow_up, grades, learning, past, review, share,
+    suggest,
 };
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;
@@ -37,6 +38,8 @@ pub enum Reply {
     /// A message with a picture: sent as a deferral and an edit (`attach`); as a response
     /// body, the text alone.
     WithImage(Msg, super::attach::Image),
+    /// A message with a file: sent only as the edit of a deferred response (`respond`).
+    File(Msg, serenity::all::CreateAttachment),
 }
 
 impl Reply {
@@ -58,6 +61,8 @@ impl Reply {
                 CreateInteractionResponse::Message(message(m))
             }
             Reply::Update(m) => CreateInteractionResponse::UpdateMessage(message(m)),
+            // Not reached: `respond` defers `/export`, whose files go in the edit.
+            Reply::File(m, _) => CreateInteractionResponse::Message(message(m)),
             Reply::Modal(m) => CreateInteractionResponse::Modal(m),
             Reply::Choices(c) => CreateInteractionResponse::Autocomplete(
                 CreateAutocompleteResponse::new().set_choices(c),
@@ -225,6 +230,7 @@ async fn command(app: &App, ctx: &Ctx, c: &CommandInteraction) -> Result<Reply, 
         "past" => past::command(app, ctx, &opts).await,
         "ask" => ask::command(app, ctx, &opts).await,
         "admin" => admin::command(app, ctx, &opts).await,
+        "export" => export::command(app, ctx).await,
         "help" => Ok(Reply::Message(Msg::embed(render::help()))),
         other => {
             warn!(command = other, "unknown command");

@@ -101,6 +101,12 @@ async fn respond_in(
     ) {
         return handle(app, &interaction).await.into_response();
     }
+    // A reply with a file can only be an edit of a deferred response.
+    let budget = if super::commands::export::defers(&interaction) {
+        Duration::ZERO
+    } else {
+        budget
+    };
     let token = token_of(&interaction).map(String::from);
     let task_app = app.clone();
     // The handler runs in this task; only when it outlives the budget is it moved to its own,
@@ -145,12 +151,13 @@ async fn respond_in(
 
 /// Sends a late reply as an edit of the deferred response.
 async fn finish(app: &App, token: &str, reply: Reply) {
-    let msg = match reply {
+    let (msg, file) = match reply {
         Reply::WithImage(m, image) => return super::attach::finish(app, token, m, image).await,
-        Reply::Message(m) | Reply::Update(m) => m,
+        Reply::Message(m) | Reply::Update(m) => (m, None),
+        Reply::File(m, file) => (m, Some(file)),
         other => {
             warn!(?other, "a reply that cannot follow a deferral");
-            Msg::private(t::SOMETHING_WENT_WRONG)
+            (Msg::private(t::SOMETHING_WENT_WRONG), None)
         }
     };
     let mut edit = EditInteractionResponse::new()
@@ -160,11 +167,25 @@ async fn finish(app: &App, token: &str, reply: Reply) {
     if let Some(c) = msg.content {
         edit = edit.content(c);
     }
-    if let Err(e) = app
-        .http()
-        .edit_original_interaction_response(token, &edit, vec![])
-        .await
-    {
+    let sent = match file {
+        None => {
+            app.http()
+                .edit_original_interaction_response(token, &edit, vec![])
+                .await
+        }
+        Some(file) => {
+            // Multipart: `payload_json` lists the file as attachment "0", sent as `files[0]`
+            // (serenity's own attachment list writes that id as a number; Discord's spec has a
+            // snowflake string).
+            let mut payload = serde_json::to_value(&edit).unwrap_or_default();
+            payload["attachments"] =
+                serde_json::json!([{"id": "0", "filename": file.filename.clone()}]);
+            app.http()
+                .edit_original_interaction_response(token, &payload, vec![file])
+                .await
+        }
+    };
+    if let Err(e) = sent {
         error!(error = %e, "could not send a deferred reply");
     }
 }

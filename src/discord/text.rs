@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod ask;
 pub mod charts;
+pub mod export;
 pub mod follow_up;
 pub mod learning;
 pub mod limits;
@@ -179,6 +180,7 @@ says when a post or a discussion thread failed (Manage Server)\n\
 `/config roles` roles at N-day streaks, N points, for the champion\n\
 `/round` post now, skip today, reveal now (Manage Server)\n\
 `/grades review` the grades members asked to have reviewed (Manage Server)\n\
+`/export` answers, totals and audit log as CSV files (Manage Server)\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\
 `/suggestions` the suggested questions, to approve or deny (Manage Server)\n\
 `/help` this page";

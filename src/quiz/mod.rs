@@ -7,6 +7,7 @@ pub mod answer;
 pub mod appeal;
 pub mod ask;
 pub mod clock;
+pub mod export;
 pub mod follow_up;
 pub mod freeze;
 pub mod ids;

@@ -12,6 +12,7 @@ pub mod appeals;
 mod attempts;
 mod backup;
 mod boards;
+mod export;
 mod follow_ups;
 mod freezes;
 mod identity;

@@ -86,6 +86,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
             "round",
             "grades",
             "admin",
+            "export",
             "suggest",
             "suggestions",
             "help"
@@ -100,7 +101,7 @@ fn the_command_list_is_what_register_sends_and_valid() {
         .collect();
     assert_eq!(
         admin,
-        ["config", "round", "grades", "admin", "suggestions"],
+        ["config", "round", "grades", "admin", "export", "suggestions"],
         "hidden from members without Manage Server"
     );
     crate::spec::validate("commands", &[list]);

@@ -264,6 +264,7 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
                 "ask",
                 "config",
                 "daily",
+                "export",
                 "grades",
                 "help",
                 "leaderboard",

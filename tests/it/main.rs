@@ -10,6 +10,7 @@ mod claims;
 mod config;
 mod discord;
 mod endpoint;
+mod export;
 mod fake_discord;
 mod faults;
 mod follow_ups;

@@ -1,0 +1,193 @@
+//! The export's one query: a server's daily answers, members' totals and streaks, and audit log,
+//! fed to an `ExportSink` row by row from one read transaction (one snapshot of all three
+//! tables), so a large server is never held in memory whole. `/export` and `db export` both
+//! read through here.
+
+use super::queries::{from_ms, latest_round_posted, verdict};
+use super::{Store, StoreError};
+use crate::quiz::export::{AnswerRow, AuditRow, ExportSink, MemberRow, Row, Table};
+use crate::quiz::scoring::{self, Streak};
+use crate::quiz::{GuildId, RoundState, TrackId};
+use rusqlite::{params, Connection};
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+
+/// Why feeding the sink stopped.
+enum Stop {
+    Store(StoreError),
+    Sink(io::Error),
+}
+
+impl From<rusqlite::Error> for Stop {
+    fn from(e: rusqlite::Error) -> Self {
+        Stop::Store(e.into())
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Stop::Store(e)
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Sink(e)
+    }
+}
+
+/// Feeds every table of `guild` to `sink`, in `Table::ALL` order. The outer error is the
+/// database's; the inner one is the sink's (a full disk, an export over its cap), which stops the
+/// export where it happened.
+pub fn export(
+    conn: &Connection,
+    guild: GuildId,
+    sink: &mut dyn ExportSink,
+) -> Result<io::Result<()>, StoreError> {
+    // A read transaction: the three tables as they were at one moment.
+    let tx = conn.unchecked_transaction()?;
+    let result = feed(&tx, guild, sink);
+    tx.finish()?;
+    match result {
+        Ok(()) => Ok(Ok(())),
+        Err(Stop::Sink(e)) => Ok(Err(e)),
+        Err(Stop::Store(e)) => Err(e),
+    }
+}
+
+fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<(), Stop> {
+    sink.table(Table::Answers)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.round_id, r.day, r.question_id, a.topic, a.user_id, a.verdict, a.score,
+                a.points, a.answered_at, a.answer, COALESCE(t.name, r.track_id)
+         FROM answers AS a JOIN rounds AS r ON r.round_id = a.round_id
+         LEFT JOIN tracks AS t ON t.guild_id = r.guild_id AND t.track_id = r.track_id
+         WHERE a.guild_id = ?1 ORDER BY a.answered_at, a.answer_id",
+    )?;
+    let mut rows = stmt.query([guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let row = AnswerRow {
+            round: r.get(0)?,
+            day: r.get(1)?,
+            question: r.get(2)?,
+            topic: r.get(3)?,
+            member: r.get::<_, i64>(4)? as u64,
+            verdict: verdict(&r.get::<_, String>(5)?),
+            score: r.get(6)?,
+            points: r.get::<_, i64>(7)? as u64,
+            answered_at: from_ms(r.get(8)?),
+            answer: r.get(9)?,
+            track: match r.get_ref(10)? {
+                rusqlite::types::ValueRef::Integer(id) => id.to_string(),
+                v => v.as_str().unwrap_or_default().to_string(),
+            },
+        };
+        sink.row(Row::Answer(&row))?;
+    }
+
+    sink.table(Table::Members)?;
+    for row in members(conn, guild)? {
+        sink.row(Row::Member(&row))?;
+    }
+
+    sink.table(Table::AuditLog)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT entry_id, at, actor_id, action, member_id, reason, before, after
+         FROM audit_log WHERE guild_id = ?1 ORDER BY entry_id",
+    )?;
+    let mut rows = stmt.query(params![guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let row = AuditRow {
+            entry: r.get(0)?,
+            at: from_ms(r.get(1)?),
+            actor: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
+            action: r.get(3)?,
+            member: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
+            reason: r.get(5)?,
+            before: r.get(6)?,
+            after: r.get(7)?,
+        };
+        sink.row(Row::Audit(&row))?;
+    }
+    Ok(())
+}
+
+/// Every member with totals or a streak, most points first. Streaks are per track: a member's
+/// current streak is their longest current one in any track, as `/stats` shows it (ended once a
+/// posted round of that track went by unanswered), and their best the best in any track. Members
+/// are a server's smallest table, so they are gathered before they are fed.
+fn members(conn: &Connection, guild: GuildId) -> Result<Vec<MemberRow>, StoreError> {
+    let mut by_member: BTreeMap<u64, MemberRow> = BTreeMap::new();
+    let blank = |member| MemberRow {
+        member,
+        points: 0,
+        answers: 0,
+        correct: 0,
+        current_streak: 0,
+        best_streak: 0,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, points, answers, correct FROM totals WHERE guild_id = ?1",
+    )?;
+    let mut rows = stmt.query([guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let member = r.get::<_, i64>(0)? as u64;
+        let m = by_member.entry(member).or_insert_with(|| blank(member));
+        m.points = r.get::<_, i64>(1)? as u64;
+        m.answers = r.get::<_, i64>(2)? as u64;
+        m.correct = r.get::<_, i64>(3)? as u64;
+    }
+    let mut latest = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, track_id, current, best, last_round_id FROM streaks WHERE guild_id = ?1",
+    )?;
+    let mut rows = stmt.query([guild.sql()])?;
+    while let Some(r) = rows.next()? {
+        let member = r.get::<_, i64>(0)? as u64;
+        let track = TrackId(r.get(1)?);
+        let s = Streak {
+            current: r.get(2)?,
+            best: r.get(3)?,
+            last_round: r.get(4)?,
+        };
+        let posted = match latest.get(&track) {
+            Some(p) => *p,
+            None => {
+                let p = latest_round_posted(conn, guild, track)?;
+                latest.insert(track, p);
+                p
+            }
+        };
+        let current = match posted {
+            Some((id, state, previous)) => {
+                scoring::current_streak(s, Some(id), previous, state == RoundState::Open)
+            }
+            None => 0,
+        };
+        let m = by_member.entry(member).or_insert_with(|| blank(member));
+        m.current_streak = m.current_streak.max(current);
+        m.best_streak = m.best_streak.max(s.best);
+    }
+    let mut members: Vec<MemberRow> = by_member.into_values().collect();
+    members.sort_by(|a, b| b.points.cmp(&a.points).then(a.member.cmp(&b.member)));
+    Ok(members)
+}
+
+impl Store {
+    /// Feeds the guild's export to `sink` on a read connection; hands the sink back with what
+    /// it said (its own error stops the export, see `export`).
+    pub async fn export<S>(
+        &self,
+        guild: GuildId,
+        mut sink: S,
+    ) -> Result<(S, io::Result<()>), StoreError>
+    where
+        S: ExportSink + Send + 'static,
+    {
+        self.read(move |c| {
+            let said = export(c, guild, &mut sink)?;
+            Ok((sink, said))
+        })
+        .await
+    }
+}
