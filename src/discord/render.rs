@@ -507,6 +507,7 @@ pub fn help() -> CreateEmbed {
         .description(t::HOW_IT_WORKS)
         .field("Scoring", t::SCORING, false)
         .field("Commands", t::COMMANDS_HELP, false)
+        .field("Manage Server", t::ADMIN_COMMANDS_HELP, false)
         .field("Streak freezes", t::admin::FREEZES_HELP, false)
         .field("Corrections", t::admin::corrections_help(), false)
         .colour(BLUE)
@@ -529,6 +530,19 @@ pub(crate) mod tests {
             .map(|f| len(&f["name"]) + len(&f["value"]))
             .sum();
         len(&v["title"]) + len(&v["description"]) + fields + len(&v["footer"]["text"])
+    }
+
+    /// `/help` grows with every command family: each field stays within Discord's 1,024
+    /// characters and the whole embed within 6,000.
+    #[test]
+    fn help_fits_discords_embed_limits() {
+        let e = help();
+        let v = serde_json::to_value(&e).unwrap();
+        for f in v["fields"].as_array().unwrap() {
+            let n = f["value"].as_str().unwrap().chars().count();
+            assert!(n <= 1024, "{}: {n} characters", f["name"]);
+        }
+        assert!(embed_chars(&e) <= 6000, "{}", embed_chars(&e));
     }
 
     #[test]

@@ -147,8 +147,8 @@ pub const SCORING: &str = "\
 **Points**: a daily answer earns 10 (easy), 20 (medium) or 30 (hard) points times its score; \
 a half-right medium answer earns 10.\n\
 **Streaks**: answer on consecutive posted days without a wrong answer. From the 2nd day in a row \
-you earn +2, then +4, up to +10 a day. A wrong answer or a missed day ends the streak; a skipped \
-day does not.\n\
+you earn +2, then +4, up to +10 a day. A wrong answer or a missed day ends the streak (unless a \
+streak freeze covers the day); a skipped day does not.\n\
 **One try**: your first answer to a round counts. `/quiz` practice never earns points.\n\
 **Reviews**: think a daily grade is wrong? Press **Ask for a review** under it; a moderator decides, \
 and your points and streak follow.\n\
@@ -173,14 +173,21 @@ pub const COMMANDS_HELP: &str = "\
 `/review` your questions due for review, one after another\n\
 `/past [days]` past rounds: answers, your grade, retry as practice\n\
 `/ask question` the bank's closest questions to yours, with the answer\n\
-`/leaderboard [period] [topic] [track]` the top 10 and your rank (this season's, if seasons are on)\n\
-`/stats [member]` answers, accuracy, points, streaks, weakest topic (30 days), and a chart of points per week and accuracy per topic\n\
-`/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks (up to 5), seasons; `show` also \
-says when a post or a discussion thread failed (Manage Server)\n\
-`/config roles` roles at N-day streaks, N points, for the champion\n\
-`/round` post now, skip today, reveal now (Manage Server)\n\
-`/grades review` the grades members asked to have reviewed (Manage Server)\n\
-`/export` answers, totals and audit log as CSV files (Manage Server)\n\
+`/leaderboard [period] [topic] [track]` the top 10 and your rank (this season's, if seasons are on; \
+`period:hall-of-fame` for past champions)\n\
+`/stats [member]` answers, accuracy, points, streaks, freezes, weakest topic (30 days), and a chart \
+of points per week and accuracy per topic\n\
 `/suggest kind topic difficulty` suggest a question for this server\n\
-`/suggestions` the suggested questions, to approve or deny (Manage Server)\n\
 `/help` this page";
+
+/// `/help`: the commands that need Manage Server (a field of their own: one field holds 1,024
+/// characters).
+pub const ADMIN_COMMANDS_HELP: &str = "\
+`/config` the channel, time, time zone, days, round length, topics, difficulty, role, tracks \
+(up to 5), seasons; `show` also says when a post or a discussion thread failed\n\
+`/config roles` roles at N-day streaks, N points, for the champion\n\
+`/round` post now, skip today, reveal now\n\
+`/grades review` the grades members asked to have reviewed\n\
+`/suggestions` the suggested questions, to approve or deny\n\
+`/admin` correct points, restore a streak, remove an answer, read the audit log\n\
+`/export` answers, totals and audit log as CSV files";
