@@ -30,6 +30,8 @@ struct DirFiles {
     dir: PathBuf,
     current: Option<(PathBuf, BufWriter<File>)>,
     written: Vec<PathBuf>,
+    /// Says which file is being written (drawn only on a terminal).
+    working: indicatif::ProgressBar,
 }
 
 impl DirFiles {
@@ -67,6 +69,7 @@ impl Write for DirFiles {
 impl Files for DirFiles {
     fn start(&mut self, name: &str) -> io::Result<()> {
         self.close()?;
+        self.working.set_message(format!("writing {name}"));
         let path = self.dir.join(name);
         let file = File::options()
             .write(true)
@@ -104,6 +107,7 @@ pub fn export(
         dir: dir.to_path_buf(),
         current: None,
         written: vec![],
+        working: super::progress::spinner("reading the database".to_string()),
     };
     let exporter = Exporter::new(format, files);
     let done = super::runtime()?.block_on(store.export(GuildId(guild), exporter));
@@ -112,6 +116,7 @@ pub fn export(
     said?;
     let (mut files, counts) = exporter.finish()?;
     files.close()?;
+    files.working.finish_and_clear();
     debug_assert_eq!(files.written.len(), Table::ALL.len());
     Ok(files.written.into_iter().zip(counts).collect())
 }

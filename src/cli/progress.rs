@@ -1,7 +1,7 @@
-//! Progress on long command-line work (`db backup` of a large file, `questions import`, the
-//! benches' database build): a bar on stderr when stderr is a terminal, nothing at all when it
-//! is not (a pipe, a file, a test capturing output, a service's log), so logs and scripts never
-//! see bar characters. indicatif's stderr target checks for a terminal itself.
+//! Progress on long command-line work (`db backup` of a large file, `questions import`, `db
+//! export`, the benches' database build): a bar on stderr when stderr is a terminal, nothing at
+//! all when it is not (a pipe, a file, a test capturing output, a service's log), so logs and
+//! scripts never see bar characters. indicatif's stderr target checks for a terminal itself.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;

@@ -3,8 +3,7 @@
 use super::app::App;
 use super::commands::review::Seen;
 use super::commands::{
-    admin, ask, board, config, export, follow_up, grades, learning, past, review, share,
-    suggest,
+    admin, ask, board, config, export, follow_up, grades, learning, past, review, share, suggest,
 };
 use super::custom_id::{answered_in_modal, Control, Target};
 use super::post;

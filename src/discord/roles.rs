@@ -190,22 +190,20 @@ pub async fn move_champion(
     Ok(())
 }
 
-/// After an admin set the champion role: the current champion gets it (and loses the one set
-/// before), in a task of its own.
-pub fn champion_role_set(app: &App, guild: GuildId) {
+/// After an admin set the champion role: the current champion, if there is one, gets it (and
+/// loses the one set before), in a task of its own. Without a champion yet nothing is started,
+/// so the command leaves no task behind that could race the season's own move.
+pub async fn champion_role_set(app: &App, guild: GuildId) -> Result<(), StoreError> {
+    let Some((holder, _)) = app.store().champion(guild).await? else {
+        return Ok(());
+    };
     let app = app.clone();
     tokio::spawn(async move {
-        let result = async {
-            if let Some((holder, _)) = app.store().champion(guild).await? {
-                move_champion(&app, guild, holder).await?;
-            }
-            Ok::<_, StoreError>(())
-        }
-        .await;
-        if let Err(e) = result {
+        if let Err(e) = move_champion(&app, guild, holder).await {
             warn!(guild = %guild, error = %e, "could not give the champion role to the champion");
         }
     });
+    Ok(())
 }
 
 /// `PUT` (give) or `DELETE` (take) a member's role, with the audit log's reason.

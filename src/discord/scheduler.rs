@@ -163,9 +163,10 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
     super::seasons::close_ended(app, now, BATCH).await?;
     for (guild, season) in app.store().due_summaries(now, BATCH).await? {
         let app = app.clone();
-        work.add(None, Box::pin(
-            async move { season_one(&app, guild, season).await },
-        ))
+        work.add(
+            None,
+            Box::pin(async move { season_one(&app, guild, season).await }),
+        )
         .await;
     }
     let report = work.finish().await;

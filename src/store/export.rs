@@ -3,13 +3,12 @@
 //! tables), so a large server is never held in memory whole. `/export` and `db export` both
 //! read through here.
 
-use super::queries::{from_ms, latest_round_posted, verdict};
+use super::queries::{from_ms, verdict};
 use super::{Store, StoreError};
 use crate::quiz::export::{AnswerRow, AuditRow, ExportSink, MemberRow, Row, Table};
-use crate::quiz::scoring::{self, Streak};
-use crate::quiz::{GuildId, RoundState, TrackId};
+use crate::quiz::{GuildId, TrackId, UserId};
 use rusqlite::{params, Connection};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io;
 
 /// Why feeding the sink stopped.
@@ -137,36 +136,22 @@ fn members(conn: &Connection, guild: GuildId) -> Result<Vec<MemberRow>, StoreErr
         m.answers = r.get::<_, i64>(2)? as u64;
         m.correct = r.get::<_, i64>(3)? as u64;
     }
-    let mut latest = HashMap::new();
+    // The streaks as `/stats` shows them (freezes spent on rounds that closed unanswered): the
+    // longest current one in any track and the best in any track.
     let mut stmt = conn.prepare_cached(
-        "SELECT user_id, track_id, current, best, last_round_id FROM streaks WHERE guild_id = ?1",
+        "SELECT user_id, track_id FROM streaks WHERE guild_id = ?1 ORDER BY user_id, track_id",
     )?;
-    let mut rows = stmt.query([guild.sql()])?;
-    while let Some(r) = rows.next()? {
-        let member = r.get::<_, i64>(0)? as u64;
-        let track = TrackId(r.get(1)?);
-        let s = Streak {
-            current: r.get(2)?,
-            best: r.get(3)?,
-            last_round: r.get(4)?,
-        };
-        let posted = match latest.get(&track) {
-            Some(p) => *p,
-            None => {
-                let p = latest_round_posted(conn, guild, track)?;
-                latest.insert(track, p);
-                p
-            }
-        };
-        let current = match posted {
-            Some((id, state, previous)) => {
-                scoring::current_streak(s, Some(id), previous, state == RoundState::Open)
-            }
-            None => 0,
-        };
-        let m = by_member.entry(member).or_insert_with(|| blank(member));
-        m.current_streak = m.current_streak.max(current);
-        m.best_streak = m.best_streak.max(s.best);
+    let pairs: Vec<(i64, i64)> = stmt
+        .query_map([guild.sql()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (member, track) in pairs {
+        let now =
+            super::freezes::standing_now(conn, guild, TrackId(track), UserId::from_sql(member))?;
+        let m = by_member
+            .entry(member as u64)
+            .or_insert_with(|| blank(member as u64));
+        m.current_streak = m.current_streak.max(now.streak.current);
+        m.best_streak = m.best_streak.max(now.streak.best);
     }
     let mut members: Vec<MemberRow> = by_member.into_values().collect();
     members.sort_by(|a, b| b.points.cmp(&a.points).then(a.member.cmp(&b.member)));

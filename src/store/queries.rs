@@ -437,18 +437,6 @@ fn member_tracks(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The track's latest posted round, its state, and the posted round before it.
-pub(super) fn latest_round_posted(
-    conn: &Connection,
-    guild: GuildId,
-    track: TrackId,
-) -> Result<Option<(i64, RoundState, Option<i64>)>, StoreError> {
-    let two = posted_before(conn, guild, track, i64::MAX)?;
-    Ok(two
-        .first()
-        .map(|(id, state)| (*id, *state, two.get(1).map(|(id, _)| *id))))
-}
-
 /// Streak lengths worth announcing at the reveal.
 pub const STREAK_MILESTONES: &[u32] = &[3, 7, 14, 30, 50, 100, 365];
 

@@ -101,7 +101,14 @@ fn the_command_list_is_what_register_sends_and_valid() {
         .collect();
     assert_eq!(
         admin,
-        ["config", "round", "grades", "admin", "export", "suggestions"],
+        [
+            "config",
+            "round",
+            "grades",
+            "admin",
+            "export",
+            "suggestions"
+        ],
         "hidden from members without Manage Server"
     );
     crate::spec::validate("commands", &[list]);

@@ -482,6 +482,11 @@ fn db_export_writes_the_three_files_as_csv_and_as_json() {
         .args(["--format", "csv"])
         .arg(&out));
     assert!(ok, "{stderr}");
+    // Captured output is not a terminal: the spinner draws nothing there.
+    assert!(
+        !stderr.contains("writing") && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
     for (file, rows) in [("answers.csv", 6), ("members.csv", 3), ("audit-log.csv", 1)] {
         let line = format!("wrote {} ({rows} row", out.join(file).display());
         assert!(stdout.contains(&line), "{line} in:\n{stdout}");

@@ -261,6 +261,7 @@ fn the_runner_identifies_with_guilds_only_and_installs_the_commands() {
         assert_eq!(
             names,
             [
+                "admin",
                 "ask",
                 "config",
                 "daily",

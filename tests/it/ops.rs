@@ -545,7 +545,15 @@ fn run_serves_metrics_and_closes_its_shard_cleanly_on_sigterm() {
             .expect("the binary starts");
         fake.wait_ready().await;
         wait_serving(&mut child, &base).await;
-        let (text, _) = scrape(&base).await;
+        // The gauges are set by the clock's first pass, which runs beside the listener.
+        let mut text = String::new();
+        for _ in 0..200 {
+            text = scrape(&base).await.0;
+            if text.contains("interview_bot_guilds_enabled") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         assert!(text.contains("interview_bot_guilds_enabled"), "{text}");
 
         sigterm(&child);

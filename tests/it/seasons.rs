@@ -449,7 +449,9 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
         assert!(text.contains("December 2026"), "{text}");
         let (_, text) = read_into(&app, &mut bodies, ix::command("help", json!([]), 1, 0)).await;
         assert!(
-            text.contains("(this season's, if seasons are on)") && text.contains(", seasons;"),
+            text.contains("(this season's, if seasons are on;")
+                && text.contains("`period:hall-of-fame` for past champions")
+                && text.contains(", seasons;"),
             "{text}"
         );
         spec::validate("callback", &bodies);

@@ -81,7 +81,7 @@ pub(in crate::discord) async fn command(
         "champion" => match candidate(guild, sub) {
             Some(c) => {
                 let r = set(app, guild, RewardKind::Champion, 0, c).await?;
-                crate::discord::roles::champion_role_set(app, guild);
+                crate::discord::roles::champion_role_set(app, guild).await?;
                 rt::set_done(&r)
             }
             None => {
