@@ -88,18 +88,7 @@ pub fn export(
     format: Format,
     dir: &Path,
 ) -> anyhow::Result<Vec<(PathBuf, u64)>> {
-    if !db.exists() {
-        anyhow::bail!(
-            "there is no database at {}: pass the bot's file with --db",
-            db.display()
-        );
-    }
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
-        anyhow::bail!(
-            "{} is not empty: give a new folder, so that nothing in it is overwritten",
-            dir.display()
-        );
-    }
+    super::export_paths(db, dir)?;
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     let store = Store::open(db)?;

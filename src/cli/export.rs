@@ -12,18 +12,7 @@ use std::path::Path;
 
 /// Writes the guild's approved questions into `dir` (new, or empty); returns how many.
 pub fn export(bank: &Bank, db: &Path, guild: u64, dir: &Path) -> anyhow::Result<usize> {
-    if !db.exists() {
-        anyhow::bail!(
-            "there is no database at {}: pass the bot's file with --db",
-            db.display()
-        );
-    }
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
-        anyhow::bail!(
-            "{} is not empty: give a new folder, so that nothing in it is overwritten",
-            dir.display()
-        );
-    }
+    super::export_paths(db, dir)?;
     let store = Store::open(db)?;
     let approved = super::runtime()?.block_on(store.approved_suggestions(GuildId(guild)));
     store.close();

@@ -466,6 +466,25 @@ const RUNTIME_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 /// How often the daily clock looks for due posts and reveals.
 const CLOCK_POLL: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// The checks of a command that writes files from the database into a folder: the database
+/// exists (a mistyped `--db` would otherwise create an empty one), and the folder is new or
+/// empty, so nothing in it is overwritten.
+fn export_paths(db: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<()> {
+    if !db.exists() {
+        anyhow::bail!(
+            "there is no database at {}: pass the bot's file with --db",
+            db.display()
+        );
+    }
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        anyhow::bail!(
+            "{} is not empty: give a new folder, so that nothing in it is overwritten",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
