@@ -57,8 +57,10 @@ fn percentile(mut xs: Vec<f64>, p: f64) -> f64 {
     xs[((xs.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// Signs as Discord does, with the time of signing (the endpoint refuses a timestamp more than
+/// 5 minutes off its clock, which here is the wall clock).
 fn sign(key: &SigningKey, body: &[u8]) -> (String, String) {
-    let ts = "1781092800".to_string();
+    let ts = Utc::now().timestamp().to_string();
     let mut msg = ts.as_bytes().to_vec();
     msg.extend_from_slice(body);
     (hex::encode(key.sign(&msg).to_bytes()), ts)
