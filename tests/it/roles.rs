@@ -493,3 +493,44 @@ fn help_names_the_roles_command() {
         s.finish();
     });
 }
+
+/// A points correction that reaches a milestone gives its role, as an answer would (off the
+/// reply path, once); a correction that takes points away gives nothing.
+#[test]
+fn a_points_correction_that_reaches_a_milestone_gives_its_role() {
+    runtime().block_on(async {
+        let mut s = Session::start().await;
+        let options = json!([
+            {"name": "points", "type": 4, "value": 100},
+            {"name": "role", "type": 8, "value": MILESTONE.to_string()},
+        ]);
+        s.roles("points-add", options, Some(role_json(MILESTONE, 1, false)))
+            .await;
+        let correction = |amount: i64| {
+            ix::command_with_resolved(
+                "admin",
+                json!([{"name": "points", "type": 1, "options": [
+                    {"name": "member", "type": 6, "value": ADA.to_string()},
+                    {"name": "amount", "type": 4, "value": amount},
+                    {"name": "reason", "type": 3, "value": "the bot was down on Monday"},
+                ]}]),
+                json!({"users": {ADA.to_string(): ix::user(ADA)}}),
+                ADMIN,
+                MANAGE_GUILD,
+            )
+        };
+        let said = s.read(correction(60)).await;
+        assert!(said.contains("60"), "{said}");
+        assert!(s.role_calls("PUT", ADA, MILESTONE).is_empty(), "60 < 100");
+        s.read(correction(50)).await;
+        let put = s.wait_role_calls("PUT", ADA, MILESTONE, 1).await.remove(0);
+        check_role_call(&put, "reached 100 points");
+        assert_eq!(s.fake.member_roles(ADA), vec![MILESTONE]);
+        s.read(correction(-20)).await;
+        s.read(correction(30)).await;
+        // Give any stray task time to show itself: the role is given once.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(s.role_calls("PUT", ADA, MILESTONE).len(), 1);
+        s.finish();
+    });
+}

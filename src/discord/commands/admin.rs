@@ -161,6 +161,17 @@ pub(in crate::discord) async fn command(
         })
         .await?;
     info!(guild = %guild, user = %ctx.user, member = %member, action, outcome = ?done, "admin correction");
+    // A correction can reach a reward role as an answer does (points milestones; a restored
+    // streak's streak roles): given the same way, off the reply path.
+    match &done {
+        Corrected::Points { before, after } if after > before => {
+            crate::discord::roles::after_answer(app, guild, member, 0)
+        }
+        Corrected::Streak { after, .. } => {
+            crate::discord::roles::after_answer(app, guild, member, *after)
+        }
+        _ => {}
+    }
     let text = match done {
         Corrected::Points { before, after } => t::points_done(member.0, before, after),
         Corrected::Streak { before, after } => t::streak_done(member.0, before, after),
