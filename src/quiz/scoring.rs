@@ -61,22 +61,6 @@ pub fn next_streak(
     }
 }
 
-/// The streak as it stands now: it has ended if a posted round passed without extending it.
-/// `latest_posted` is the guild's latest posted round and `latest_open` whether it is still open
-/// (a member can still answer today's round without breaking anything).
-pub fn current_streak(
-    s: Streak,
-    latest_posted: Option<i64>,
-    previous_posted: Option<i64>,
-    latest_open: bool,
-) -> u32 {
-    match s.last_round {
-        Some(r) if Some(r) == latest_posted => s.current,
-        Some(r) if latest_open && Some(r) == previous_posted => s.current,
-        _ => 0,
-    }
-}
-
 pub fn streak_bonus(streak_after: u32) -> u32 {
     (streak_after.saturating_sub(1) * STREAK_BONUS_PER_DAY).min(STREAK_BONUS_MAX)
 }
@@ -182,27 +166,6 @@ mod tests {
         // Round 3 was posted and not answered; round 4 starts again at 1.
         let s = next_streak(s, 4, Some(3), Verdict::Correct);
         assert_eq!((s.current, s.best), (1, 2));
-    }
-
-    #[test]
-    fn the_shown_streak_lapses_once_a_posted_round_passes_unanswered() {
-        let s = Streak {
-            current: 3,
-            best: 3,
-            last_round: Some(7),
-        };
-        assert_eq!(current_streak(s, Some(7), Some(6), false), 3);
-        assert_eq!(
-            current_streak(s, Some(8), Some(7), true),
-            3,
-            "today's round is still open"
-        );
-        assert_eq!(
-            current_streak(s, Some(8), Some(7), false),
-            0,
-            "today's round closed unanswered"
-        );
-        assert_eq!(current_streak(s, Some(9), Some(8), true), 0);
     }
 
     #[test]
