@@ -24,6 +24,7 @@ mod limits;
 mod ops;
 mod packs;
 mod past;
+mod pg;
 mod probes;
 mod review;
 mod roles;
