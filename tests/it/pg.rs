@@ -297,6 +297,10 @@ fn wait_with_stderr(mut child: std::process::Child, problem: &mut String) -> boo
 }
 
 /// Starts the shell that stops the server and removes `dir` once this process is gone.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the watchdog outlives this process by design: it ends only after we do"
+)]
 fn watchdog(dir: &Path, data: &Path) {
     let script = r#"
 trap '' INT TERM HUP
