@@ -4,7 +4,6 @@
 
 use crate::quiz::export::{Exporter, Files, Format, Table};
 use crate::quiz::GuildId;
-use crate::store::Store;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -91,7 +90,7 @@ pub fn export(
     super::export_paths(db, dir)?;
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    let store = Store::open(db)?;
+    let (rt, store) = super::open_store(db)?;
     let files = DirFiles {
         dir: dir.to_path_buf(),
         current: None,
@@ -99,7 +98,7 @@ pub fn export(
         working: super::progress::spinner("reading the database".to_string()),
     };
     let exporter = Exporter::new(format, files);
-    let done = super::runtime()?.block_on(store.export(GuildId(guild), exporter));
+    let done = rt.block_on(store.export(GuildId(guild), exporter));
     store.close();
     let (exporter, said) = done?;
     said?;

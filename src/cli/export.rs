@@ -6,15 +6,14 @@
 use crate::bank::Bank;
 use crate::quiz::suggest::{server, ServerBank, SuggestionStore};
 use crate::quiz::GuildId;
-use crate::store::Store;
 use std::io::Write;
 use std::path::Path;
 
 /// Writes the guild's approved questions into `dir` (new, or empty); returns how many.
 pub fn export(bank: &Bank, db: &Path, guild: u64, dir: &Path) -> anyhow::Result<usize> {
     super::export_paths(db, dir)?;
-    let store = Store::open(db)?;
-    let approved = super::runtime()?.block_on(store.approved_suggestions(GuildId(guild)));
+    let (rt, store) = super::open_store(db)?;
+    let approved = rt.block_on(store.approved_suggestions(GuildId(guild)));
     store.close();
     let approved = approved?;
     if approved.is_empty() {

@@ -6,7 +6,6 @@
 use crate::bank::Bank;
 use crate::quiz::answer;
 use crate::quiz::appeal::{self, Relabelled};
-use crate::store::Store;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -26,14 +25,14 @@ pub const STYLE: &str = "appeal";
 
 /// Writes every overridden answer in `db` to `out`, one JSON object a line; returns how many.
 pub fn export(bank: &Bank, db: &Path, out: &Path) -> anyhow::Result<usize> {
-    if !db.exists() {
+    if !super::is_url(db) && !db.exists() {
         anyhow::bail!(
             "there is no database at {}: pass the bot's file with --db",
             db.display()
         );
     }
-    let store = Store::open(db)?;
-    let rows = super::runtime()?.block_on(appeal::relabelled(&store));
+    let (rt, store) = super::open_store(db)?;
+    let rows = rt.block_on(appeal::relabelled(&store));
     store.close();
     let rows = rows?;
     let mut file = std::io::BufWriter::new(

@@ -37,12 +37,13 @@ pub struct Cli {
     )]
     pub questions: Vec<PathBuf>,
 
-    /// The SQLite database file.
+    /// The database: a SQLite file, or a PostgreSQL URL (`postgres://user:password@host/db`) that
+    /// several replicas share.
     #[arg(
         long,
         global = true,
         env = "INTERVIEW_BOT_DB",
-        value_name = "PATH",
+        value_name = "PATH|URL",
         default_value = "interview-bot.db"
     )]
     pub db: PathBuf,
@@ -300,7 +301,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             init_logging(cli.log_format);
             let config = crate::config::DiscordConfig::from_env(false)?;
-            let app = start_app(&cli.questions, &cli.db, &config)?;
+            let (rt, app) = start_app(&cli.questions, &cli.db, &config)?;
             let http = crate::discord::app::rest_client(
                 &config.token,
                 config.application_id,
@@ -312,7 +313,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(guild.map_or(Scope::Global, Scope::Guild))
             };
             let timeout = std::time::Duration::from_secs(shutdown_timeout);
-            let rt = runtime()?;
             let result = rt.block_on(service::run_service(
                 app.clone(),
                 CLOCK_POLL,
@@ -347,7 +347,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let key = config
                 .public_key
                 .expect("from_env(true) requires the public key");
-            let app = start_app(&cli.questions, &cli.db, &config)?;
+            let (rt, app) = start_app(&cli.questions, &cli.db, &config)?;
             let verification = crate::discord::endpoint::Verification {
                 public_key: key,
                 check_timestamp: !no_timestamp_check,
@@ -357,7 +357,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 header_timeout: std::time::Duration::from_secs(header_timeout),
             };
             let timeout = std::time::Duration::from_secs(shutdown_timeout);
-            let rt = runtime()?;
             let result = rt.block_on(service::run_service(
                 app.clone(),
                 CLOCK_POLL,
@@ -375,6 +374,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rt.shutdown_timeout(RUNTIME_GRACE);
             result?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Db(DbCommand::Backup { path: _ }) if is_url(&cli.db) => {
+            anyhow::bail!(
+                "db backup copies a SQLite file; for PostgreSQL use its own tool while the bot runs: \
+                 pg_dump --format=custom --file=interview-bot.dump '{}' (restore with pg_restore \
+                 into an empty database)",
+                crate::store::pg::redacted(&cli.db.to_string_lossy())
+            )
         }
         Command::Db(DbCommand::Backup { path }) => {
             if !cli.db.exists() {
@@ -438,10 +445,10 @@ fn start_app(
     questions: &[PathBuf],
     db: &std::path::Path,
     config: &crate::config::DiscordConfig,
-) -> anyhow::Result<crate::discord::App> {
+) -> anyhow::Result<(tokio::runtime::Runtime, crate::discord::App)> {
     let (bank, grader) = load(questions)?;
-    let store = crate::store::Store::open(db)?;
-    tracing::info!(questions = bank.questions().len(), db = %db.display(), "bank and database ready");
+    let (rt, store) = open_store(db)?;
+    tracing::info!(questions = bank.questions().len(), db = %store.location(), "bank and database ready");
     let http = crate::discord::app::rest_client(
         &config.token,
         config.application_id,
@@ -457,7 +464,7 @@ fn start_app(
     if let Some(secs) = config.claim_timeout_secs {
         app.set_stale_claim(std::time::Duration::from_secs(secs));
     }
-    Ok(app)
+    Ok((rt, app))
 }
 
 /// How long, after a stop, tasks still running (a deferred reply) get before the runtime ends.
@@ -470,7 +477,7 @@ const CLOCK_POLL: std::time::Duration = std::time::Duration::from_secs(15);
 /// exists (a mistyped `--db` would otherwise create an empty one), and the folder is new or
 /// empty, so nothing in it is overwritten.
 fn export_paths(db: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<()> {
-    if !db.exists() {
+    if !is_url(db) && !db.exists() {
         anyhow::bail!(
             "there is no database at {}: pass the bot's file with --db",
             db.display()
@@ -483,6 +490,26 @@ fn export_paths(db: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<(
         );
     }
     Ok(())
+}
+
+/// Whether `--db` names a PostgreSQL database.
+fn is_url(db: &std::path::Path) -> bool {
+    db.to_str().is_some_and(crate::store::pg::is_url)
+}
+
+/// Opens the database `--db` names, with the runtime its work runs on (a PostgreSQL pool's
+/// connections live on the runtime that opened them).
+fn open_store(
+    db: &std::path::Path,
+) -> anyhow::Result<(tokio::runtime::Runtime, crate::store::Store)> {
+    let rt = runtime()?;
+    let store = match db.to_str() {
+        Some(url) if crate::store::pg::is_url(url) => {
+            rt.block_on(crate::store::Store::connect(url))?
+        }
+        _ => crate::store::Store::open(db)?,
+    };
+    Ok((rt, store))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -13,8 +13,8 @@ use super::post::{self, PostError};
 use super::reveal::{self, Revealed};
 use crate::metrics::{self, ClockJob};
 use crate::quiz::schedule::{local_day, next_due_after_day};
-use crate::quiz::{GuildId, RoundId, TrackId};
-use crate::store::StoreError;
+use crate::quiz::{GuildId, RoundId};
+use crate::store::{ClaimedTrack, StoreError};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 use tokio::task::JoinSet;
@@ -26,6 +26,12 @@ const IN_FLIGHT: usize = 16;
 const BATCH: u32 = 1000;
 /// One guild's post or reveal may take this long before it is given up for this pass.
 const PER_GUILD: Duration = Duration::from_secs(60);
+/// Due tracks claimed at once: twice what runs at once, so one clock keeps busy while the
+/// others claim the rest.
+const CLAIM_BATCH: u32 = 2 * IN_FLIGHT as u32;
+/// How long a claimed track is this clock's: longer than its post may take (`PER_GUILD`) with
+/// room for the claims queued before it. A clock that stops leaves it to another after this.
+const CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -150,14 +156,27 @@ pub async fn pass(app: &App) -> Result<PassReport, StoreError> {
         )
         .await;
     }
-    // Tracks: due work is per (guild, track).
-    for (guild, track, due) in app.store().due_tracks(now, BATCH).await? {
-        let app = app.clone();
-        work.add(
-            Some(ClockJob::Post),
-            Box::pin(async move { post_due(&app, guild, track, due, now).await }),
-        )
-        .await;
+    // Tracks: due work is per (guild, track), claimed a few at a time, so that the clocks of
+    // several replicas share a busy minute's posts.
+    let lease = now + CLAIM_LEASE;
+    let mut claimed = 0;
+    while claimed < BATCH as usize {
+        let batch = app
+            .store()
+            .claim_due_tracks(now, lease, CLAIM_BATCH)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        claimed += batch.len();
+        for due in batch {
+            let app = app.clone();
+            work.add(
+                Some(ClockJob::Post),
+                Box::pin(async move { post_due(&app, due, now).await }),
+            )
+            .await;
+        }
     }
     // Seasons that ended are closed (champions recorded) first, so their summaries go out now.
     super::seasons::close_ended(app, now, BATCH).await?;
@@ -261,13 +280,13 @@ async fn repost(app: &App, id: RoundId, now: DateTime<Utc>) -> Outcome {
 
 /// A track's due post: made once if its local day is still today (days that passed while the
 /// bot was down are not posted late), then the next one scheduled.
-async fn post_due(
-    app: &App,
-    guild: GuildId,
-    track: TrackId,
-    was: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Outcome {
+async fn post_due(app: &App, claimed: ClaimedTrack, now: DateTime<Utc>) -> Outcome {
+    let ClaimedTrack {
+        guild,
+        track,
+        due: was,
+        lease,
+    } = claimed;
     let settings = match app.store().track(guild, track).await {
         Ok(Some(s)) => s,
         // Removed between the query and now: nothing to post.
@@ -311,8 +330,12 @@ async fn post_due(
             Some(due),
         )
     };
-    // Moved only from the value this pass saw: a racing scheduler or a settings change wins.
-    if let Err(e) = app.store().reschedule(guild, track, Some(was), next).await {
+    // Moved only from this clock's lease: a settings change made meanwhile wins.
+    if let Err(e) = app
+        .store()
+        .reschedule(guild, track, Some(lease), next)
+        .await
+    {
         return log_store(&e);
     }
     match (missed, outcome) {

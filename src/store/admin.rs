@@ -3,6 +3,7 @@
 //! from `quiz::admin`. Point corrections are also kept in `adjustments` with their time, so the
 //! period boards (`boards`) count them where the all-time board reads the running totals.
 
+use super::db::Db;
 use super::queries::{from_ms, ms, verdict};
 use super::{Store, StoreError};
 use crate::grade::Verdict;
@@ -12,7 +13,7 @@ use crate::quiz::admin::{
 use crate::quiz::freeze::Guarded;
 use crate::quiz::{GuildId, RoundId, TrackId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 use std::future::Future;
 
@@ -30,26 +31,30 @@ pub struct Entry<'a> {
 }
 
 /// Writes an audit_log row in the caller's transaction; returns its id.
-pub fn audit(conn: &Connection, e: &Entry) -> Result<i64, StoreError> {
+pub fn audit(conn: &dyn Db, e: &Entry) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO audit_log (guild_id, actor_id, action, member_id, reason, before, after, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         RETURNING entry_id",
     )?
-    .execute(params![
-        e.guild.sql(),
-        e.actor.map(UserId::sql),
-        e.action,
-        e.member.map(UserId::sql),
-        e.reason,
-        e.before.to_string(),
-        e.after.to_string(),
-        ms(e.at)
-    ])?;
-    Ok(conn.last_insert_rowid())
+    .query_row(
+        params![
+            e.guild.sql(),
+            e.actor.map(UserId::sql),
+            e.action,
+            e.member.map(UserId::sql),
+            e.reason,
+            e.before.to_string(),
+            e.after.to_string(),
+            ms(e.at)
+        ],
+        |r| r.get(0),
+    )
+    .map_err(Into::into)
 }
 
 /// The sum of an admin's point corrections to a member (as applied).
-pub fn adjusted(conn: &Connection, guild: GuildId, user: UserId) -> Result<i64, StoreError> {
+pub fn adjusted(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<i64, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT COALESCE(SUM(points), 0) FROM adjustments INDEXED BY adjustments_by_member
@@ -58,7 +63,7 @@ pub fn adjusted(conn: &Connection, guild: GuildId, user: UserId) -> Result<i64, 
         .query_row(params![guild.sql(), user.sql()], |r| r.get(0))?)
 }
 
-fn total(conn: &Connection, guild: GuildId, user: UserId) -> Result<u64, StoreError> {
+fn total(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<u64, StoreError> {
     Ok(conn
         .prepare_cached("SELECT points FROM totals WHERE guild_id = ?1 AND user_id = ?2")?
         .query_row(params![guild.sql(), user.sql()], |r| r.get::<_, i64>(0))
@@ -68,7 +73,7 @@ fn total(conn: &Connection, guild: GuildId, user: UserId) -> Result<u64, StoreEr
 }
 
 /// Applies a correction and writes its audit row, in the caller's transaction.
-pub fn correct(conn: &Connection, c: &Correction) -> Result<Corrected, StoreError> {
+pub fn correct(conn: &dyn Db, c: &Correction) -> Result<Corrected, StoreError> {
     let entry = |before: Value, after: Value| Entry {
         guild: c.guild,
         actor: Some(c.actor),
@@ -139,11 +144,7 @@ pub fn correct(conn: &Connection, c: &Correction) -> Result<Corrected, StoreErro
 }
 
 /// The tracks in which a member has a streak row, in order.
-fn streak_tracks(
-    conn: &Connection,
-    guild: GuildId,
-    user: UserId,
-) -> Result<Vec<TrackId>, StoreError> {
+fn streak_tracks(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<Vec<TrackId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT track_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2 ORDER BY track_id",
     )?;
@@ -154,7 +155,7 @@ fn streak_tracks(
 /// The round a restored streak stands on: the track's latest posted round that has closed or
 /// that the member answered.
 fn anchor(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     user: UserId,
@@ -172,7 +173,7 @@ fn anchor(
 }
 
 fn remove_answer<'a>(
-    conn: &Connection,
+    conn: &dyn Db,
     c: &'a Correction,
     round: RoundId,
     entry: impl Fn(Value, Value) -> Entry<'a>,
@@ -216,7 +217,8 @@ fn remove_answer<'a>(
     conn.prepare_cached("DELETE FROM answers WHERE answer_id = ?1")?
         .execute([answer])?;
     conn.prepare_cached(
-        "UPDATE totals SET points = ?3, answers = MAX(answers - 1, 0), correct = MAX(correct - ?4, 0)
+        "UPDATE totals SET points = ?3, answers = CASE WHEN answers > 0 THEN answers - 1 ELSE 0 END,
+             correct = CASE WHEN correct > ?4 THEN correct - ?4 ELSE 0 END
          WHERE guild_id = ?1 AND user_id = ?2",
     )?
     .execute(params![
@@ -241,7 +243,7 @@ fn remove_answer<'a>(
 /// A page of the guild's audit log (or one member's part of it), newest first; a page past the
 /// end shows the last one.
 pub fn audit_page(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     member: Option<UserId>,
     page: u32,
@@ -249,14 +251,14 @@ pub fn audit_page(
     let member = member.map(UserId::sql);
     let total = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM audit_log WHERE guild_id = ?1 AND (?2 IS NULL OR member_id = ?2)",
+            "SELECT COUNT(*) FROM audit_log WHERE guild_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR member_id = ?2)",
         )?
         .query_row(params![guild.sql(), member], |r| r.get::<_, i64>(0))? as u64;
     let pages = admin::pages(total);
     let page = page.min(pages - 1);
     let mut stmt = conn.prepare_cached(
         "SELECT entry_id, actor_id, action, member_id, reason, before, after, at FROM audit_log
-         WHERE guild_id = ?1 AND (?2 IS NULL OR member_id = ?2)
+         WHERE guild_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR member_id = ?2)
          ORDER BY entry_id DESC LIMIT ?3 OFFSET ?4",
     )?;
     let entries = stmt

@@ -1,6 +1,7 @@
 //! The queries of appeals and grade overrides, and re-scoring a member from their stored answers.
 //! Each runs in the caller's transaction; the rules come from `quiz::appeal` and `quiz::scoring`.
 
+use super::db::Db;
 use super::queries::{from_ms, ms, verdict};
 use super::StoreError;
 use crate::bank::Difficulty;
@@ -10,10 +11,10 @@ use crate::quiz::appeal::{
 };
 use crate::quiz::scoring::{self, Played};
 use crate::quiz::{AppealId, GuildId, RoundId, UserId};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// Opens an appeal on the member's answer to a round of `guild`; once per answer.
-pub fn open_appeal(conn: &Connection, a: &NewAppeal) -> Result<Asked, StoreError> {
+pub fn open_appeal(conn: &dyn Db, a: &NewAppeal) -> Result<Asked, StoreError> {
     let found = conn
         .prepare_cached(
             "SELECT a.answer_id, a.guild_id, ap.state FROM answers AS a
@@ -37,14 +38,18 @@ pub fn open_appeal(conn: &Connection, a: &NewAppeal) -> Result<Asked, StoreError
         None => {}
     }
     conn.prepare_cached(
-        "INSERT INTO appeals (answer_id, guild_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO appeals (answer_id, guild_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING appeal_id",
     )?
-    .execute(params![answer, guild.sql(), a.member.sql(), ms(a.at)])?;
-    Ok(Asked::Opened(AppealId(conn.last_insert_rowid())))
+    .query_row(
+        params![answer, guild.sql(), a.member.sql(), ms(a.at)],
+        |r| r.get(0).map(|id| Asked::Opened(AppealId(id))),
+    )
+    .map_err(Into::into)
 }
 
 /// The guild's oldest open appeal, with how many are open.
-pub fn oldest_open_appeal(conn: &Connection, guild: GuildId) -> Result<Option<Case>, StoreError> {
+pub fn oldest_open_appeal(conn: &dyn Db, guild: GuildId) -> Result<Option<Case>, StoreError> {
     let open = conn
         .prepare_cached(
             "SELECT COUNT(*) FROM appeals INDEXED BY appeals_open WHERE guild_id = ?1 AND state = 'open'",
@@ -85,7 +90,7 @@ pub fn oldest_open_appeal(conn: &Connection, guild: GuildId) -> Result<Option<Ca
 
 /// Closes an open appeal of the guild; unless the grade is kept, sets the new grade, audits it
 /// and re-scores the member.
-pub fn decide_appeal(conn: &Connection, d: &NewDecision) -> Result<Decided, StoreError> {
+pub fn decide_appeal(conn: &dyn Db, d: &NewDecision) -> Result<Decided, StoreError> {
     let found = conn
         .prepare_cached(
             "SELECT ap.state, ap.guild_id, ap.user_id, a.answer_id, a.verdict, a.score, a.points
@@ -160,7 +165,7 @@ pub fn decide_appeal(conn: &Connection, d: &NewDecision) -> Result<Decided, Stor
 
 /// Scores a member's answers in a guild again from what is stored (`scoring::replay`): each
 /// answer's points, the streak, and the running totals the all-time board and `/stats` read.
-pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result<(), StoreError> {
+pub fn rescore_member(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<(), StoreError> {
     // The guild's posted rounds in the order they opened, each with the member's answer; by
     // track (tracks: a streak, and so the points it brings, is per track).
     let mut stmt = conn.prepare_cached(
@@ -241,7 +246,7 @@ pub fn rescore_member(conn: &Connection, guild: GuildId, user: UserId) -> Result
 }
 
 /// Every answer a moderator set the grade of, with the verdict last set, oldest override first.
-pub fn overridden_answers(conn: &Connection) -> Result<Vec<Relabelled>, StoreError> {
+pub fn overridden_answers(conn: &dyn Db) -> Result<Vec<Relabelled>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.question_id, a.answer, o.after_verdict, r.seed
          FROM grade_overrides AS o

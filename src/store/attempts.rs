@@ -2,14 +2,15 @@
 //! message nonce), a failed attempt sets when the next may be made, and a round discarded before
 //! anyone saw it is retired, keeping its id out of use for good.
 
+use super::db::Db;
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::quiz::{GuildId, Round, RoundId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// Starts a post attempt: its number, from 1.
-pub fn begin_post_attempt(conn: &Connection, id: RoundId) -> Result<u32, StoreError> {
+pub fn begin_post_attempt(conn: &dyn Db, id: RoundId) -> Result<u32, StoreError> {
     Ok(conn
         .prepare_cached(
             "UPDATE rounds SET post_attempts = post_attempts + 1 WHERE round_id = ?1 RETURNING post_attempts",
@@ -18,7 +19,7 @@ pub fn begin_post_attempt(conn: &Connection, id: RoundId) -> Result<u32, StoreEr
 }
 
 /// Starts a reveal attempt: its number, from 1.
-pub fn begin_reveal_attempt(conn: &Connection, id: RoundId) -> Result<u32, StoreError> {
+pub fn begin_reveal_attempt(conn: &dyn Db, id: RoundId) -> Result<u32, StoreError> {
     Ok(conn
         .prepare_cached(
             "UPDATE rounds SET reveal_attempts = reveal_attempts + 1 WHERE round_id = ?1 RETURNING reveal_attempts",
@@ -27,14 +28,14 @@ pub fn begin_reveal_attempt(conn: &Connection, id: RoundId) -> Result<u32, Store
 }
 
 /// Leaves the round for a later attempt, not before `at`, and lets go of its claim.
-pub fn retry_round_at(conn: &Connection, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn retry_round_at(conn: &dyn Db, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE rounds SET retry_at = ?2, claimed_at = NULL WHERE round_id = ?1")?
         .execute(params![id.0, ms(at)])?;
     Ok(())
 }
 
 /// When the round's next attempt may be made, if one failed.
-pub fn retry_at(conn: &Connection, id: RoundId) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub fn retry_at(conn: &dyn Db, id: RoundId) -> Result<Option<DateTime<Utc>>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT retry_at FROM rounds WHERE round_id = ?1")?
         .query_row([id.0], |r| r.get::<_, Option<i64>>(0))
@@ -46,7 +47,7 @@ pub fn retry_at(conn: &Connection, id: RoundId) -> Result<Option<DateTime<Utc>>,
 /// Removes a round nobody saw (Discord refused its post), keeping its id retired so no later
 /// round gets it. `false` (and nothing changes) if anyone answered it.
 pub fn retire_round(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     reason: &str,
     at: DateTime<Utc>,
@@ -69,7 +70,7 @@ pub fn retire_round(
 }
 
 /// The guild's latest closed round whose reveal has not gone out.
-pub fn unrevealed_round(conn: &Connection, guild: GuildId) -> Result<Option<RoundId>, StoreError> {
+pub fn unrevealed_round(conn: &dyn Db, guild: GuildId) -> Result<Option<RoundId>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT round_id FROM rounds WHERE guild_id = ?1 AND state = 'closed' AND revealed_at IS NULL
@@ -113,10 +114,10 @@ impl Store {
 
 /// Closes an open round now (an early `/round reveal`): its closing time becomes now, so a
 /// reveal interrupted from here on is picked up by the next clock pass, not at the old time.
-pub fn close_now(conn: &Connection, id: RoundId, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub fn close_now(conn: &dyn Db, id: RoundId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached(
-            "UPDATE rounds SET state = 'closed', closes_at = min(closes_at, ?2) WHERE round_id = ?1 AND state = 'open'",
+            "UPDATE rounds SET state = 'closed', closes_at = CASE WHEN closes_at < ?2 THEN closes_at ELSE ?2 END WHERE round_id = ?1 AND state = 'open'",
         )?
         .execute(params![id.0, ms(now)])?;
     Ok(n == 1)

@@ -18,7 +18,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.read(move |c| {
             let mut dst = Connection::open(&dest)?;
-            let backup = Backup::new(c, &mut dst)?;
+            let backup = Backup::new(super::sqlite_only(c, "db backup")?, &mut dst)?;
             loop {
                 let step = backup.step(PAGES)?;
                 let p = backup.progress();

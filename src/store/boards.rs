@@ -2,11 +2,12 @@
 //! a rank), and one member's place on it without the rest. The all-time board reads the running
 //! totals through their index; a period or topic board aggregates the answers it counts.
 
+use super::db::{Db, Row};
 use super::queries::ms;
 use super::StoreError;
 use crate::quiz::*;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::OptionalExtension;
 
 /// Which answers a leaderboard counts.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,12 +69,12 @@ fn board_source(q: &BoardQuery) -> (String, Vec<rusqlite::types::Value>) {
                     Value::Integer(ms(end)),
                 ]);
                 format!(
-                    "SELECT user_id, MAX(SUM(points), 0) AS points, SUM(answers) AS answers FROM (
+                    "SELECT user_id, CASE WHEN SUM(points) > 0 THEN SUM(points) ELSE 0 END AS points, SUM(answers) AS answers FROM (
                          {answers}
                          UNION ALL
                          SELECT user_id, points, 0 FROM adjustments INDEXED BY adjustments_by_time
                          WHERE guild_id = ? AND at >= ? AND at < ?
-                     ) GROUP BY user_id"
+                     ) AS period GROUP BY user_id"
                 )
             }
             _ => answers,
@@ -99,14 +100,14 @@ fn board_row(r: &Row) -> rusqlite::Result<(UserId, u64, u64)> {
 /// Ranks by competition ranking: a member's rank is one more than the members with more points.
 /// The all-time board reads the running totals through their index; a period or topic board
 /// aggregates its answers once and ranks them here.
-pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
+pub fn leaderboard(conn: &dyn Db, q: &BoardQuery) -> Result<Leaderboard, StoreError> {
     let (grouped, args) = board_source(q);
     if totals(q) {
         return totals_board(conn, q, &grouped, &args);
     }
     let mut rows: Vec<(UserId, u64, u64)> = conn
         .prepare_cached(&grouped)?
-        .query_map(rusqlite::params_from_iter(args.iter()), board_row)?
+        .query_map(args.to_vec(), board_row)?
         .collect::<Result<_, _>>()?;
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut ranked = Vec::with_capacity(rows.len());
@@ -133,14 +134,17 @@ pub fn leaderboard(conn: &Connection, q: &BoardQuery) -> Result<Leaderboard, Sto
 }
 
 fn totals_board(
-    conn: &Connection,
+    conn: &dyn Db,
     q: &BoardQuery,
     grouped: &str,
     args: &[rusqlite::types::Value],
 ) -> Result<Leaderboard, StoreError> {
     use rusqlite::types::Value;
-    let with = |extra: Option<i64>| {
-        rusqlite::params_from_iter(args.iter().cloned().chain(extra.map(Value::Integer)))
+    let with = |extra: Option<i64>| -> Vec<Value> {
+        args.iter()
+            .cloned()
+            .chain(extra.map(Value::Integer))
+            .collect()
     };
     let top_sql = format!(
         "{grouped} ORDER BY points DESC, user_id LIMIT {} OFFSET {}",
@@ -150,7 +154,7 @@ fn totals_board(
         .prepare_cached(&top_sql)?
         .query_map(with(None), board_row)?
         .collect::<Result<_, _>>()?;
-    let above_sql = format!("SELECT COUNT(*) FROM ({grouped}) WHERE points > ?");
+    let above_sql = format!("SELECT COUNT(*) FROM ({grouped}) AS board WHERE points > ?");
     let rank_of = |points: u64| -> Result<u32, StoreError> {
         let above = conn
             .prepare_cached(&above_sql)?
@@ -158,7 +162,7 @@ fn totals_board(
         Ok(above as u32 + 1)
     };
     let members = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM ({grouped})"))?
+        .prepare_cached(&format!("SELECT COUNT(*) FROM ({grouped}) AS board"))?
         .query_row(with(None), |r| r.get::<_, i64>(0))? as u64;
     let mut top: Vec<Standing> = Vec::with_capacity(rows.len());
     for (user, points, answers) in rows {
@@ -181,28 +185,27 @@ fn totals_board(
 }
 
 /// One member's place on a board, without the rest of it.
-pub fn rank(conn: &Connection, q: &BoardQuery) -> Result<Option<Standing>, StoreError> {
+pub fn rank(conn: &dyn Db, q: &BoardQuery) -> Result<Option<Standing>, StoreError> {
     let (grouped, args) = board_source(q);
     standing_in(conn, &grouped, &args, q.user)
 }
 
 fn standing_in(
-    conn: &Connection,
+    conn: &dyn Db,
     grouped: &str,
     args: &[rusqlite::types::Value],
     user: UserId,
 ) -> Result<Option<Standing>, StoreError> {
     use rusqlite::types::Value;
-    let with = |extra: i64| {
-        rusqlite::params_from_iter(
-            args.iter()
-                .cloned()
-                .chain(std::iter::once(Value::Integer(extra))),
-        )
+    let with = |extra: i64| -> Vec<Value> {
+        args.iter()
+            .cloned()
+            .chain(std::iter::once(Value::Integer(extra)))
+            .collect()
     };
     let mine = conn
         .prepare_cached(&format!(
-            "SELECT points, answers FROM ({grouped}) WHERE user_id = ?"
+            "SELECT points, answers FROM ({grouped}) AS board WHERE user_id = ?"
         ))?
         .query_row(with(user.sql()), |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
@@ -213,7 +216,7 @@ fn standing_in(
     };
     let above = conn
         .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM ({grouped}) WHERE points > ?"
+            "SELECT COUNT(*) FROM ({grouped}) AS board WHERE points > ?"
         ))?
         .query_row(with(points as i64), |r| r.get::<_, i64>(0))?;
     Ok(Some(Standing {

@@ -3,11 +3,12 @@
 //! tables), so a large server is never held in memory whole. `/export` and `db export` both
 //! read through here.
 
+use super::db::Db;
 use super::queries::{from_ms, verdict};
 use super::{Store, StoreError};
 use crate::quiz::export::{AnswerRow, AuditRow, ExportSink, MemberRow, Row, Table};
 use crate::quiz::{GuildId, TrackId, UserId};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use std::collections::BTreeMap;
 use std::io;
 
@@ -39,14 +40,21 @@ impl From<io::Error> for Stop {
 /// database's; the inner one is the sink's (a full disk, an export over its cap), which stops the
 /// export where it happened.
 pub fn export(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     sink: &mut dyn ExportSink,
 ) -> Result<io::Result<()>, StoreError> {
-    // A read transaction: the three tables as they were at one moment.
-    let tx = conn.unchecked_transaction()?;
-    let result = feed(&tx, guild, sink);
-    tx.finish()?;
+    // A read transaction: the three tables as they were at one moment (on PostgreSQL the store's
+    // read is one already).
+    let result = match conn.sqlite() {
+        Some(c) => {
+            let tx = c.unchecked_transaction()?;
+            let result = feed(&*tx, guild, sink);
+            tx.finish()?;
+            result
+        }
+        None => feed(conn, guild, sink),
+    };
     match result {
         Ok(()) => Ok(Ok(())),
         Err(Stop::Sink(e)) => Ok(Err(e)),
@@ -54,7 +62,7 @@ pub fn export(
     }
 }
 
-fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<(), Stop> {
+fn feed(conn: &dyn Db, guild: GuildId, sink: &mut dyn ExportSink) -> Result<(), Stop> {
     sink.table(Table::Answers)?;
     let mut stmt = conn.prepare_cached(
         "SELECT a.round_id, r.day, r.question_id, a.topic, a.user_id, a.verdict, a.score,
@@ -63,8 +71,8 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
          LEFT JOIN tracks AS t ON t.guild_id = r.guild_id AND t.track_id = r.track_id
          WHERE a.guild_id = ?1 ORDER BY a.answered_at, a.answer_id",
     )?;
-    let mut rows = stmt.query([guild.sql()])?;
-    while let Some(r) = rows.next()? {
+    let mut sunk = Ok(());
+    stmt.for_each([guild.sql()], |r| {
         let row = AnswerRow {
             round: r.get(0)?,
             day: r.get(1)?,
@@ -76,13 +84,16 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
             points: r.get::<_, i64>(7)? as u64,
             answered_at: from_ms(r.get(8)?),
             answer: r.get(9)?,
-            track: match r.get_ref(10)? {
-                rusqlite::types::ValueRef::Integer(id) => id.to_string(),
-                v => v.as_str().unwrap_or_default().to_string(),
+            track: match r.get_value(10)? {
+                rusqlite::types::Value::Integer(id) => id.to_string(),
+                rusqlite::types::Value::Text(s) => s,
+                _ => String::new(),
             },
         };
-        sink.row(Row::Answer(&row))?;
-    }
+        sunk = sink.row(Row::Answer(&row));
+        Ok(sunk.is_ok())
+    })?;
+    sunk?;
 
     sink.table(Table::Members)?;
     for row in members(conn, guild)? {
@@ -94,8 +105,8 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
         "SELECT entry_id, at, actor_id, action, member_id, reason, before, after
          FROM audit_log WHERE guild_id = ?1 ORDER BY entry_id",
     )?;
-    let mut rows = stmt.query(params![guild.sql()])?;
-    while let Some(r) = rows.next()? {
+    let mut sunk = Ok(());
+    stmt.for_each(params![guild.sql()], |r| {
         let row = AuditRow {
             entry: r.get(0)?,
             at: from_ms(r.get(1)?),
@@ -106,8 +117,10 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
             before: r.get(6)?,
             after: r.get(7)?,
         };
-        sink.row(Row::Audit(&row))?;
-    }
+        sunk = sink.row(Row::Audit(&row));
+        Ok(sunk.is_ok())
+    })?;
+    sunk?;
     Ok(())
 }
 
@@ -115,7 +128,7 @@ fn feed(conn: &Connection, guild: GuildId, sink: &mut dyn ExportSink) -> Result<
 /// current streak is their longest current one in any track, as `/stats` shows it (ended once a
 /// posted round of that track went by unanswered), and their best the best in any track. Members
 /// are a server's smallest table, so they are gathered before they are fed.
-fn members(conn: &Connection, guild: GuildId) -> Result<Vec<MemberRow>, StoreError> {
+fn members(conn: &dyn Db, guild: GuildId) -> Result<Vec<MemberRow>, StoreError> {
     let mut by_member: BTreeMap<u64, MemberRow> = BTreeMap::new();
     let blank = |member| MemberRow {
         member,
@@ -128,14 +141,14 @@ fn members(conn: &Connection, guild: GuildId) -> Result<Vec<MemberRow>, StoreErr
     let mut stmt = conn.prepare_cached(
         "SELECT user_id, points, answers, correct FROM totals WHERE guild_id = ?1",
     )?;
-    let mut rows = stmt.query([guild.sql()])?;
-    while let Some(r) = rows.next()? {
+    stmt.for_each([guild.sql()], |r| {
         let member = r.get::<_, i64>(0)? as u64;
         let m = by_member.entry(member).or_insert_with(|| blank(member));
         m.points = r.get::<_, i64>(1)? as u64;
         m.answers = r.get::<_, i64>(2)? as u64;
         m.correct = r.get::<_, i64>(3)? as u64;
-    }
+        Ok(true)
+    })?;
     // The streaks as `/stats` shows them (freezes spent on rounds that closed unanswered): the
     // longest current one in any track and the best in any track.
     let mut stmt = conn.prepare_cached(

@@ -1,23 +1,24 @@
 //! The store's side of follow-ups: a member's latest practice answers, which say what the member
 //! has just had (`quiz::follow_up`). Served by the `practice_by_member` index.
 
+use super::db::Db;
 use super::{Store, StoreError};
 use crate::quiz::follow_up::FollowUpStore;
 use crate::quiz::{GuildId, UserId};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use std::future::Future;
 
 /// The questions of the member's latest practice answers in `guild` (`None`: direct messages),
 /// newest first, at most `limit`.
 pub fn recent_practice(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: Option<GuildId>,
     user: UserId,
     limit: usize,
 ) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT question_id FROM practice
-         WHERE user_id = ?1 AND guild_id IS ?2
+         WHERE user_id = ?1 AND guild_id IS NOT DISTINCT FROM ?2
          ORDER BY answered_at DESC, practice_id DESC
          LIMIT ?3",
     )?;

@@ -5,17 +5,18 @@
 //! audit_log row. `/stats` applies the same rules on read, so it shows the streak as it stands.
 //! Tracks: a streak, and so its freezes, is per track; missed rounds are the track's own.
 
+use super::db::Db;
 use super::queries::ms;
 use super::StoreError;
 use crate::quiz::freeze::{self, Guarded};
 use crate::quiz::scoring::Streak;
 use crate::quiz::{GuildId, TrackId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// A member's streak and freezes as stored (before any missed rounds are settled).
 pub fn guarded(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     user: UserId,
@@ -41,7 +42,7 @@ pub fn guarded(
 }
 
 pub fn save(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     user: UserId,
@@ -69,7 +70,7 @@ pub fn save(
 /// Which of the guild's posted rounds after `last_round` count as missed: those that opened
 /// before `before` (the round being answered), or, with `None`, those no longer open.
 fn missed(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     last_round: Option<i64>,
@@ -82,7 +83,7 @@ fn missed(
         "SELECT round_id FROM rounds INDEXED BY rounds_by_track
          WHERE guild_id = ?1 AND track_id = ?4 AND state != 'skipped'
            AND opens_at > (SELECT opens_at FROM rounds WHERE round_id = ?2)
-           AND CASE WHEN ?3 IS NULL THEN state != 'open' ELSE opens_at < ?3 END
+           AND CASE WHEN CAST(?3 AS BIGINT) IS NULL THEN state != 'open' ELSE opens_at < ?3 END
          ORDER BY opens_at, round_id",
     )?;
     let rows = stmt.query_map(params![guild.sql(), last, before, track.0], |r| r.get(0))?;
@@ -91,7 +92,7 @@ fn missed(
 
 /// The member's streak and freezes as they stand now, without writing anything (`/stats`).
 pub fn standing_now(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     user: UserId,
@@ -109,7 +110,7 @@ pub fn standing_now(
 /// saves the result. `before`: the opening time of the round being answered (`None`: every
 /// round no longer open). Returns the streak and freezes as settled.
 pub fn settle(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     user: UserId,

@@ -6,17 +6,18 @@
 //! has been asked (as `member_stats` does), so the cost follows the member's own answers, not the
 //! server's; practice through `practice_by_member` (member, time).
 
+use super::db::Db;
 use super::queries::{from_ms, ms, verdict};
 use super::{Store, StoreError};
 use crate::quiz::topics::{Attempt, History};
 use crate::quiz::{GuildId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 /// The member's daily answers in `guild` and practice answers there (in direct messages when
 /// `guild` is `None`) given after `since`.
 pub fn attempts_since(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: Option<GuildId>,
     user: UserId,
     since: DateTime<Utc>,
@@ -45,7 +46,7 @@ pub fn attempts_since(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT question_id, verdict, answered_at FROM practice
-         WHERE user_id = ?1 AND answered_at > ?3 AND guild_id IS ?2",
+         WHERE user_id = ?1 AND answered_at > ?3 AND guild_id IS NOT DISTINCT FROM ?2",
     )?;
     let rows = stmt.query_map(
         params![user.sql(), guild.map(GuildId::sql), ms(since)],
@@ -67,12 +68,12 @@ pub fn attempts_since(
 /// Every question the member has answered in `guild` (daily or practice; practice in direct
 /// messages when `None`), with when they last answered it.
 pub fn answered_questions(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: Option<GuildId>,
     user: UserId,
 ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
     let mut out = Vec::new();
-    let row = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, from_ms(r.get(1)?)));
+    let row = |r: &super::db::Row<'_>| Ok((r.get::<_, String>(0)?, from_ms(r.get(1)?)));
     if let Some(g) = guild {
         let mut stmt = conn.prepare_cached(
             "SELECT r.question_id, MAX(a.answered_at)
@@ -88,7 +89,7 @@ pub fn answered_questions(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT question_id, MAX(answered_at) FROM practice
-         WHERE user_id = ?1 AND guild_id IS ?2 GROUP BY question_id",
+         WHERE user_id = ?1 AND guild_id IS NOT DISTINCT FROM ?2 GROUP BY question_id",
     )?;
     for q in stmt.query_map(params![user.sql(), guild.map(GuildId::sql)], row)? {
         out.push(q?);

@@ -1,5 +1,8 @@
-//! SQLite: opening, migrations, and every query, reached from async code without blocking it.
+//! The store: opening, migrations, and every query, reached from async code without blocking it,
+//! over SQLite (the default: a file) or PostgreSQL (a `postgres://` URL, see `pg`). The query
+//! functions are the same for both (see `db`); this file runs them.
 //!
+//! On SQLite:
 //! One writer thread owns the only write connection and commits batches of requests before it
 //! answers them (`writer`). Reads run on a small pool of read connections under
 //! `spawn_blocking`; WAL lets them read while the writer writes. A third thread checkpoints the
@@ -12,6 +15,7 @@ pub mod appeals;
 mod attempts;
 mod backup;
 mod boards;
+pub mod db;
 mod export;
 mod follow_ups;
 mod freezes;
@@ -20,6 +24,8 @@ mod learning;
 mod migrate;
 mod ops;
 mod past;
+pub mod pg;
+mod pg_migrate;
 mod ports;
 mod progress;
 pub mod queries;
@@ -38,9 +44,11 @@ pub use identity::FileProblem;
 pub use migrate::{migrate, migrate_to, version, MIGRATIONS};
 pub use ops::OpsCounts;
 pub use queries::StoredAnswer;
+pub use tracks::ClaimedTrack;
 pub use wal::{wal_path, PAUSE, WAL_HARD_LIMIT, WAL_LIMIT};
 
 use crate::quiz::*;
+pub use db::{Backend, Db};
 use identity::{FileId, Watch};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -54,6 +62,9 @@ use writer::{Job, Request};
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL could not be reached, or refused a statement outside a query function.
+    #[error("{what}: {detail}")]
+    Postgres { what: String, detail: String },
     #[error(
         "the database was written by a newer version of interview-bot (schema {found}; this build knows up to {known}): upgrade interview-bot, or point --db at another file"
     )]
@@ -87,7 +98,13 @@ const READERS: usize = 4;
 /// The store handle: cheap to clone, shared by every task.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
+    engine: Engine,
+}
+
+#[derive(Clone)]
+enum Engine {
+    Sqlite(Arc<Inner>),
+    Postgres(Arc<pg::Pg>),
 }
 
 struct Inner {
@@ -142,34 +159,75 @@ impl Store {
             .spawn(move || writer::writer_loop(conn, rx, watch, checkpointer))
             .expect("the writer thread starts");
         Ok(Store {
-            inner: Arc::new(Inner {
+            engine: Engine::Sqlite(Arc::new(Inner {
                 path,
                 file,
                 writer: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
                 writer_thread: Mutex::new(Some(handle)),
-            }),
+            })),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    /// Opens the database `db` names: a `postgres://` (or `postgresql://`) URL connects to
+    /// PostgreSQL, anything else is a SQLite file. Either way the schema is brought up to date.
+    pub async fn connect(db: &str) -> Result<Store, StoreError> {
+        if pg::is_url(db) {
+            let pg = pg::Pg::connect(db).await?;
+            pg_migrate::migrate(&pg).await?;
+            Ok(Store {
+                engine: Engine::Postgres(Arc::new(pg)),
+            })
+        } else {
+            let path = PathBuf::from(db);
+            tokio::task::spawn_blocking(move || Store::open(path))
+                .await
+                .map_err(|_| StoreError::Closed)?
+        }
     }
 
-    /// Runs `f` in the writer's transaction; resolves once it is committed.
+    pub fn backend(&self) -> Backend {
+        match &self.engine {
+            Engine::Sqlite(_) => Backend::Sqlite,
+            Engine::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite file, or `None` on PostgreSQL.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.engine {
+            Engine::Sqlite(inner) => Some(&inner.path),
+            Engine::Postgres(_) => None,
+        }
+    }
+
+    /// Where the data lives, for messages: the file, or the URL without its password.
+    pub fn location(&self) -> String {
+        match &self.engine {
+            Engine::Sqlite(inner) => inner.path.display().to_string(),
+            Engine::Postgres(pg) => pg.url().to_string(),
+        }
+    }
+
+    /// Runs `f` in a write transaction; resolves once it is committed. On SQLite the writer runs
+    /// it (perhaps again, after another request of its batch failed); on PostgreSQL it runs again
+    /// if it lost a race with another writer. Either way it must be safe to run twice.
     pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: Fn(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
+        let inner = match &self.engine {
+            Engine::Sqlite(inner) => inner,
+            Engine::Postgres(pg) => return pg.write(f).await,
+        };
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(Request {
             f,
             outcome: None,
             reply: tx,
         });
-        let sender = self
-            .inner
+        let sender = inner
             .writer
             .lock()
             .expect("not poisoned")
@@ -179,13 +237,16 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `f` on a read connection on the blocking pool.
+    /// Runs `f` on a read connection on the blocking pool (one snapshot on PostgreSQL).
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
-        let inner = self.inner.clone();
+        let inner = match &self.engine {
+            Engine::Sqlite(inner) => inner.clone(),
+            Engine::Postgres(pg) => return pg.read(f).await,
+        };
         tokio::task::spawn_blocking(move || {
             let conn = inner.readers.lock().expect("not poisoned").pop();
             let conn = match conn {
@@ -218,16 +279,14 @@ impl Store {
 
     /// Stops the writer after the requests already sent; later writes get `Closed`.
     pub fn close(&self) {
+        let inner = match &self.engine {
+            Engine::Sqlite(inner) => inner,
+            Engine::Postgres(pg) => return pg.close(),
+        };
         // Idle read connections go first, so that the writer's last checkpoint finds no reader.
-        self.inner.readers.lock().expect("not poisoned").clear();
-        self.inner.writer.lock().expect("not poisoned").take();
-        if let Some(h) = self
-            .inner
-            .writer_thread
-            .lock()
-            .expect("not poisoned")
-            .take()
-        {
+        inner.readers.lock().expect("not poisoned").clear();
+        inner.writer.lock().expect("not poisoned").take();
+        if let Some(h) = inner.writer_thread.lock().expect("not poisoned").take() {
             let _ = h.join();
         }
     }
@@ -407,11 +466,20 @@ impl Store {
     /// An online backup to `dest` with SQLite's backup API, while the bot keeps running.
     pub async fn backup(&self, dest: PathBuf) -> Result<(), StoreError> {
         self.read(move |c| {
-            c.backup(rusqlite::DatabaseName::Main, &dest, None)?;
+            sqlite_only(c, "backup")?.backup(rusqlite::DatabaseName::Main, &dest, None)?;
             Ok(())
         })
         .await
     }
+}
+
+/// The SQLite connection under `c`, for what only SQLite does; on PostgreSQL, an error that
+/// says which tool does it there.
+pub(crate) fn sqlite_only<'a>(c: &'a dyn Db, what: &str) -> Result<&'a Connection, StoreError> {
+    c.sqlite().ok_or_else(|| StoreError::Postgres {
+        what: format!("{what} works on a SQLite file"),
+        detail: "on PostgreSQL use the server's own tools (pg_dump for a backup)".into(),
+    })
 }
 
 impl Drop for Inner {

@@ -1,8 +1,8 @@
 //! What the operator's gauges read (`metrics`): counts the clock refreshes on each pass. Both
 //! queries are cheap: the open rounds through their partial index, the tracks a small table.
 
+use super::db::Db;
 use super::{Store, StoreError};
-use rusqlite::Connection;
 
 /// The guilds with a live track whose daily post is on and has a channel, and the rounds open
 /// now (of every track).
@@ -12,7 +12,7 @@ pub struct OpsCounts {
     pub open_rounds: u64,
 }
 
-fn counts(conn: &Connection) -> Result<OpsCounts, StoreError> {
+fn counts(conn: &dyn Db) -> Result<OpsCounts, StoreError> {
     let guilds_enabled: i64 = conn
         .prepare_cached(
             "SELECT count(DISTINCT guild_id) FROM tracks

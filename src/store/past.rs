@@ -7,12 +7,13 @@
 //! appeal's unique `answer_id`), and the round's counts (`answers_by_round`). A window is at most
 //! a year of days, so a count or an offset reads at most 366 index entries.
 
+use super::db::{Db, Row};
 use super::queries::{from_ms, verdict};
 use super::{Store, StoreError};
 use crate::quiz::past::{MyAnswer, PastRound, PastStore, Window};
 use crate::quiz::{GuildId, RoundId, UserId};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use std::future::Future;
 
 /// A round counts as past once it is closed and its reveal went out.
@@ -71,7 +72,7 @@ fn round_at_sql() -> String {
 const COUNT_SQL: &str = "SELECT COUNT(*) FROM rounds AS r
      WHERE r.guild_id = ?1 AND r.day >= ?2 AND r.state = 'closed' AND r.revealed_at IS NOT NULL";
 
-pub fn past_count(conn: &Connection, w: Window) -> Result<u32, StoreError> {
+pub fn past_count(conn: &dyn Db, w: Window) -> Result<u32, StoreError> {
     Ok(conn
         .prepare_cached(COUNT_SQL)?
         .query_row(params![w.guild.sql(), day_sql(w.since)], |r| {
@@ -81,7 +82,7 @@ pub fn past_count(conn: &Connection, w: Window) -> Result<u32, StoreError> {
 
 /// The window's past round at `offset`, newest first, with the member's answer.
 pub fn past_round_at(
-    conn: &Connection,
+    conn: &dyn Db,
     w: Window,
     member: UserId,
     offset: u32,
@@ -97,7 +98,7 @@ pub fn past_round_at(
 
 /// Round `round` if it is a past round of `guild`, with the member's answer.
 pub fn past_round(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     round: RoundId,
     member: UserId,
@@ -144,6 +145,7 @@ mod tests {
     use crate::grade::Verdict;
     use crate::quiz::{NewAnswer, NewRound, RoundState};
     use chrono::{DateTime, Duration, Utc};
+    use rusqlite::Connection;
 
     const HERE: GuildId = GuildId(1);
     const ADA: UserId = UserId(7);

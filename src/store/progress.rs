@@ -7,17 +7,18 @@
 //! server's. A round's scores through
 //! `answers_by_round`.
 
+use super::db::Db;
 use super::queries::{from_ms, ms, verdict};
 use super::{Store, StoreError};
 use crate::grade::Verdict;
 use crate::quiz::progress::ScoreDistribution;
 use crate::quiz::{GuildId, RoundId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 /// The member's daily answers in `guild` after `since`: when, and the points each earned.
 pub fn points_since(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     user: UserId,
     since: DateTime<Utc>,
@@ -36,7 +37,7 @@ pub fn points_since(
 }
 
 /// Every answer's score and verdict in a round.
-pub fn round_scores(conn: &Connection, round: RoundId) -> Result<Vec<(f64, Verdict)>, StoreError> {
+pub fn round_scores(conn: &dyn Db, round: RoundId) -> Result<Vec<(f64, Verdict)>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT score, verdict FROM answers INDEXED BY answers_by_round WHERE round_id = ?1",
     )?;

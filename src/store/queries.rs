@@ -1,12 +1,13 @@
 //! One function per query, on a connection or transaction, returning domain types.
 
+use super::db::{Backend, Db, Row};
 use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
 use crate::quiz::scoring;
 use crate::quiz::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 
 pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -27,7 +28,7 @@ pub(super) fn verdict(s: &str) -> Verdict {
 
 /// Open rounds whose closing time has come.
 pub fn due_reveals(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<RoundId>, StoreError> {
@@ -41,7 +42,7 @@ pub fn due_reveals(
 /// Closed rounds whose reveal has not gone out (a reveal interrupted by a restart, or one that
 /// failed and waits for its retry time).
 pub fn unrevealed(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<RoundId>, StoreError> {
@@ -55,11 +56,7 @@ pub fn unrevealed(
 
 /// Open rounds created but not posted (their scheduler stopped between the two, or Discord's
 /// answer was unclear), whose retry time has come.
-pub fn unposted(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    limit: u32,
-) -> Result<Vec<RoundId>, StoreError> {
+pub fn unposted(conn: &dyn Db, now: DateTime<Utc>, limit: u32) -> Result<Vec<RoundId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT round_id FROM rounds INDEXED BY rounds_unposted WHERE state = 'open' AND message_id IS NULL
          AND (retry_at IS NULL OR retry_at <= ?1) ORDER BY opens_at LIMIT ?2",
@@ -72,7 +69,7 @@ pub fn unposted(
 /// stale (its holder stopped). A revealed round is never claimed again: a scheduler that read it
 /// as due just before another revealed it (and let go of its claim) must not reveal it twice.
 pub fn claim_round(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     now: DateTime<Utc>,
     stale: chrono::Duration,
@@ -83,13 +80,13 @@ pub fn claim_round(
     Ok(n == 1)
 }
 
-pub fn release_claim(conn: &Connection, id: RoundId) -> Result<(), StoreError> {
+pub fn release_claim(conn: &dyn Db, id: RoundId) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE rounds SET claimed_at = NULL WHERE round_id = ?1")?
         .execute([id.0])?;
     Ok(())
 }
 
-pub fn mark_revealed(conn: &Connection, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn mark_revealed(conn: &dyn Db, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE rounds SET revealed_at = ?2, claimed_at = NULL, retry_at = NULL WHERE round_id = ?1",
     )?
@@ -122,41 +119,56 @@ fn round_row(r: &Row) -> rusqlite::Result<Round> {
 /// Creates a track's round for a day, unless that day has one already or the track was removed
 /// (then `None`): a track's day is posted at most once, however many schedulers race.
 pub fn create_round(
-    conn: &Connection,
+    conn: &dyn Db,
     track: TrackId,
     r: &NewRound,
 ) -> Result<Option<Round>, StoreError> {
     conn.prepare_cached("INSERT INTO guilds (guild_id) VALUES (?1) ON CONFLICT DO NOTHING")?
         .execute([r.guild.sql()])?;
+    // Numbered after every id ever used, retired ones included: an id is never reused. SQLite
+    // numbers it here (its one writer makes that safe); PostgreSQL's identity column numbers it,
+    // so that replicas creating rounds at once never race for the same id.
+    let id = match conn.backend() {
+        Backend::Sqlite => "1 + (SELECT coalesce(max(id), 0) FROM (SELECT max(round_id) AS id FROM rounds UNION ALL SELECT max(round_id) FROM retired_rounds) AS ids),",
+        Backend::Postgres => "",
+    };
+    let column = match conn.backend() {
+        Backend::Sqlite => "round_id, ",
+        Backend::Postgres => "",
+    };
+    // Tracks: a removed track gets no new round, even from a post that raced its removal.
+    let sql = format!(
+        "INSERT INTO rounds ({column}guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at, track_id)
+         SELECT {id} ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7, ?10
+         WHERE NOT EXISTS (SELECT 1 FROM tracks WHERE guild_id = ?1 AND track_id = ?10 AND removed_at IS NOT NULL)
+         ON CONFLICT (guild_id, track_id, day) DO NOTHING
+         RETURNING round_id"
+    );
     let inserted = conn
-        .prepare_cached(
-            // Numbered after every id ever used, retired ones included: an id is never reused.
-            // Tracks: a removed track gets no new round, even from a post that raced its removal.
-            "INSERT INTO rounds (round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, state, claimed_at, track_id)
-             SELECT 1 + max(coalesce((SELECT max(round_id) FROM rounds), 0), coalesce((SELECT max(round_id) FROM retired_rounds), 0)),
-                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?7, ?10
-             WHERE NOT EXISTS (SELECT 1 FROM tracks WHERE guild_id = ?1 AND track_id = ?10 AND removed_at IS NOT NULL)
-             ON CONFLICT (guild_id, track_id, day) DO NOTHING",
-        )?
-        .execute(params![
-            r.guild.sql(),
-            r.day.format("%Y-%m-%d").to_string(),
-            r.question,
-            r.topic,
-            r.difficulty.as_str(),
-            r.seed as i64,
-            ms(r.opens_at),
-            ms(r.closes_at),
-            r.channel.map(ChannelId::sql),
-            track.0,
-        ])?;
-    if inserted == 0 {
-        return Ok(None);
+        .prepare_cached(&sql)?
+        .query_row(
+            params![
+                r.guild.sql(),
+                r.day.format("%Y-%m-%d").to_string(),
+                r.question,
+                r.topic,
+                r.difficulty.as_str(),
+                r.seed as i64,
+                ms(r.opens_at),
+                ms(r.closes_at),
+                r.channel.map(ChannelId::sql),
+                track.0,
+            ],
+            |row| row.get::<_, i64>(0),
+        )
+        .optional()?;
+    match inserted {
+        Some(id) => round(conn, RoundId(id)),
+        None => Ok(None),
     }
-    round(conn, RoundId(conn.last_insert_rowid()))
 }
 
-pub fn round(conn: &Connection, id: RoundId) -> Result<Option<Round>, StoreError> {
+pub fn round(conn: &dyn Db, id: RoundId) -> Result<Option<Round>, StoreError> {
     let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -166,12 +178,12 @@ pub fn round(conn: &Connection, id: RoundId) -> Result<Option<Round>, StoreError
 
 /// The guild's latest round that is still open, in `track` or (`None`) in any track.
 pub fn open_round(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: Option<TrackId>,
 ) -> Result<Option<Round>, StoreError> {
     let sql = format!(
-        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' AND (?2 IS NULL OR track_id = ?2)
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' AND (CAST(?2 AS BIGINT) IS NULL OR track_id = ?2)
          ORDER BY opens_at DESC LIMIT 1"
     );
     Ok(conn
@@ -181,7 +193,7 @@ pub fn open_round(
 }
 
 /// Tracks: each track's latest open round, by track.
-pub fn open_rounds(conn: &Connection, guild: GuildId) -> Result<Vec<Round>, StoreError> {
+pub fn open_rounds(conn: &dyn Db, guild: GuildId) -> Result<Vec<Round>, StoreError> {
     let sql = format!(
         "SELECT {ROUND_COLUMNS} FROM rounds WHERE guild_id = ?1 AND state = 'open' ORDER BY track_id, opens_at DESC"
     );
@@ -197,7 +209,7 @@ pub fn open_rounds(conn: &Connection, guild: GuildId) -> Result<Vec<Round>, Stor
 }
 
 pub fn set_round_message(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     channel: ChannelId,
     message: MessageId,
@@ -210,7 +222,7 @@ pub fn set_round_message(
 }
 
 /// Moves an open round to `state`; `false` when it was not open (someone else closed it).
-pub fn end_round(conn: &Connection, id: RoundId, state: RoundState) -> Result<bool, StoreError> {
+pub fn end_round(conn: &dyn Db, id: RoundId, state: RoundState) -> Result<bool, StoreError> {
     let n = conn
         .prepare_cached("UPDATE rounds SET state = ?2 WHERE round_id = ?1 AND state = 'open'")?
         .execute(params![id.0, state.as_str()])?;
@@ -219,7 +231,7 @@ pub fn end_round(conn: &Connection, id: RoundId, state: RoundState) -> Result<bo
 
 /// The track's last two posted (not skipped) rounds that opened before `before`, newest first.
 fn posted_before(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     before: i64,
@@ -240,7 +252,7 @@ fn posted_before(
 
 /// Records a graded daily answer with its points and the member's streak, in the caller's
 /// transaction. The first answer counts; a closed round records nothing.
-pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, StoreError> {
+pub fn record_answer(conn: &dyn Db, a: &NewAnswer) -> Result<Recorded, StoreError> {
     let Some(round) = round(conn, a.round)? else {
         return Ok(Recorded::NoSuchRound);
     };
@@ -288,8 +300,8 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> Result<Recorded, Store
     super::freezes::save(conn, round.guild, round.track, a.user, &guarded)?;
     conn.prepare_cached(
         "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + ?3, answers = answers + 1,
-             correct = correct + ?4",
+         ON CONFLICT (guild_id, user_id) DO UPDATE SET points = totals.points + ?3, answers = totals.answers + 1,
+             correct = totals.correct + ?4",
     )?
     .execute(params![round.guild.sql(), a.user.sql(), points, a.verdict == Verdict::Correct])?;
     Ok(Recorded::Accepted {
@@ -311,7 +323,7 @@ pub struct StoredAnswer {
 }
 
 pub fn member_answer(
-    conn: &Connection,
+    conn: &dyn Db,
     round: RoundId,
     user: UserId,
 ) -> Result<Option<StoredAnswer>, StoreError> {
@@ -336,7 +348,7 @@ pub fn member_answer(
         .optional()?)
 }
 
-pub fn record_practice(conn: &Connection, p: &Practice) -> Result<(), StoreError> {
+pub fn record_practice(conn: &dyn Db, p: &Practice) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO practice (guild_id, user_id, question_id, seed, answer, score, verdict, answered_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -355,7 +367,7 @@ pub fn record_practice(conn: &Connection, p: &Practice) -> Result<(), StoreError
 }
 
 pub fn member_stats(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     user: UserId,
 ) -> Result<MemberStats, StoreError> {
@@ -374,7 +386,7 @@ pub fn member_stats(
         .unwrap_or((0, 0, 0));
     // One seek per topic the guild has been asked (a handful), through the topic board's index.
     let mut stmt = conn.prepare_cached(
-        "SELECT t.topic, COUNT(*), SUM(a.verdict = 'correct'), SUM(a.verdict = 'partial')
+        "SELECT t.topic, COUNT(*), SUM(CASE WHEN a.verdict = 'correct' THEN 1 ELSE 0 END), SUM(CASE WHEN a.verdict = 'partial' THEN 1 ELSE 0 END)
          FROM (SELECT DISTINCT topic FROM rounds WHERE guild_id = ?1) AS t
          JOIN answers AS a INDEXED BY answers_by_topic
            ON a.guild_id = ?1 AND a.topic = t.topic AND a.user_id = ?2
@@ -426,11 +438,7 @@ pub fn member_stats(
 }
 
 /// Tracks: the tracks in which a member has a streak.
-fn member_tracks(
-    conn: &Connection,
-    guild: GuildId,
-    user: UserId,
-) -> Result<Vec<TrackId>, StoreError> {
+fn member_tracks(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<Vec<TrackId>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT track_id FROM streaks WHERE guild_id = ?1 AND user_id = ?2")?;
     let rows = stmt.query_map(params![guild.sql(), user.sql()], |r| Ok(TrackId(r.get(0)?)))?;
@@ -441,12 +449,12 @@ fn member_tracks(
 pub const STREAK_MILESTONES: &[u32] = &[3, 7, 14, 30, 50, 100, 365];
 
 pub fn round_results(
-    conn: &Connection,
+    conn: &dyn Db,
     round: RoundId,
     top_n: u32,
 ) -> Result<RoundResults, StoreError> {
     let (answers, correct) = conn
-        .prepare_cached("SELECT COUNT(*), COALESCE(SUM(verdict = 'correct'), 0) FROM answers WHERE round_id = ?1")?
+        .prepare_cached("SELECT COUNT(*), COALESCE(SUM(CASE WHEN verdict = 'correct' THEN 1 ELSE 0 END), 0) FROM answers WHERE round_id = ?1")?
         .query_row([round.0], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)))?;
     let mut stmt = conn.prepare_cached(
         "SELECT user_id, score, answered_at FROM answers WHERE round_id = ?1
@@ -484,7 +492,7 @@ pub fn round_results(
 }
 
 /// The question ids of the guild's posted rounds, newest first.
-pub fn asked_questions(conn: &Connection, guild: GuildId) -> Result<Vec<String>, StoreError> {
+pub fn asked_questions(conn: &dyn Db, guild: GuildId) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT question_id FROM rounds WHERE guild_id = ?1 AND state != 'skipped' ORDER BY opens_at DESC",
     )?;
@@ -497,7 +505,7 @@ pub fn asked_questions(conn: &Connection, guild: GuildId) -> Result<Vec<String>,
 /// Removes a round that was never seen (its post failed); `false` if anyone answered it.
 /// Marks a local day as skipped before anything was posted, so nothing will be.
 pub fn skip_day(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     day: NaiveDate,
@@ -516,7 +524,7 @@ pub fn skip_day(
 
 /// A track's round for a local day, if any.
 pub fn round_on_day(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     day: NaiveDate,

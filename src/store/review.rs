@@ -2,10 +2,11 @@
 //! row per member, server and question in `review_cards`, found by `review_cards_due` (guild,
 //! member, due time). Direct messages are guild 0.
 
+use super::db::{Db, Row};
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::quiz::review::{self, Card, Deck, Phase, Rating, ReviewStore, Status};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use std::future::Future;
 
 /// The deck's guild as stored: 0 for direct messages.
@@ -37,7 +38,7 @@ fn card_of(r: &Row) -> rusqlite::Result<Card> {
     })
 }
 
-pub fn card(conn: &Connection, deck: Deck, question: &str) -> Result<Option<Card>, StoreError> {
+pub fn card(conn: &dyn Db, deck: Deck, question: &str) -> Result<Option<Card>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM review_cards
@@ -52,7 +53,7 @@ pub fn card(conn: &Connection, deck: Deck, question: &str) -> Result<Option<Card
 
 /// Rates the deck's card of `question` in the caller's transaction: read, [`review::next`], write.
 pub fn rate_card(
-    conn: &Connection,
+    conn: &dyn Db,
     deck: Deck,
     question: &str,
     rating: Rating,
@@ -61,8 +62,11 @@ pub fn rate_card(
     let before = card(conn, deck, question)?;
     let c = review::next(before.as_ref(), at, rating);
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO review_cards (guild_id, user_id, question_id, {COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        "INSERT INTO review_cards (guild_id, user_id, question_id, {COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET due_at = ?4, stability = ?5,
+             difficulty = ?6, elapsed_days = ?7, scheduled_days = ?8, reps = ?9, lapses = ?10,
+             state = ?11, last_review_at = ?12, last_rating = ?13"
     ))?
     .execute(params![
         guild_sql(deck),
@@ -84,7 +88,7 @@ pub fn rate_card(
 
 /// Up to `limit` question ids of the deck due at `at`, most overdue first.
 pub fn due_questions(
-    conn: &Connection,
+    conn: &dyn Db,
     deck: Deck,
     at: chrono::DateTime<chrono::Utc>,
     limit: u32,
@@ -105,7 +109,7 @@ pub fn due_questions(
 
 /// How many of the deck's cards are due at `at`, and the first due after it.
 pub fn review_status(
-    conn: &Connection,
+    conn: &dyn Db,
     deck: Deck,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Status, StoreError> {
@@ -126,7 +130,7 @@ pub fn review_status(
     })
 }
 
-pub fn drop_card(conn: &Connection, deck: Deck, question: &str) -> Result<bool, StoreError> {
+pub fn drop_card(conn: &dyn Db, deck: Deck, question: &str) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
             "DELETE FROM review_cards WHERE guild_id = ?1 AND user_id = ?2 AND question_id = ?3",
@@ -189,6 +193,7 @@ mod tests {
     use crate::quiz::review::{record, Answered};
     use crate::quiz::{Clock, GuildId, ManualClock, UserId};
     use chrono::{DateTime, Duration, Utc};
+    use rusqlite::Connection;
 
     fn start() -> DateTime<Utc> {
         "2026-03-02T09:00:00Z".parse().unwrap()

@@ -2,12 +2,13 @@
 //! (claimed before the REST call, so a crossing is given once), and the champion's holder. The
 //! rules are `quiz::roles`; the REST calls are `discord::roles`.
 
+use super::db::Db;
 use super::queries::ms;
 use super::{Store, StoreError};
 use crate::quiz::roles::{Refusal, Reward, RewardKind, MAX_PER_KIND};
 use crate::quiz::{GuildId, RoleId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// How saving a reward went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub enum RewardSaved {
     TooMany,
 }
 
-pub fn rewards(conn: &Connection, guild: GuildId) -> Result<Vec<Reward>, StoreError> {
+pub fn rewards(conn: &dyn Db, guild: GuildId) -> Result<Vec<Reward>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, threshold, role_id, problem FROM role_rewards WHERE guild_id = ?1
          ORDER BY kind, threshold",
@@ -48,7 +49,7 @@ pub fn rewards(conn: &Connection, guild: GuildId) -> Result<Vec<Reward>, StoreEr
 
 /// Sets the role of a reward (a new one, or another role for a threshold), clearing its problem.
 pub fn set_reward(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     kind: RewardKind,
     threshold: u64,
@@ -80,7 +81,7 @@ pub fn set_reward(
 
 /// Removes a reward; `false` when there was none. Roles already given stay with their members.
 pub fn remove_reward(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     kind: RewardKind,
     threshold: u64,
@@ -95,7 +96,7 @@ pub fn remove_reward(
 
 /// Marks a reward failed, if it still gives `role` (an admin may have set another since).
 pub fn fail_reward(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     kind: RewardKind,
     role: RoleId,
@@ -119,7 +120,7 @@ pub fn fail_reward(
 /// Claims giving `reward` to `user`: `true` for exactly one caller. A claim older than
 /// `stale_before` (its process stopped mid-call) may be taken over; a given grant never is.
 pub fn claim_grant(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     user: UserId,
     reward: &Reward,
@@ -131,7 +132,7 @@ pub fn claim_grant(
             "INSERT INTO role_grants (guild_id, user_id, kind, threshold, role_id, state, at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'claimed', ?6)
              ON CONFLICT (guild_id, user_id, kind, threshold, role_id) DO UPDATE SET at = ?6
-                 WHERE state = 'claimed' AND at < ?7",
+                 WHERE role_grants.state = 'claimed' AND role_grants.at < ?7",
         )?
         .execute(params![
             guild.sql(),
@@ -147,7 +148,7 @@ pub fn claim_grant(
 
 /// Ends a claim: the role was given (kept for good), or it was not (released for a later try).
 pub fn finish_grant(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     user: UserId,
     reward: &Reward,
@@ -185,7 +186,7 @@ pub fn finish_grant(
 }
 
 /// A member's total points in the server.
-pub fn member_points(conn: &Connection, guild: GuildId, user: UserId) -> Result<u64, StoreError> {
+pub fn member_points(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<u64, StoreError> {
     Ok(conn
         .prepare_cached("SELECT points FROM totals WHERE guild_id = ?1 AND user_id = ?2")?
         .query_row(params![guild.sql(), user.sql()], |r| r.get::<_, i64>(0))
@@ -196,7 +197,7 @@ pub fn member_points(conn: &Connection, guild: GuildId, user: UserId) -> Result<
 
 /// The champion and the role they were given.
 pub fn champion(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
 ) -> Result<Option<(UserId, Option<RoleId>)>, StoreError> {
     Ok(conn
@@ -213,7 +214,7 @@ pub fn champion(
 /// Records `new` as the champion holding `role`, if the holder is still `was`: `true` for
 /// exactly one of two racing moves.
 pub fn set_champion(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     was: Option<UserId>,
     new: UserId,
@@ -245,7 +246,7 @@ pub fn set_champion(
 
 /// The role the champion holds now (after it was given, or taken when it failed).
 pub fn set_champion_role(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     holder: UserId,
     role: Option<RoleId>,
@@ -356,6 +357,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     fn db() -> Connection {
         let mut c = Connection::open_in_memory().unwrap();

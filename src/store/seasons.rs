@@ -7,6 +7,7 @@
 //! only from the one it read; its summary is claimed by one scheduler per attempt.
 
 use super::boards::{self, BoardQuery};
+use super::db::Db;
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::grade::Verdict;
@@ -14,7 +15,7 @@ use crate::quiz::season::{Cadence, Champion, Played, Season};
 use crate::quiz::track::TrackId;
 use crate::quiz::{GuildId, Leaderboard, MessageId, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// A server's season setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,7 +45,7 @@ pub struct SeasonRow {
 }
 
 /// The server's time zone (UTC until it picks one).
-fn zone(conn: &Connection, guild: GuildId) -> Result<chrono_tz::Tz, StoreError> {
+fn zone(conn: &dyn Db, guild: GuildId) -> Result<chrono_tz::Tz, StoreError> {
     let tz: Option<String> = conn
         .prepare_cached("SELECT timezone FROM guilds WHERE guild_id = ?1")?
         .query_row([guild.sql()], |r| r.get(0))
@@ -52,10 +53,7 @@ fn zone(conn: &Connection, guild: GuildId) -> Result<chrono_tz::Tz, StoreError> 
     Ok(tz.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::UTC))
 }
 
-pub fn season_setting(
-    conn: &Connection,
-    guild: GuildId,
-) -> Result<Option<SeasonSetting>, StoreError> {
+pub fn season_setting(conn: &dyn Db, guild: GuildId) -> Result<Option<SeasonSetting>, StoreError> {
     let row = conn
         .prepare_cached("SELECT cadence, season, ends_at FROM guild_seasons WHERE guild_id = ?1")?
         .query_row([guild.sql()], |r| {
@@ -78,7 +76,7 @@ pub fn season_setting(
 /// Sets a server's seasons (`None`: no seasons). Picking the cadence it has already changes
 /// nothing; a new one starts with the season `now` falls in, in the server's zone.
 pub fn set_cadence(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     cadence: Option<Cadence>,
     now: DateTime<Utc>,
@@ -108,7 +106,7 @@ pub fn set_cadence(
 
 /// Servers whose current season has ended (through `guild_seasons_due`).
 pub fn due_season_ends(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<GuildId>, StoreError> {
@@ -127,7 +125,7 @@ pub fn due_season_ends(
 /// `Some` for exactly one caller per season; `None` when nothing was due or another closed it.
 /// Bounds are worked out in the server's zone now (it may have changed since the season began).
 pub fn close_season(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     now: DateTime<Utc>,
 ) -> Result<Option<Closed>, StoreError> {
@@ -213,7 +211,7 @@ pub fn close_season(
 
 /// Ended seasons whose summary waits for an attempt that is due (through `seasons_due`).
 pub fn due_summaries(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<(GuildId, String)>, StoreError> {
@@ -230,7 +228,7 @@ pub fn due_summaries(
 /// Claims a pending, due summary for one attempt: the attempt's number (from 1) for exactly one
 /// caller until the claim goes stale (its holder stopped), else `None`.
 pub fn claim_summary(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     season: &str,
     now: DateTime<Utc>,
@@ -251,7 +249,7 @@ pub fn claim_summary(
 }
 
 pub fn season_row(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     season: &str,
 ) -> Result<Option<SeasonRow>, StoreError> {
@@ -288,7 +286,7 @@ pub fn season_row(
 
 /// Each member's points in `[start, end)`.
 pub fn points_between(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<(UserId, u64)>, StoreError> {
@@ -305,7 +303,7 @@ pub fn points_between(
 /// The server's posted rounds that opened before `end`, in posting order, with their answers
 /// (for replaying streaks).
 pub fn plays_until(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     end: DateTime<Utc>,
 ) -> Result<Vec<Played>, StoreError> {
@@ -346,7 +344,7 @@ pub fn plays_until(
 }
 
 pub fn summary_posted(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     season: &str,
     message: Option<MessageId>,
@@ -362,7 +360,7 @@ pub fn summary_posted(
 
 /// Leaves the summary for another attempt, not before `at`, and lets go of its claim.
 pub fn summary_retry_at(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     season: &str,
     at: DateTime<Utc>,
@@ -376,7 +374,7 @@ pub fn summary_retry_at(
 
 /// Ends the summary's attempts: refused or given up, with what went wrong.
 pub fn summary_failed(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     season: &str,
     problem: &str,
@@ -392,7 +390,7 @@ pub fn summary_failed(
 
 /// The server's latest summary that ended, if it failed: its season and what went wrong.
 pub fn summary_problem(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
 ) -> Result<Option<(Season, String)>, StoreError> {
     let row = conn
@@ -416,7 +414,7 @@ pub fn summary_problem(
 
 /// One page of past champions, newest first, and how many there are.
 pub fn hall_of_fame(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     limit: u32,
     offset: u32,

@@ -1,18 +1,19 @@
 //! The queries of sharing: a member's consent to have their daily answer quoted by the reveal,
 //! and the answers of a round whose authors gave it. The rules are `quiz::share`.
 
+use super::db::Db;
 use super::queries::{from_ms, ms, verdict};
 use super::{Store, StoreError};
 use crate::quiz::share::{ShareSet, ShareStore, Shared};
 use crate::quiz::{GuildId, RoundId, RoundState, UserId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::future::Future;
 
 /// Turns sharing of the member's answer to a round of `guild` on or off, until the round is
 /// revealed (or skipped: it has no reveal).
 pub fn set_share(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     round: RoundId,
     member: UserId,
@@ -53,14 +54,14 @@ pub fn set_share(
 }
 
 /// Whether the member agreed to share their answer to the round.
-pub fn shares(conn: &Connection, round: RoundId, member: UserId) -> Result<bool, StoreError> {
+pub fn shares(conn: &dyn Db, round: RoundId, member: UserId) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM shared_answers WHERE round_id = ?1 AND user_id = ?2")?
         .exists(params![round.0, member.sql()])?)
 }
 
 /// The answers to the round whose authors agreed to share them, with their final grades.
-pub fn shared_answers(conn: &Connection, round: RoundId) -> Result<Vec<Shared>, StoreError> {
+pub fn shared_answers(conn: &dyn Db, round: RoundId) -> Result<Vec<Shared>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.user_id, a.answer, a.score, a.verdict, a.answered_at
          FROM shared_answers AS s

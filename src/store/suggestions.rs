@@ -2,6 +2,7 @@
 //! [`SuggestionStore`]. A form is kept as the JSON of its texts, as the member sent it, and as a
 //! moderator approved it.
 
+use super::db::{Db, Row};
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::quiz::suggest::{
@@ -9,7 +10,7 @@ use crate::quiz::suggest::{
     Suggestion, SuggestionId, SuggestionStore,
 };
 use crate::quiz::{GuildId, UserId};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use std::future::Future;
 
 fn form_json(f: &Form) -> String {
@@ -35,24 +36,19 @@ fn suggestion_of(r: &Row) -> rusqlite::Result<Suggestion> {
     })
 }
 
-pub fn add(conn: &Connection, s: &NewSuggestion) -> Result<SuggestionId, StoreError> {
+pub fn add(conn: &dyn Db, s: &NewSuggestion) -> Result<SuggestionId, StoreError> {
     conn.prepare_cached(
-        "INSERT INTO suggestions (guild_id, author_id, form, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO suggestions (guild_id, author_id, form, created_at) VALUES (?1, ?2, ?3, ?4)
+         RETURNING suggestion_id",
     )?
-    .execute(params![
-        s.guild.sql(),
-        s.author.sql(),
-        form_json(&s.form),
-        ms(s.at)
-    ])?;
-    Ok(SuggestionId(conn.last_insert_rowid()))
+    .query_row(
+        params![s.guild.sql(), s.author.sql(), form_json(&s.form), ms(s.at)],
+        |r| r.get(0).map(SuggestionId),
+    )
+    .map_err(Into::into)
 }
 
-pub fn queued(
-    conn: &Connection,
-    guild: GuildId,
-    position: u32,
-) -> Result<Option<Queued>, StoreError> {
+pub fn queued(conn: &dyn Db, guild: GuildId, position: u32) -> Result<Option<Queued>, StoreError> {
     let waiting = conn
         .prepare_cached(
             "SELECT COUNT(*) FROM suggestions INDEXED BY suggestions_queue
@@ -80,7 +76,7 @@ pub fn queued(
 }
 
 pub fn get(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     id: SuggestionId,
 ) -> Result<Option<Suggestion>, StoreError> {
@@ -92,7 +88,7 @@ pub fn get(
         .optional()?)
 }
 
-pub fn decide(conn: &Connection, d: &NewDecision) -> Result<Decided, StoreError> {
+pub fn decide(conn: &dyn Db, d: &NewDecision) -> Result<Decided, StoreError> {
     let found = conn
         .prepare_cached(
             "SELECT author_id, state FROM suggestions WHERE suggestion_id = ?1 AND guild_id = ?2",
@@ -136,7 +132,7 @@ pub fn decide(conn: &Connection, d: &NewDecision) -> Result<Decided, StoreError>
     })
 }
 
-pub fn approved(conn: &Connection, guild: GuildId) -> Result<Vec<Approved>, StoreError> {
+pub fn approved(conn: &dyn Db, guild: GuildId) -> Result<Vec<Approved>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT suggestion_id, author_id, decided_by, edited, approved_form
          FROM suggestions INDEXED BY suggestions_approved
@@ -156,7 +152,7 @@ pub fn approved(conn: &Connection, guild: GuildId) -> Result<Vec<Approved>, Stor
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn approved_version(conn: &Connection, guild: GuildId) -> Result<(u64, i64), StoreError> {
+pub fn approved_version(conn: &dyn Db, guild: GuildId) -> Result<(u64, i64), StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT COUNT(*), COALESCE(MAX(suggestion_id), 0)
@@ -168,11 +164,7 @@ pub fn approved_version(conn: &Connection, guild: GuildId) -> Result<(u64, i64),
         })?)
 }
 
-pub fn untold(
-    conn: &Connection,
-    guild: GuildId,
-    member: UserId,
-) -> Result<Vec<Notice>, StoreError> {
+pub fn untold(conn: &dyn Db, guild: GuildId, member: UserId) -> Result<Vec<Notice>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT suggestion_id, form, state, reason FROM suggestions INDEXED BY suggestions_untold
          WHERE guild_id = ?1 AND author_id = ?2 AND state <> 'pending' AND member_told = 0
@@ -189,7 +181,7 @@ pub fn untold(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn mark_told(conn: &Connection, ids: &[SuggestionId]) -> Result<(), StoreError> {
+pub fn mark_told(conn: &dyn Db, ids: &[SuggestionId]) -> Result<(), StoreError> {
     let mut stmt =
         conn.prepare_cached("UPDATE suggestions SET member_told = 1 WHERE suggestion_id = ?1")?;
     for id in ids {
@@ -266,6 +258,7 @@ mod tests {
     use super::*;
     use crate::bank::Difficulty;
     use crate::quiz::suggest::SuggestKind;
+    use rusqlite::Connection;
 
     fn conn() -> Connection {
         let mut c = Connection::open_in_memory().unwrap();

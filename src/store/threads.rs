@@ -3,16 +3,17 @@
 //! claimed by one scheduler per attempt, and ends open, refused or given up. A guild's latest
 //! thread that ended tells `/config show` whether there is a problem.
 
+use super::db::Db;
 use super::queries::{from_ms, mark_revealed, ms};
 use super::{Store, StoreError};
 use crate::quiz::thread::{LastThread, RoundThread, ThreadState};
 use crate::quiz::{ChannelId, GuildId, RoundId};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// Marks the round revealed and queues its thread, due at once; one commit.
 pub fn mark_revealed_with_thread(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     guild: GuildId,
     at: DateTime<Utc>,
@@ -28,7 +29,7 @@ pub fn mark_revealed_with_thread(
 
 /// Rounds whose thread waits for an attempt that is due.
 pub fn due_threads(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<RoundId>, StoreError> {
@@ -43,7 +44,7 @@ pub fn due_threads(
 /// Claims a pending, due thread for one attempt: the attempt's number (from 1) for exactly one
 /// caller until the claim goes stale (its holder stopped), else `None`.
 pub fn claim_thread(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     now: DateTime<Utc>,
     stale: chrono::Duration,
@@ -60,11 +61,7 @@ pub fn claim_thread(
 }
 
 /// Leaves the thread for another attempt, not before `at`, and lets go of its claim.
-pub fn retry_thread_at(
-    conn: &Connection,
-    id: RoundId,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+pub fn retry_thread_at(conn: &dyn Db, id: RoundId, at: DateTime<Utc>) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE round_threads SET due_at = ?2, claimed_at = NULL WHERE round_id = ?1 AND state = 'pending'",
     )?
@@ -75,7 +72,7 @@ pub fn retry_thread_at(
 /// Ends the thread's attempts: open (with the thread), or refused or given up (with what
 /// Discord said).
 pub fn end_thread(
-    conn: &Connection,
+    conn: &dyn Db,
     id: RoundId,
     state: ThreadState,
     thread: Option<ChannelId>,
@@ -97,7 +94,7 @@ pub fn end_thread(
 }
 
 /// A round's thread, if the round has one queued or done.
-pub fn round_thread(conn: &Connection, id: RoundId) -> Result<Option<RoundThread>, StoreError> {
+pub fn round_thread(conn: &dyn Db, id: RoundId) -> Result<Option<RoundThread>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT state, attempts, thread_id, due_at FROM round_threads WHERE round_id = ?1",
@@ -114,7 +111,7 @@ pub fn round_thread(conn: &Connection, id: RoundId) -> Result<Option<RoundThread
 }
 
 /// The guild's latest thread that is no longer pending, with its round's channel.
-pub fn last_thread(conn: &Connection, guild: GuildId) -> Result<Option<LastThread>, StoreError> {
+pub fn last_thread(conn: &dyn Db, guild: GuildId) -> Result<Option<LastThread>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT t.state, r.channel_id, t.done_at, t.problem

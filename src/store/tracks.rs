@@ -3,13 +3,14 @@
 //! is kept in `guilds`, shared by its tracks. A removed track keeps its row (marked removed), so
 //! its rounds, answers and points stay and its id is never reused.
 
+use super::db::{Backend, Db, Row};
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::bank::Difficulty;
 use crate::quiz::track::{TrackError, MAX_TRACKS};
 use crate::quiz::*;
 use chrono::{DateTime, NaiveTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 
 const COLUMNS: &str = "t.track_id, t.name, t.channel_id, t.post_time, g.timezone, t.topics, t.difficulty, t.role_id, t.enabled, t.days, t.round_minutes";
 
@@ -41,7 +42,7 @@ fn settings_row(guild: GuildId, r: &Row) -> rusqlite::Result<GuildSettings> {
 }
 
 /// The guild's live tracks, first (lowest id) first. Empty for a guild never configured.
-pub fn tracks(conn: &Connection, guild: GuildId) -> Result<Vec<GuildSettings>, StoreError> {
+pub fn tracks(conn: &dyn Db, guild: GuildId) -> Result<Vec<GuildSettings>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM tracks AS t JOIN guilds AS g ON g.guild_id = t.guild_id
          WHERE t.guild_id = ?1 AND t.removed_at IS NULL ORDER BY t.track_id"
@@ -53,7 +54,7 @@ pub fn tracks(conn: &Connection, guild: GuildId) -> Result<Vec<GuildSettings>, S
 
 /// One track's settings, removed or not.
 pub fn track(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
 ) -> Result<Option<GuildSettings>, StoreError> {
@@ -68,7 +69,7 @@ pub fn track(
 }
 
 /// The settings of the guild's first live track; what a guild has by default when it has none.
-pub fn settings(conn: &Connection, guild: GuildId) -> Result<GuildSettings, StoreError> {
+pub fn settings(conn: &dyn Db, guild: GuildId) -> Result<GuildSettings, StoreError> {
     if let Some(first) = tracks(conn, guild)?.into_iter().next() {
         return Ok(first);
     }
@@ -86,7 +87,7 @@ pub fn settings(conn: &Connection, guild: GuildId) -> Result<GuildSettings, Stor
 
 /// Saves a track's settings (and the guild's time zone) with its next due post.
 pub fn save_settings(
-    conn: &Connection,
+    conn: &dyn Db,
     s: &GuildSettings,
     next_post_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
@@ -100,7 +101,7 @@ pub fn save_settings(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (guild_id, track_id) DO UPDATE SET channel_id = ?4, post_time = ?5, topics = ?6,
              difficulty = ?7, role_id = ?8, enabled = ?9, days = ?10, round_minutes = ?11,
-             next_post_at = CASE WHEN removed_at IS NULL THEN ?12 END",
+             next_post_at = CASE WHEN tracks.removed_at IS NULL THEN ?12 END",
     )?
     .execute(params![
         s.guild.sql(),
@@ -123,7 +124,7 @@ pub fn save_settings(
 /// id the guild ever used). Refused past `MAX_TRACKS` live tracks or for a name in use, in the
 /// same transaction, so two admins racing cannot pass the limit.
 pub fn add_track(
-    conn: &Connection,
+    conn: &dyn Db,
     s: &GuildSettings,
     next_post_at: impl Fn(&GuildSettings) -> Option<DateTime<Utc>>,
 ) -> Result<Result<GuildSettings, TrackError>, StoreError> {
@@ -146,7 +147,7 @@ pub fn add_track(
 /// Removes a live track by name: its posts stop; its rounds, answers and points stay. A guild
 /// keeps at least one live track.
 pub fn remove_track(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     name: &str,
     at: DateTime<Utc>,
@@ -167,7 +168,7 @@ pub fn remove_track(
 
 /// Tracks whose next post is due at `now`, with when it was due.
 pub fn due_tracks(
-    conn: &Connection,
+    conn: &dyn Db,
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<(GuildId, TrackId, DateTime<Utc>)>, StoreError> {
@@ -186,10 +187,70 @@ pub fn due_tracks(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A due track a clock has claimed: when its post was due, and the lease its next post time now
+/// holds (what `reschedule` moves it from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimedTrack {
+    pub guild: GuildId,
+    pub track: TrackId,
+    pub due: DateTime<Utc>,
+    pub lease: DateTime<Utc>,
+}
+
+/// Claims up to `limit` due tracks for one clock: their next post time moves to `lease` (a few
+/// minutes ahead), so no other clock takes them until then; if this one stops before it posts,
+/// another takes them when the lease runs out. On PostgreSQL the rows another clock is claiming
+/// at that moment are skipped (`FOR UPDATE SKIP LOCKED`), so several clocks share the due
+/// tracks without waiting on each other; SQLite's one writer runs the claims one at a time.
+pub fn claim_due_tracks(
+    conn: &dyn Db,
+    now: DateTime<Utc>,
+    lease: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<ClaimedTrack>, StoreError> {
+    let claimed = |r: &Row| {
+        Ok(ClaimedTrack {
+            guild: GuildId::from_sql(r.get(0)?),
+            track: TrackId(r.get(1)?),
+            due: from_ms(r.get(2)?),
+            lease,
+        })
+    };
+    if conn.backend() == Backend::Postgres {
+        return Ok(conn
+            .prepare_cached(
+                "WITH due AS (
+                     SELECT guild_id, track_id, next_post_at FROM tracks
+                     WHERE next_post_at IS NOT NULL AND next_post_at <= ?1 AND removed_at IS NULL
+                     ORDER BY next_post_at LIMIT ?3
+                     FOR UPDATE SKIP LOCKED
+                 )
+                 UPDATE tracks AS t SET next_post_at = ?2 FROM due
+                 WHERE t.guild_id = due.guild_id AND t.track_id = due.track_id
+                 RETURNING t.guild_id, t.track_id, due.next_post_at",
+            )?
+            .query_map(params![ms(now), ms(lease), limit], claimed)?
+            .collect::<Result<_, _>>()?);
+    }
+    let due = due_tracks(conn, now, limit)?;
+    let mut out = Vec::with_capacity(due.len());
+    for (guild, track, was) in due {
+        if reschedule(conn, guild, track, Some(was), Some(lease))? {
+            out.push(ClaimedTrack {
+                guild,
+                track,
+                due: was,
+                lease,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Moves a track's next post, unless another scheduler already moved it past `was` (or the
 /// track was removed meanwhile).
 pub fn reschedule(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     was: Option<DateTime<Utc>>,
@@ -198,7 +259,7 @@ pub fn reschedule(
     let n = conn
         .prepare_cached(
             "UPDATE tracks SET next_post_at = ?3
-             WHERE guild_id = ?1 AND track_id = ?2 AND next_post_at IS ?4 AND removed_at IS NULL",
+             WHERE guild_id = ?1 AND track_id = ?2 AND next_post_at IS NOT DISTINCT FROM ?4 AND removed_at IS NULL",
         )?
         .execute(params![guild.sql(), track.0, next.map(ms), was.map(ms)])?;
     Ok(n == 1)
@@ -206,7 +267,7 @@ pub fn reschedule(
 
 /// Sets a track's next post whatever it was (after a post by hand).
 pub fn reschedule_any(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     next: Option<DateTime<Utc>>,
@@ -219,7 +280,7 @@ pub fn reschedule_any(
 }
 
 pub fn set_status(
-    conn: &Connection,
+    conn: &dyn Db,
     guild: GuildId,
     track: TrackId,
     status: Option<&str>,
@@ -229,11 +290,7 @@ pub fn set_status(
     Ok(())
 }
 
-pub fn status(
-    conn: &Connection,
-    guild: GuildId,
-    track: TrackId,
-) -> Result<Option<String>, StoreError> {
+pub fn status(conn: &dyn Db, guild: GuildId, track: TrackId) -> Result<Option<String>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT status FROM tracks WHERE guild_id = ?1 AND track_id = ?2")?
         .query_row(params![guild.sql(), track.0], |r| {
@@ -308,6 +365,17 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Result<GuildSettings, TrackError>, StoreError> {
         self.write(move |c| remove_track(c, guild, &name, at)).await
+    }
+
+    /// Claims due tracks for this clock (see `claim_due_tracks`).
+    pub async fn claim_due_tracks(
+        &self,
+        now: DateTime<Utc>,
+        lease: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedTrack>, StoreError> {
+        self.write(move |c| claim_due_tracks(c, now, lease, limit))
+            .await
     }
 
     pub async fn due_tracks(

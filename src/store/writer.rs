@@ -62,7 +62,7 @@ pub(super) struct Request<T, F> {
 impl<T, F> WriteJob for Request<T, F>
 where
     T: Send + 'static,
-    F: Fn(&Connection) -> Result<T, StoreError> + Send,
+    F: Fn(&dyn super::Db) -> Result<T, StoreError> + Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
         let outcome = (self.f)(conn);

@@ -17,6 +17,50 @@ fn open(dir: &Path) -> Store {
     Store::open(dir.join("bot.db")).unwrap()
 }
 
+/// The store's rules, run once on each backend: `store::sqlite::NAME` on a fresh SQLite file,
+/// `store::postgres::NAME` on a fresh PostgreSQL database (see `pg`).
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = super::open(dir.path());
+                    crate::util::runtime().block_on(super::$name(store));
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let url = crate::pg::fresh_db(stringify!($name));
+                    crate::util::runtime().block_on(async {
+                        let store = interview_bot::store::Store::connect(&url).await.unwrap();
+                        super::$name(store).await
+                    });
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    points_and_streaks_follow_the_scoring_rules,
+    a_missed_posted_day_breaks_the_streak,
+    the_first_answer_counts_and_closed_rounds_record_nothing,
+    concurrent_answers_from_one_member_record_exactly_one,
+    leaderboards_rank_ties_fairly_and_show_the_asking_member,
+    the_week_board_starts_on_monday_in_the_guild_time_zone,
+    stats_per_topic_count_only_the_members_answers_in_the_guild,
+    round_results_order_by_score_then_time_and_note_streak_milestones,
+    practice_is_kept_apart_from_daily_points,
+    settings_round_trip_and_default,
+    an_override_rescores_the_answer_the_streak_and_the_boards,
+    keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score,
+);
+
 /// A round for a local day in UTC, opening at 09:00 and closing a day later.
 async fn round_on(
     store: &Store,
@@ -65,210 +109,190 @@ async fn answer(
         .unwrap()
 }
 
-#[test]
-fn points_and_streaks_follow_the_scoring_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let days = [
-            "2026-01-30",
-            "2026-01-31",
-            "2026-02-01",
-            "2026-02-02",
-            "2026-02-03",
-            "2026-02-04",
-        ];
-        let mut rounds = Vec::new();
-        for d in days {
-            rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
+async fn points_and_streaks_follow_the_scoring_rules(store: Store) {
+    let days = [
+        "2026-01-30",
+        "2026-01-31",
+        "2026-02-01",
+        "2026-02-02",
+        "2026-02-03",
+        "2026-02-04",
+    ];
+    let mut rounds = Vec::new();
+    for d in days {
+        rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
+    }
+    let at = |r: &Round| r.opens_at + Duration::minutes(5);
+    // Across a month boundary: 20, then 20+2, then 10 (half score) + 4.
+    assert_eq!(
+        answer(&store, &rounds[0], 1, 1.0, Verdict::Correct, at(&rounds[0])).await,
+        Recorded::Accepted {
+            points: 20,
+            streak: 1
         }
-        let at = |r: &Round| r.opens_at + Duration::minutes(5);
-        // Across a month boundary: 20, then 20+2, then 10 (half score) + 4.
-        assert_eq!(
-            answer(&store, &rounds[0], 1, 1.0, Verdict::Correct, at(&rounds[0])).await,
-            Recorded::Accepted {
-                points: 20,
-                streak: 1
-            }
-        );
-        assert_eq!(
-            answer(&store, &rounds[1], 1, 1.0, Verdict::Correct, at(&rounds[1])).await,
-            Recorded::Accepted {
-                points: 22,
-                streak: 2
-            }
-        );
-        assert_eq!(
-            answer(&store, &rounds[2], 1, 0.5, Verdict::Partial, at(&rounds[2])).await,
-            Recorded::Accepted {
-                points: 14,
-                streak: 3
-            }
-        );
-        // Round 3 is skipped by the admin: not a posted day, so it cannot break the streak.
-        assert!(store
-            .end_round(rounds[3].id, RoundState::Skipped)
-            .await
-            .unwrap());
-        assert_eq!(
-            answer(&store, &rounds[4], 1, 1.0, Verdict::Correct, at(&rounds[4])).await,
-            Recorded::Accepted {
-                points: 26,
-                streak: 4
-            }
-        );
-        // A wrong answer ends it and earns no bonus.
-        assert_eq!(
-            answer(&store, &rounds[5], 1, 0.1, Verdict::Wrong, at(&rounds[5])).await,
-            Recorded::Accepted {
-                points: 2,
-                streak: 0
-            }
-        );
-        let stats = store.member_stats(G, UserId(1)).await.unwrap();
-        assert_eq!(
-            (stats.answers, stats.correct, stats.partial, stats.points),
-            (5, 3, 1, 20 + 22 + 14 + 26 + 2)
-        );
-        assert_eq!((stats.current_streak, stats.best_streak), (0, 4));
-        assert!((stats.accuracy() - 0.6).abs() < 1e-9);
-        assert_eq!(
-            stats.per_topic,
-            vec![TopicAccuracy {
-                topic: "semver".into(),
-                answers: 5,
-                correct: 3
-            }]
-        );
-    });
+    );
+    assert_eq!(
+        answer(&store, &rounds[1], 1, 1.0, Verdict::Correct, at(&rounds[1])).await,
+        Recorded::Accepted {
+            points: 22,
+            streak: 2
+        }
+    );
+    assert_eq!(
+        answer(&store, &rounds[2], 1, 0.5, Verdict::Partial, at(&rounds[2])).await,
+        Recorded::Accepted {
+            points: 14,
+            streak: 3
+        }
+    );
+    // Round 3 is skipped by the admin: not a posted day, so it cannot break the streak.
+    assert!(store
+        .end_round(rounds[3].id, RoundState::Skipped)
+        .await
+        .unwrap());
+    assert_eq!(
+        answer(&store, &rounds[4], 1, 1.0, Verdict::Correct, at(&rounds[4])).await,
+        Recorded::Accepted {
+            points: 26,
+            streak: 4
+        }
+    );
+    // A wrong answer ends it and earns no bonus.
+    assert_eq!(
+        answer(&store, &rounds[5], 1, 0.1, Verdict::Wrong, at(&rounds[5])).await,
+        Recorded::Accepted {
+            points: 2,
+            streak: 0
+        }
+    );
+    let stats = store.member_stats(G, UserId(1)).await.unwrap();
+    assert_eq!(
+        (stats.answers, stats.correct, stats.partial, stats.points),
+        (5, 3, 1, 20 + 22 + 14 + 26 + 2)
+    );
+    assert_eq!((stats.current_streak, stats.best_streak), (0, 4));
+    assert!((stats.accuracy() - 0.6).abs() < 1e-9);
+    assert_eq!(
+        stats.per_topic,
+        vec![TopicAccuracy {
+            topic: "semver".into(),
+            answers: 5,
+            correct: 3
+        }]
+    );
 }
 
-#[test]
-fn a_missed_posted_day_breaks_the_streak() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let r1 = round_on(&store, G, "2026-03-01", Difficulty::Easy, "semver").await;
-        let r2 = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
-        answer(&store, &r1, 9, 1.0, Verdict::Correct, r1.opens_at).await;
-        store.end_round(r1.id, RoundState::Closed).await.unwrap();
-        // While round 2 is open the streak still stands.
-        assert_eq!(
-            store
-                .member_stats(G, UserId(9))
-                .await
-                .unwrap()
-                .current_streak,
-            1
-        );
-        store.end_round(r2.id, RoundState::Closed).await.unwrap();
-        assert_eq!(
-            store
-                .member_stats(G, UserId(9))
-                .await
-                .unwrap()
-                .current_streak,
-            0,
-            "round 2 closed unanswered"
-        );
-        let r3 = round_on(&store, G, "2026-03-03", Difficulty::Easy, "semver").await;
-        assert_eq!(
-            answer(&store, &r3, 9, 1.0, Verdict::Correct, r3.opens_at).await,
-            Recorded::Accepted {
-                points: 10,
-                streak: 1
-            }
-        );
-    });
-}
-
-#[test]
-fn the_first_answer_counts_and_closed_rounds_record_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let r = round_on(&store, G, "2026-04-01", Difficulty::Hard, "transformers").await;
-        assert!(matches!(
-            answer(&store, &r, 3, 1.0, Verdict::Correct, r.opens_at).await,
-            Recorded::Accepted { points: 30, .. }
-        ));
-        assert_eq!(
-            answer(&store, &r, 3, 0.0, Verdict::Wrong, r.opens_at).await,
-            Recorded::AlreadyAnswered
-        );
-        let kept = store.member_answer(r.id, UserId(3)).await.unwrap().unwrap();
-        assert_eq!((kept.verdict, kept.points), (Verdict::Correct, 30));
-        assert_eq!(
-            answer(&store, &r, 4, 1.0, Verdict::Correct, r.closes_at).await,
-            Recorded::Closed,
-            "at the closing time"
-        );
-        store.end_round(r.id, RoundState::Closed).await.unwrap();
-        assert_eq!(
-            answer(&store, &r, 5, 1.0, Verdict::Correct, r.opens_at).await,
-            Recorded::Closed
-        );
-        assert!(store
-            .member_answer(r.id, UserId(5))
+async fn a_missed_posted_day_breaks_the_streak(store: Store) {
+    let r1 = round_on(&store, G, "2026-03-01", Difficulty::Easy, "semver").await;
+    let r2 = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
+    answer(&store, &r1, 9, 1.0, Verdict::Correct, r1.opens_at).await;
+    store.end_round(r1.id, RoundState::Closed).await.unwrap();
+    // While round 2 is open the streak still stands.
+    assert_eq!(
+        store
+            .member_stats(G, UserId(9))
             .await
             .unwrap()
-            .is_none());
-        assert!(
-            store
-                .create_round(NewRound {
-                    guild: G,
-                    day: r.day,
-                    question: "x".into(),
-                    topic: "x".into(),
-                    difficulty: Difficulty::Easy,
-                    seed: 1,
-                    opens_at: r.opens_at,
-                    closes_at: r.closes_at,
-                    channel: None,
-                })
-                .await
-                .unwrap()
-                .is_none(),
-            "a day has one round"
-        );
-    });
+            .current_streak,
+        1
+    );
+    store.end_round(r2.id, RoundState::Closed).await.unwrap();
+    assert_eq!(
+        store
+            .member_stats(G, UserId(9))
+            .await
+            .unwrap()
+            .current_streak,
+        0,
+        "round 2 closed unanswered"
+    );
+    let r3 = round_on(&store, G, "2026-03-03", Difficulty::Easy, "semver").await;
+    assert_eq!(
+        answer(&store, &r3, 9, 1.0, Verdict::Correct, r3.opens_at).await,
+        Recorded::Accepted {
+            points: 10,
+            streak: 1
+        }
+    );
 }
 
-#[test]
-fn concurrent_answers_from_one_member_record_exactly_one() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let r = round_on(&store, G, "2026-05-01", Difficulty::Easy, "semver").await;
-        for user in 0..40u64 {
-            let tasks: Vec<_> = (0..4)
-                .map(|i| {
-                    let store = store.clone();
-                    let round = r.clone();
-                    tokio::spawn(async move {
-                        let verdict = if i % 2 == 0 {
-                            Verdict::Correct
-                        } else {
-                            Verdict::Wrong
-                        };
-                        answer(&store, &round, user, 1.0, verdict, round.opens_at).await
-                    })
+async fn the_first_answer_counts_and_closed_rounds_record_nothing(store: Store) {
+    let r = round_on(&store, G, "2026-04-01", Difficulty::Hard, "transformers").await;
+    assert!(matches!(
+        answer(&store, &r, 3, 1.0, Verdict::Correct, r.opens_at).await,
+        Recorded::Accepted { points: 30, .. }
+    ));
+    assert_eq!(
+        answer(&store, &r, 3, 0.0, Verdict::Wrong, r.opens_at).await,
+        Recorded::AlreadyAnswered
+    );
+    let kept = store.member_answer(r.id, UserId(3)).await.unwrap().unwrap();
+    assert_eq!((kept.verdict, kept.points), (Verdict::Correct, 30));
+    assert_eq!(
+        answer(&store, &r, 4, 1.0, Verdict::Correct, r.closes_at).await,
+        Recorded::Closed,
+        "at the closing time"
+    );
+    store.end_round(r.id, RoundState::Closed).await.unwrap();
+    assert_eq!(
+        answer(&store, &r, 5, 1.0, Verdict::Correct, r.opens_at).await,
+        Recorded::Closed
+    );
+    assert!(store
+        .member_answer(r.id, UserId(5))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store
+            .create_round(NewRound {
+                guild: G,
+                day: r.day,
+                question: "x".into(),
+                topic: "x".into(),
+                difficulty: Difficulty::Easy,
+                seed: 1,
+                opens_at: r.opens_at,
+                closes_at: r.closes_at,
+                channel: None,
+            })
+            .await
+            .unwrap()
+            .is_none(),
+        "a day has one round"
+    );
+}
+
+async fn concurrent_answers_from_one_member_record_exactly_one(store: Store) {
+    let r = round_on(&store, G, "2026-05-01", Difficulty::Easy, "semver").await;
+    for user in 0..40u64 {
+        let tasks: Vec<_> = (0..4)
+            .map(|i| {
+                let store = store.clone();
+                let round = r.clone();
+                tokio::spawn(async move {
+                    let verdict = if i % 2 == 0 {
+                        Verdict::Correct
+                    } else {
+                        Verdict::Wrong
+                    };
+                    answer(&store, &round, user, 1.0, verdict, round.opens_at).await
                 })
-                .collect();
-            let outcomes: Vec<Recorded> = futures_join(tasks).await;
-            let accepted = outcomes
-                .iter()
-                .filter(|o| matches!(o, Recorded::Accepted { .. }))
-                .count();
-            let refused = outcomes
-                .iter()
-                .filter(|o| **o == Recorded::AlreadyAnswered)
-                .count();
-            assert_eq!((accepted, refused), (1, 3), "user {user}: {outcomes:?}");
-        }
-        let results = store.round_results(r.id, 5).await.unwrap();
-        assert_eq!(results.answers, 40);
-    });
+            })
+            .collect();
+        let outcomes: Vec<Recorded> = futures_join(tasks).await;
+        let accepted = outcomes
+            .iter()
+            .filter(|o| matches!(o, Recorded::Accepted { .. }))
+            .count();
+        let refused = outcomes
+            .iter()
+            .filter(|o| **o == Recorded::AlreadyAnswered)
+            .count();
+        assert_eq!((accepted, refused), (1, 3), "user {user}: {outcomes:?}");
+    }
+    let results = store.round_results(r.id, 5).await.unwrap();
+    assert_eq!(results.answers, 40);
 }
 
 async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
@@ -279,265 +303,234 @@ async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>)
     out
 }
 
-#[test]
-fn leaderboards_rank_ties_fairly_and_show_the_asking_member() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let r = round_on(&store, G, "2026-06-01", Difficulty::Hard, "transformers").await;
-        // Points: user 1: 30, users 2 and 3: 15 each, user 4: 9, user 5..=20: 3 each.
-        answer(&store, &r, 1, 1.0, Verdict::Correct, r.opens_at).await;
-        answer(&store, &r, 2, 0.5, Verdict::Partial, r.opens_at).await;
-        answer(&store, &r, 3, 0.5, Verdict::Partial, r.opens_at).await;
-        answer(&store, &r, 4, 0.3, Verdict::Partial, r.opens_at).await;
-        for u in 5..=20 {
-            answer(&store, &r, u, 0.1, Verdict::Wrong, r.opens_at).await;
-        }
-        let board = store
-            .leaderboard(BoardQuery {
-                guild: G,
-                track: None,
-                between: None,
-                topic: None,
-                user: UserId(20),
-                limit: 3,
-                offset: 0,
-            })
-            .await
-            .unwrap();
-        let ranks: Vec<(u32, u64, u64)> = board
-            .top
-            .iter()
-            .map(|s| (s.rank, s.user.0, s.points))
-            .collect();
-        assert_eq!(ranks, vec![(1, 1, 30), (2, 2, 15), (2, 3, 15)]);
-        let me = board.me.unwrap();
-        assert_eq!(
-            (me.rank, me.points),
-            (5, 3),
-            "16 members tie at 3 points, all ranked 5th"
-        );
-        assert_eq!(board.members, 20);
-        // The next page keeps the competition ranks.
-        let page = store
-            .leaderboard(BoardQuery {
-                guild: G,
-                track: None,
-                between: None,
-                topic: None,
-                user: UserId(1),
-                limit: 3,
-                offset: 3,
-            })
-            .await
-            .unwrap();
-        let ranks: Vec<u32> = page.top.iter().map(|s| s.rank).collect();
-        assert_eq!(ranks, vec![4, 5, 5]);
-        assert_eq!(page.me.unwrap().rank, 1);
-        // A member with no answers has no standing.
-        let none = store
-            .leaderboard(BoardQuery {
-                guild: G,
-                track: None,
-                between: None,
-                topic: Some("semver".into()),
-                user: UserId(1),
-                limit: 10,
-                offset: 0,
-            })
-            .await
-            .unwrap();
-        assert!(none.top.is_empty() && none.me.is_none());
-    });
+async fn leaderboards_rank_ties_fairly_and_show_the_asking_member(store: Store) {
+    let r = round_on(&store, G, "2026-06-01", Difficulty::Hard, "transformers").await;
+    // Points: user 1: 30, users 2 and 3: 15 each, user 4: 9, user 5..=20: 3 each.
+    answer(&store, &r, 1, 1.0, Verdict::Correct, r.opens_at).await;
+    answer(&store, &r, 2, 0.5, Verdict::Partial, r.opens_at).await;
+    answer(&store, &r, 3, 0.5, Verdict::Partial, r.opens_at).await;
+    answer(&store, &r, 4, 0.3, Verdict::Partial, r.opens_at).await;
+    for u in 5..=20 {
+        answer(&store, &r, u, 0.1, Verdict::Wrong, r.opens_at).await;
+    }
+    let board = store
+        .leaderboard(BoardQuery {
+            guild: G,
+            track: None,
+            between: None,
+            topic: None,
+            user: UserId(20),
+            limit: 3,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    let ranks: Vec<(u32, u64, u64)> = board
+        .top
+        .iter()
+        .map(|s| (s.rank, s.user.0, s.points))
+        .collect();
+    assert_eq!(ranks, vec![(1, 1, 30), (2, 2, 15), (2, 3, 15)]);
+    let me = board.me.unwrap();
+    assert_eq!(
+        (me.rank, me.points),
+        (5, 3),
+        "16 members tie at 3 points, all ranked 5th"
+    );
+    assert_eq!(board.members, 20);
+    // The next page keeps the competition ranks.
+    let page = store
+        .leaderboard(BoardQuery {
+            guild: G,
+            track: None,
+            between: None,
+            topic: None,
+            user: UserId(1),
+            limit: 3,
+            offset: 3,
+        })
+        .await
+        .unwrap();
+    let ranks: Vec<u32> = page.top.iter().map(|s| s.rank).collect();
+    assert_eq!(ranks, vec![4, 5, 5]);
+    assert_eq!(page.me.unwrap().rank, 1);
+    // A member with no answers has no standing.
+    let none = store
+        .leaderboard(BoardQuery {
+            guild: G,
+            track: None,
+            between: None,
+            topic: Some("semver".into()),
+            user: UserId(1),
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    assert!(none.top.is_empty() && none.me.is_none());
 }
 
-#[test]
-fn the_week_board_starts_on_monday_in_the_guild_time_zone() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let tz = chrono_tz::America::New_York;
-        let monday = local_midnight(tz, "2026-03-09".parse().unwrap()); // 04:00 UTC (DST began on the 8th)
-        assert_eq!(monday, utc("2026-03-09T04:00:00Z"));
-        let r = store
-            .create_round(NewRound {
-                guild: G,
-                day: "2026-03-08".parse().unwrap(),
-                question: "q".into(),
-                topic: "semver".into(),
-                difficulty: Difficulty::Easy,
-                seed: 1,
-                opens_at: monday - Duration::hours(20),
-                closes_at: monday + Duration::hours(20),
-                channel: None,
-            })
-            .await
-            .unwrap()
-            .unwrap();
-        // One second before local Monday midnight, and at it.
+async fn the_week_board_starts_on_monday_in_the_guild_time_zone(store: Store) {
+    let tz = chrono_tz::America::New_York;
+    let monday = local_midnight(tz, "2026-03-09".parse().unwrap()); // 04:00 UTC (DST began on the 8th)
+    assert_eq!(monday, utc("2026-03-09T04:00:00Z"));
+    let r = store
+        .create_round(NewRound {
+            guild: G,
+            day: "2026-03-08".parse().unwrap(),
+            question: "q".into(),
+            topic: "semver".into(),
+            difficulty: Difficulty::Easy,
+            seed: 1,
+            opens_at: monday - Duration::hours(20),
+            closes_at: monday + Duration::hours(20),
+            channel: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    // One second before local Monday midnight, and at it.
+    answer(
+        &store,
+        &r,
+        1,
+        1.0,
+        Verdict::Correct,
+        monday - Duration::seconds(1),
+    )
+    .await;
+    answer(&store, &r, 2, 1.0, Verdict::Correct, monday).await;
+    let now = monday + Duration::hours(30);
+    let week = store
+        .leaderboard(BoardQuery {
+            guild: G,
+            track: None,
+            between: Period::Week.bounds(tz, now),
+            topic: None,
+            user: UserId(1),
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    let users: Vec<u64> = week.top.iter().map(|s| s.user.0).collect();
+    assert_eq!(users, vec![2], "user 1 answered on Sunday, local time");
+    assert!(week.me.is_none());
+    let month = store
+        .leaderboard(BoardQuery {
+            guild: G,
+            track: None,
+            between: Period::Month.bounds(tz, now),
+            topic: Some("semver".into()),
+            user: UserId(1),
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(month.top.len(), 2);
+    assert_eq!(month.top[0].rank, month.top[1].rank, "a tie");
+}
+
+/// `/stats` gives accuracy per topic: only this member's answers, only in this guild, every
+/// topic they answered, in order.
+async fn stats_per_topic_count_only_the_members_answers_in_the_guild(store: Store) {
+    let other = GuildId(2002);
+    let days = ["2026-05-04", "2026-05-05", "2026-05-06", "2026-05-07"];
+    let topics = ["transformers", "semver", "transformers", "ai-learning"];
+    for (day, topic) in days.iter().zip(topics) {
+        let r = round_on(&store, G, day, Difficulty::Easy, topic).await;
+        let at = r.opens_at + Duration::minutes(5);
+        if topic != "ai-learning" {
+            let verdict = if *day == "2026-05-06" {
+                Verdict::Wrong
+            } else {
+                Verdict::Correct
+            };
+            answer(&store, &r, 1, 1.0, verdict, at).await;
+        }
+        answer(&store, &r, 2, 1.0, Verdict::Correct, at).await;
+        let elsewhere = round_on(&store, other, day, Difficulty::Easy, "data-engineering").await;
+        answer(&store, &elsewhere, 1, 1.0, Verdict::Correct, at).await;
+    }
+    let stats = store.member_stats(G, UserId(1)).await.unwrap();
+    let topic = |topic: &str, answers, correct| TopicAccuracy {
+        topic: topic.into(),
+        answers,
+        correct,
+    };
+    assert_eq!(
+        stats.per_topic,
+        vec![topic("semver", 1, 1), topic("transformers", 2, 1)]
+    );
+    assert_eq!((stats.answers, stats.correct), (3, 2));
+}
+
+async fn round_results_order_by_score_then_time_and_note_streak_milestones(store: Store) {
+    let mut last = None;
+    for d in ["2026-07-01", "2026-07-02", "2026-07-03"] {
+        let r = round_on(&store, G, d, Difficulty::Easy, "semver").await;
         answer(
             &store,
             &r,
             1,
             1.0,
             Verdict::Correct,
-            monday - Duration::seconds(1),
+            r.opens_at + Duration::minutes(9),
         )
         .await;
-        answer(&store, &r, 2, 1.0, Verdict::Correct, monday).await;
-        let now = monday + Duration::hours(30);
-        let week = store
-            .leaderboard(BoardQuery {
-                guild: G,
-                track: None,
-                between: Period::Week.bounds(tz, now),
-                topic: None,
-                user: UserId(1),
-                limit: 10,
-                offset: 0,
-            })
-            .await
-            .unwrap();
-        let users: Vec<u64> = week.top.iter().map(|s| s.user.0).collect();
-        assert_eq!(users, vec![2], "user 1 answered on Sunday, local time");
-        assert!(week.me.is_none());
-        let month = store
-            .leaderboard(BoardQuery {
-                guild: G,
-                track: None,
-                between: Period::Month.bounds(tz, now),
-                topic: Some("semver".into()),
-                user: UserId(1),
-                limit: 10,
-                offset: 0,
-            })
-            .await
-            .unwrap();
-        assert_eq!(month.top.len(), 2);
-        assert_eq!(month.top[0].rank, month.top[1].rank, "a tie");
-    });
+        last = Some(r);
+    }
+    let r = last.unwrap();
+    answer(
+        &store,
+        &r,
+        2,
+        1.0,
+        Verdict::Correct,
+        r.opens_at + Duration::minutes(1),
+    )
+    .await;
+    answer(&store, &r, 3, 0.4, Verdict::Partial, r.opens_at).await;
+    answer(&store, &r, 4, 0.0, Verdict::Wrong, r.opens_at).await;
+    let res = store.round_results(r.id, 10).await.unwrap();
+    assert_eq!((res.answers, res.correct), (4, 2));
+    assert!((res.share_correct() - 0.5).abs() < 1e-9);
+    let order: Vec<u64> = res.top.iter().map(|t| t.user.0).collect();
+    assert_eq!(order, vec![2, 1, 3, 4]);
+    assert_eq!(res.milestones, vec![(UserId(1), 3)]);
 }
 
-/// `/stats` gives accuracy per topic: only this member's answers, only in this guild, every
-/// topic they answered, in order.
-#[test]
-fn stats_per_topic_count_only_the_members_answers_in_the_guild() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let other = GuildId(2002);
-        let days = ["2026-05-04", "2026-05-05", "2026-05-06", "2026-05-07"];
-        let topics = ["transformers", "semver", "transformers", "ai-learning"];
-        for (day, topic) in days.iter().zip(topics) {
-            let r = round_on(&store, G, day, Difficulty::Easy, topic).await;
-            let at = r.opens_at + Duration::minutes(5);
-            if topic != "ai-learning" {
-                let verdict = if *day == "2026-05-06" {
-                    Verdict::Wrong
-                } else {
-                    Verdict::Correct
-                };
-                answer(&store, &r, 1, 1.0, verdict, at).await;
-            }
-            answer(&store, &r, 2, 1.0, Verdict::Correct, at).await;
-            let elsewhere =
-                round_on(&store, other, day, Difficulty::Easy, "data-engineering").await;
-            answer(&store, &elsewhere, 1, 1.0, Verdict::Correct, at).await;
-        }
-        let stats = store.member_stats(G, UserId(1)).await.unwrap();
-        let topic = |topic: &str, answers, correct| TopicAccuracy {
-            topic: topic.into(),
-            answers,
-            correct,
-        };
-        assert_eq!(
-            stats.per_topic,
-            vec![topic("semver", 1, 1), topic("transformers", 2, 1)]
-        );
-        assert_eq!((stats.answers, stats.correct), (3, 2));
-    });
+async fn practice_is_kept_apart_from_daily_points(store: Store) {
+    store
+        .record_practice(Practice {
+            guild: Some(G),
+            user: UserId(8),
+            question: "semver-parts".into(),
+            seed: 3,
+            answer: "x".into(),
+            score: 1.0,
+            verdict: Verdict::Correct,
+            at: utc("2026-08-01T10:00:00Z"),
+        })
+        .await
+        .unwrap();
+    let stats = store.member_stats(G, UserId(8)).await.unwrap();
+    assert_eq!((stats.practice, stats.answers, stats.points), (1, 0, 0));
 }
 
-#[test]
-fn round_results_order_by_score_then_time_and_note_streak_milestones() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let mut last = None;
-        for d in ["2026-07-01", "2026-07-02", "2026-07-03"] {
-            let r = round_on(&store, G, d, Difficulty::Easy, "semver").await;
-            answer(
-                &store,
-                &r,
-                1,
-                1.0,
-                Verdict::Correct,
-                r.opens_at + Duration::minutes(9),
-            )
-            .await;
-            last = Some(r);
-        }
-        let r = last.unwrap();
-        answer(
-            &store,
-            &r,
-            2,
-            1.0,
-            Verdict::Correct,
-            r.opens_at + Duration::minutes(1),
-        )
-        .await;
-        answer(&store, &r, 3, 0.4, Verdict::Partial, r.opens_at).await;
-        answer(&store, &r, 4, 0.0, Verdict::Wrong, r.opens_at).await;
-        let res = store.round_results(r.id, 10).await.unwrap();
-        assert_eq!((res.answers, res.correct), (4, 2));
-        assert!((res.share_correct() - 0.5).abs() < 1e-9);
-        let order: Vec<u64> = res.top.iter().map(|t| t.user.0).collect();
-        assert_eq!(order, vec![2, 1, 3, 4]);
-        assert_eq!(res.milestones, vec![(UserId(1), 3)]);
-    });
-}
-
-#[test]
-fn practice_is_kept_apart_from_daily_points() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        store
-            .record_practice(Practice {
-                guild: Some(G),
-                user: UserId(8),
-                question: "semver-parts".into(),
-                seed: 3,
-                answer: "x".into(),
-                score: 1.0,
-                verdict: Verdict::Correct,
-                at: utc("2026-08-01T10:00:00Z"),
-            })
-            .await
-            .unwrap();
-        let stats = store.member_stats(G, UserId(8)).await.unwrap();
-        assert_eq!((stats.practice, stats.answers, stats.points), (1, 0, 0));
-    });
-}
-
-#[test]
-fn settings_round_trip_and_default() {
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        assert_eq!(store.settings(G).await.unwrap(), GuildSettings::new(G));
-        let mut s = GuildSettings::new(G);
-        s.channel = Some(ChannelId(77));
-        s.timezone = chrono_tz::Europe::London;
-        s.topics = vec!["semver".into(), "transformers".into()];
-        s.difficulty = Some(Difficulty::Hard);
-        s.role = Some(RoleId(5));
-        s.enabled = false;
-        s.post_time = chrono::NaiveTime::from_hms_opt(18, 30, 0).unwrap();
-        store.save_settings(s.clone(), None).await.unwrap();
-        assert_eq!(store.settings(G).await.unwrap(), s);
-    });
+async fn settings_round_trip_and_default(store: Store) {
+    assert_eq!(store.settings(G).await.unwrap(), GuildSettings::new(G));
+    let mut s = GuildSettings::new(G);
+    s.channel = Some(ChannelId(77));
+    s.timezone = chrono_tz::Europe::London;
+    s.topics = vec!["semver".into(), "transformers".into()];
+    s.difficulty = Some(Difficulty::Hard);
+    s.role = Some(RoleId(5));
+    s.enabled = false;
+    s.post_time = chrono::NaiveTime::from_hms_opt(18, 30, 0).unwrap();
+    store.save_settings(s.clone(), None).await.unwrap();
+    assert_eq!(store.settings(G).await.unwrap(), s);
 }
 
 /// Commits go to the WAL; the database file itself catches up in the background, while the bot
@@ -775,203 +768,240 @@ fn a_killed_process_keeps_every_confirmed_answer() {
 /// An appeal decided "correct" on a wrong answer mid-streak: that answer's points, the streak
 /// it joins up again, the bonus of every later answer, the totals and every board follow, and
 /// the change is audited.
-#[test]
-fn an_override_rescores_the_answer_the_streak_and_the_boards() {
+async fn an_override_rescores_the_answer_the_streak_and_the_boards(store: Store) {
     use interview_bot::quiz::appeal::{self, Asked, Decided, Decision, Marks, NewDecision};
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let mut rounds = Vec::new();
-        for d in ["2026-05-04", "2026-05-05", "2026-05-06"] {
-            rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
-        }
-        let at = |r: &Round| r.opens_at + Duration::minutes(5);
-        // Member 1: right, wrong, right: 20 + 2 + 20. Member 2: right three times: 20 + 22 + 24.
-        for (i, (score, verdict)) in [
-            (1.0, Verdict::Correct),
-            (0.1, Verdict::Wrong),
-            (1.0, Verdict::Correct),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            answer(&store, &rounds[i], 1, score, verdict, at(&rounds[i])).await;
-            answer(&store, &rounds[i], 2, 1.0, Verdict::Correct, at(&rounds[i])).await;
-        }
-        let before = store.member_stats(G, UserId(1)).await.unwrap();
-        assert_eq!((before.points, before.current_streak, before.best_streak), (42, 1, 1));
+    let mut rounds = Vec::new();
+    for d in ["2026-05-04", "2026-05-05", "2026-05-06"] {
+        rounds.push(round_on(&store, G, d, Difficulty::Medium, "semver").await);
+    }
+    let at = |r: &Round| r.opens_at + Duration::minutes(5);
+    // Member 1: right, wrong, right: 20 + 2 + 20. Member 2: right three times: 20 + 22 + 24.
+    for (i, (score, verdict)) in [
+        (1.0, Verdict::Correct),
+        (0.1, Verdict::Wrong),
+        (1.0, Verdict::Correct),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        answer(&store, &rounds[i], 1, score, verdict, at(&rounds[i])).await;
+        answer(&store, &rounds[i], 2, 1.0, Verdict::Correct, at(&rounds[i])).await;
+    }
+    let before = store.member_stats(G, UserId(1)).await.unwrap();
+    assert_eq!(
+        (before.points, before.current_streak, before.best_streak),
+        (42, 1, 1)
+    );
 
-        let asked_at = at(&rounds[2]) + Duration::hours(1);
-        let ask = |member: u64, by: u64| {
-            appeal::ask_for_review(&store, G, rounds[1].id, UserId(member), UserId(by), asked_at)
-        };
-        assert_eq!(ask(1, 2).await.unwrap(), Asked::NotYours);
-        assert_eq!(ask(3, 3).await.unwrap(), Asked::NoAnswer);
-        let Asked::Opened(id) = ask(1, 1).await.unwrap() else {
-            panic!("the appeal opens")
-        };
-        assert_eq!(ask(1, 1).await.unwrap(), Asked::UnderReview);
-        let case = appeal::next_case(&store, G).await.unwrap().expect("an open appeal");
-        assert_eq!((case.appeal, case.member, case.open), (id, UserId(1), 1));
-        assert_eq!(case.grade, Marks { verdict: Verdict::Wrong, score: 0.1 });
-        assert_eq!(
-            appeal::next_case(&store, GuildId(7)).await.unwrap(),
-            None,
-            "another guild sees none"
-        );
-
-        let decision = |d: Decision| NewDecision {
-            guild: G,
-            appeal: id,
-            decision: d,
-            moderator: UserId(99),
-            at: asked_at + Duration::hours(1),
-        };
-        let (decided, next) = appeal::decide(&store, decision(Decision::Correct)).await.unwrap();
-        assert_eq!(
-            decided,
-            Decided::Closed {
-                member: UserId(1),
-                before: Marks { verdict: Verdict::Wrong, score: 0.1 },
-                after: Some(Marks { verdict: Verdict::Correct, score: 1.0 }),
-                points_before: 2,
-                points_after: 22,
-            }
-        );
-        assert_eq!(next, None, "no appeal left");
-
-        // Round 2 now continues the streak (20 + 2), and round 3 earns its bonus (20 + 4).
-        let points: Vec<u32> = futures::future::join_all(
-            rounds.iter().map(|r| store.member_answer(r.id, UserId(1))),
+    let asked_at = at(&rounds[2]) + Duration::hours(1);
+    let ask = |member: u64, by: u64| {
+        appeal::ask_for_review(
+            &store,
+            G,
+            rounds[1].id,
+            UserId(member),
+            UserId(by),
+            asked_at,
         )
+    };
+    assert_eq!(ask(1, 2).await.unwrap(), Asked::NotYours);
+    assert_eq!(ask(3, 3).await.unwrap(), Asked::NoAnswer);
+    let Asked::Opened(id) = ask(1, 1).await.unwrap() else {
+        panic!("the appeal opens")
+    };
+    assert_eq!(ask(1, 1).await.unwrap(), Asked::UnderReview);
+    let case = appeal::next_case(&store, G)
         .await
-        .into_iter()
-        .map(|a| a.unwrap().unwrap().points)
-        .collect();
-        assert_eq!(points, vec![20, 22, 24]);
-        let after = store.member_stats(G, UserId(1)).await.unwrap();
-        assert_eq!(
-            (after.points, after.correct, after.current_streak, after.best_streak),
-            (66, 3, 3, 3)
-        );
-        let board = |topic: Option<&str>, between| BoardQuery {
-            guild: G, track: None,
-            between,
-            topic: topic.map(String::from),
-            user: UserId(1),
-            limit: 10,
-            offset: 0,
-        };
-        let may = Some((utc("2026-05-01T00:00:00Z"), utc("2026-06-01T00:00:00Z")));
-        for q in [board(None, None), board(Some("semver"), None), board(None, may)] {
-            let b = store.leaderboard(q.clone()).await.unwrap();
-            let me = b.me.unwrap();
-            assert_eq!((me.rank, me.points), (1, 66), "{q:?}: tied with member 2");
+        .unwrap()
+        .expect("an open appeal");
+    assert_eq!((case.appeal, case.member, case.open), (id, UserId(1), 1));
+    assert_eq!(
+        case.grade,
+        Marks {
+            verdict: Verdict::Wrong,
+            score: 0.1
         }
-        let results = store.round_results(rounds[1].id, 5).await.unwrap();
-        assert_eq!((results.answers, results.correct), (2, 2), "the reveal counts it correct");
-        // The next answer builds on the recomputed streak.
-        let r4 = round_on(&store, G, "2026-05-07", Difficulty::Medium, "semver").await;
-        assert_eq!(
-            answer(&store, &r4, 1, 1.0, Verdict::Correct, at(&r4)).await,
-            Recorded::Accepted { points: 26, streak: 4 }
-        );
+    );
+    assert_eq!(
+        appeal::next_case(&store, GuildId(7)).await.unwrap(),
+        None,
+        "another guild sees none"
+    );
 
-        // Decided once: a second decision changes nothing, and the answer is reviewed for good.
-        let (again, _) = appeal::decide(&store, decision(Decision::Wrong)).await.unwrap();
-        assert_eq!(again, Decided::AlreadyClosed);
-        assert_eq!(ask(1, 1).await.unwrap(), Asked::Reviewed);
+    let decision = |d: Decision| NewDecision {
+        guild: G,
+        appeal: id,
+        decision: d,
+        moderator: UserId(99),
+        at: asked_at + Duration::hours(1),
+    };
+    let (decided, next) = appeal::decide(&store, decision(Decision::Correct))
+        .await
+        .unwrap();
+    assert_eq!(
+        decided,
+        Decided::Closed {
+            member: UserId(1),
+            before: Marks {
+                verdict: Verdict::Wrong,
+                score: 0.1
+            },
+            after: Some(Marks {
+                verdict: Verdict::Correct,
+                score: 1.0
+            }),
+            points_before: 2,
+            points_after: 22,
+        }
+    );
+    assert_eq!(next, None, "no appeal left");
 
-        // The audit: who, when, before and after.
-        let conn = rusqlite::Connection::open(dir.path().join("bot.db")).unwrap();
-        let audit: Vec<(i64, i64, String, f64, String, f64)> = conn
-            .prepare("SELECT moderator_id, at, before_verdict, before_score, after_verdict, after_score FROM grade_overrides")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
+    // Round 2 now continues the streak (20 + 2), and round 3 earns its bonus (20 + 4).
+    let points: Vec<u32> =
+        futures::future::join_all(rounds.iter().map(|r| store.member_answer(r.id, UserId(1))))
+            .await
+            .into_iter()
+            .map(|a| a.unwrap().unwrap().points)
             .collect();
-        let when = (asked_at + Duration::hours(1)).timestamp_millis();
-        assert_eq!(
-            audit,
-            vec![(99, when, "wrong".into(), 0.1, "correct".into(), 1.0)]
-        );
-    });
+    assert_eq!(points, vec![20, 22, 24]);
+    let after = store.member_stats(G, UserId(1)).await.unwrap();
+    assert_eq!(
+        (
+            after.points,
+            after.correct,
+            after.current_streak,
+            after.best_streak
+        ),
+        (66, 3, 3, 3)
+    );
+    let board = |topic: Option<&str>, between| BoardQuery {
+        guild: G,
+        track: None,
+        between,
+        topic: topic.map(String::from),
+        user: UserId(1),
+        limit: 10,
+        offset: 0,
+    };
+    let may = Some((utc("2026-05-01T00:00:00Z"), utc("2026-06-01T00:00:00Z")));
+    for q in [
+        board(None, None),
+        board(Some("semver"), None),
+        board(None, may),
+    ] {
+        let b = store.leaderboard(q.clone()).await.unwrap();
+        let me = b.me.unwrap();
+        assert_eq!((me.rank, me.points), (1, 66), "{q:?}: tied with member 2");
+    }
+    let results = store.round_results(rounds[1].id, 5).await.unwrap();
+    assert_eq!(
+        (results.answers, results.correct),
+        (2, 2),
+        "the reveal counts it correct"
+    );
+    // The next answer builds on the recomputed streak.
+    let r4 = round_on(&store, G, "2026-05-07", Difficulty::Medium, "semver").await;
+    assert_eq!(
+        answer(&store, &r4, 1, 1.0, Verdict::Correct, at(&r4)).await,
+        Recorded::Accepted {
+            points: 26,
+            streak: 4
+        }
+    );
+
+    // Decided once: a second decision changes nothing, and the answer is reviewed for good.
+    let (again, _) = appeal::decide(&store, decision(Decision::Wrong))
+        .await
+        .unwrap();
+    assert_eq!(again, Decided::AlreadyClosed);
+    assert_eq!(ask(1, 1).await.unwrap(), Asked::Reviewed);
+
+    // The audit: who, when, before and after.
+    type Audit = Vec<(i64, i64, String, f64, String, f64)>;
+    let audit: Audit = store
+        .read(|c| {
+            c.prepare("SELECT moderator_id, at, before_verdict, before_score, after_verdict, after_score FROM grade_overrides")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .collect::<Result<Audit, _>>()
+                .map_err(Into::into)
+        })
+        .await
+        .unwrap();
+    let when = (asked_at + Duration::hours(1)).timestamp_millis();
+    assert_eq!(
+        audit,
+        vec![(99, when, "wrong".into(), 0.1, "correct".into(), 1.0)]
+    );
 }
 
 /// "Keep" closes an appeal and changes nothing; setting the verdict an answer already has keeps
 /// its score, and is audited all the same.
-#[test]
-fn keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score() {
+async fn keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score(store: Store) {
     use interview_bot::quiz::appeal::{self, Asked, Decided, Decision, Marks, NewDecision};
-    let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
-        let store = open(dir.path());
-        let r = round_on(&store, G, "2026-05-11", Difficulty::Hard, "semver").await;
-        answer(&store, &r, 1, 0.4, Verdict::Partial, r.opens_at).await;
-        answer(&store, &r, 2, 0.4, Verdict::Partial, r.opens_at).await;
-        let mut ids = vec![];
-        for member in [1, 2] {
-            let asked = appeal::ask_for_review(
-                &store,
-                G,
-                r.id,
-                UserId(member),
-                UserId(member),
-                r.opens_at + Duration::minutes(member as i64),
-            )
-            .await
-            .unwrap();
-            let Asked::Opened(id) = asked else {
-                panic!("{asked:?}")
-            };
-            ids.push(id);
+    let r = round_on(&store, G, "2026-05-11", Difficulty::Hard, "semver").await;
+    answer(&store, &r, 1, 0.4, Verdict::Partial, r.opens_at).await;
+    answer(&store, &r, 2, 0.4, Verdict::Partial, r.opens_at).await;
+    let mut ids = vec![];
+    for member in [1, 2] {
+        let asked = appeal::ask_for_review(
+            &store,
+            G,
+            r.id,
+            UserId(member),
+            UserId(member),
+            r.opens_at + Duration::minutes(member as i64),
+        )
+        .await
+        .unwrap();
+        let Asked::Opened(id) = asked else {
+            panic!("{asked:?}")
+        };
+        ids.push(id);
+    }
+    let decide = |id, decision| {
+        appeal::decide(
+            &store,
+            NewDecision {
+                guild: G,
+                appeal: id,
+                decision,
+                moderator: UserId(99),
+                at: r.opens_at + Duration::hours(1),
+            },
+        )
+    };
+    let partial = Marks {
+        verdict: Verdict::Partial,
+        score: 0.4,
+    };
+    let (kept, next) = decide(ids[0], Decision::Keep).await.unwrap();
+    assert_eq!(
+        kept,
+        Decided::Closed {
+            member: UserId(1),
+            before: partial,
+            after: None,
+            points_before: 12,
+            points_after: 12
         }
-        let decide = |id, decision| {
-            appeal::decide(
-                &store,
-                NewDecision {
-                    guild: G,
-                    appeal: id,
-                    decision,
-                    moderator: UserId(99),
-                    at: r.opens_at + Duration::hours(1),
-                },
-            )
-        };
-        let partial = Marks {
-            verdict: Verdict::Partial,
-            score: 0.4,
-        };
-        let (kept, next) = decide(ids[0], Decision::Keep).await.unwrap();
-        assert_eq!(
-            kept,
-            Decided::Closed {
-                member: UserId(1),
-                before: partial,
-                after: None,
-                points_before: 12,
-                points_after: 12
-            }
-        );
-        let next = next.expect("member 2's appeal is next");
-        assert_eq!((next.appeal, next.open), (ids[1], 1));
-        let (same, _) = decide(ids[1], Decision::Partial).await.unwrap();
-        assert_eq!(
-            same,
-            Decided::Closed {
-                member: UserId(2),
-                before: partial,
-                after: Some(partial),
-                points_before: 12,
-                points_after: 12
-            }
-        );
-        let exported = appeal::relabelled(&store).await.unwrap();
-        assert_eq!(exported.len(), 1, "a kept grade is no label: {exported:?}");
-        assert_eq!(
-            (exported[0].verdict, exported[0].seed),
-            (Verdict::Partial, 7)
-        );
-    });
+    );
+    let next = next.expect("member 2's appeal is next");
+    assert_eq!((next.appeal, next.open), (ids[1], 1));
+    let (same, _) = decide(ids[1], Decision::Partial).await.unwrap();
+    assert_eq!(
+        same,
+        Decided::Closed {
+            member: UserId(2),
+            before: partial,
+            after: Some(partial),
+            points_before: 12,
+            points_after: 12
+        }
+    );
+    let exported = appeal::relabelled(&store).await.unwrap();
+    assert_eq!(exported.len(), 1, "a kept grade is no label: {exported:?}");
+    assert_eq!(
+        (exported[0].verdict, exported[0].seed),
+        (Verdict::Partial, 7)
+    );
 }

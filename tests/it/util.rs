@@ -46,13 +46,35 @@ pub fn test_app(dir: &Path, rest_base: &str, now: DateTime<Utc>) -> (App, Manual
     let (bank, grader) =
         interview_bot::grade::load(&interview_bot::bank::BankSource::Dir(repo("questions")))
             .unwrap();
-    let store = interview_bot::store::Store::open(dir.join("bot.db")).unwrap();
+    let store = test_store(dir);
     let clock = ManualClock::new(now);
     let http = interview_bot::discord::app::rest_client("test-token", APP_ID, Some(rest_base));
     (
         App::new(bank, grader, store, Arc::new(clock.clone()), Arc::new(http)),
         clock,
     )
+}
+
+/// The store of a test app: a fresh SQLite file in `dir`; or, with
+/// `INTERVIEW_BOT_TEST_BACKEND=postgres`, a fresh PostgreSQL database (see `pg`), so that the whole
+/// suite can be run over PostgreSQL as well (tests that open `bot.db` themselves fail there).
+pub fn test_store(dir: &Path) -> interview_bot::store::Store {
+    if std::env::var("INTERVIEW_BOT_TEST_BACKEND").as_deref() != Ok("postgres") {
+        return interview_bot::store::Store::open(dir.join("bot.db")).unwrap();
+    }
+    let url = crate::pg::fresh_db("app");
+    // Connected on a runtime of its own (a test may call this inside its runtime); the pool
+    // drops the connection that runtime drove and opens new ones where the store is used.
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(interview_bot::store::Store::connect(&url))
+            .unwrap()
+    })
+    .join()
+    .unwrap()
 }
 
 /// The runtime the async tests share: two workers, like the machines the bot runs on.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::quiz::GuildSettings;
+use rusqlite::Connection;
 
 const G: GuildId = GuildId(7);
 
@@ -18,7 +19,7 @@ fn db(tz: chrono_tz::Tz) -> Connection {
     conn
 }
 
-fn audit_rows(conn: &Connection) -> i64 {
+fn audit_rows(conn: &dyn Db) -> i64 {
     conn.query_row(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'season-champion' AND actor_id IS NULL",
         [],

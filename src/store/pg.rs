@@ -1,0 +1,483 @@
+//! PostgreSQL: the second backend of the store, for several replicas over one shared database.
+//!
+//! The store's query functions are the same as on SQLite (see `db`); here they run on a pooled
+//! client (deadpool-postgres) on the blocking pool, inside one transaction per store call, each
+//! statement awaited on the runtime. A write runs at REPEATABLE READ (snapshot isolation, what
+//! PostgreSQL, CockroachDB and YugabyteDB all provide): the rules that must hold across replicas
+//! rest on unique keys and conditional updates, and a transaction that loses a race on one row
+//! (SQLSTATE 40001, a deadlock, 40P01, or a unique key taken since it looked, 23505) is run again
+//! from the start, as SQLite's single writer would have run it after the other.
+
+use super::db::{self, Backend, Db, Params, Row};
+use super::StoreError;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use postgres_types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
+use rusqlite::types::Value;
+use std::cell::Cell;
+use std::error::Error as StdError;
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::IsolationLevel;
+
+/// How many times a transaction that lost a race is run again before its caller is told.
+const RETRIES: u32 = 12;
+/// Connections per process; several replicas share the server's `max_connections`.
+pub const POOL_SIZE: usize = 16;
+
+/// Whether `db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The pool of one PostgreSQL database.
+pub struct Pg {
+    pool: Pool,
+    url: String,
+}
+
+impl Pg {
+    /// Connects (the pool opens connections as they are needed; one is opened now, to fail early).
+    pub async fn connect(url: &str) -> Result<Pg, StoreError> {
+        let config: tokio_postgres::Config = url.parse().map_err(|e| StoreError::Postgres {
+            what: format!("the database URL {} is not valid", redacted(url)),
+            detail: format!("{e}"),
+        })?;
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(10)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Postgres {
+                what: "cannot build the database pool".into(),
+                detail: e.to_string(),
+            })?;
+        let pg = Pg {
+            pool,
+            url: redacted(url),
+        };
+        drop(pg.client().await?);
+        Ok(pg)
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(|e| StoreError::Postgres {
+            what: format!("cannot reach the database at {}", self.url),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Runs `f` in a transaction of its own and commits it; runs it again if it lost a race.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(&dyn Db) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.transaction(false, move |db| f(db)).await
+    }
+
+    /// Runs `f` in a read-only transaction (one snapshot for all its statements).
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Db) -> Result<T, StoreError> + Send + 'static,
+    {
+        let mut f = Some(f);
+        self.transaction(true, move |db| match f.take() {
+            Some(f) => f(db),
+            // A read is not retried after it ran (a read-only snapshot loses no race).
+            None => Err(StoreError::NotCommitted("a read ran twice".into())),
+        })
+        .await
+    }
+
+    async fn transaction<T, F>(&self, read_only: bool, mut f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnMut(&dyn Db) -> Result<T, StoreError> + Send + 'static,
+    {
+        let mut client = self.client().await?;
+        let rt = Handle::current();
+        let url = self.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let tx = rt
+                    .block_on(
+                        client
+                            .build_transaction()
+                            .isolation_level(IsolationLevel::RepeatableRead)
+                            .read_only(read_only)
+                            .start(),
+                    )
+                    .map_err(|e| pg_error(&url, e))?;
+                let db = PgDb {
+                    tx: &tx,
+                    rt: &rt,
+                    failure: Cell::new(None),
+                };
+                let outcome = f(&db);
+                let failure = db.failure.take();
+                let raced = match outcome {
+                    Ok(v) => match rt.block_on(tx.commit()) {
+                        Ok(()) => return Ok(v),
+                        Err(e) if retryable(e.code()) => true,
+                        Err(e) => return Err(pg_error(&url, e)),
+                    },
+                    Err(e) => {
+                        // Dropping `tx` rolls it back.
+                        drop(tx);
+                        if !retryable(failure.as_ref()) || read_only {
+                            return Err(e);
+                        }
+                        true
+                    }
+                };
+                if raced && attempt > RETRIES {
+                    return Err(StoreError::NotCommitted(format!(
+                        "the transaction lost a race with another writer {RETRIES} times"
+                    )));
+                }
+                // Lost a race: wait a little, more each time, with jitter, and run it again.
+                let base = 1u64 << attempt.min(6);
+                let jitter = rand::random::<u64>() % (base * 500);
+                std::thread::sleep(Duration::from_micros(base * 500 + jitter));
+            }
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` on a client outside the store's transactions (migrations, checks).
+    pub async fn with_client<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut deadpool_postgres::Object, &Handle) -> Result<T, StoreError>
+            + Send
+            + 'static,
+    {
+        let mut client = self.client().await?;
+        let rt = Handle::current();
+        tokio::task::spawn_blocking(move || f(&mut client, &rt))
+            .await
+            .map_err(|_| StoreError::Closed)?
+    }
+
+    pub fn close(&self) {
+        self.pool.close();
+    }
+}
+
+/// A transaction that failed on one of these lost a race with a concurrent one: a serialization
+/// failure or a deadlock, or a unique key another transaction took after this one looked (the
+/// store checks before it inserts, as SQLite's one writer allows): run again, it sees the row.
+fn retryable(code: Option<&SqlState>) -> bool {
+    matches!(
+        code,
+        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE
+            || *c == SqlState::T_R_DEADLOCK_DETECTED
+            || *c == SqlState::UNIQUE_VIOLATION
+    )
+}
+
+pub(super) fn pg_error(url: &str, e: tokio_postgres::Error) -> StoreError {
+    StoreError::Postgres {
+        what: format!("database error at {url}"),
+        detail: detail(&e),
+    }
+}
+
+/// The server's message with its SQLSTATE, or the client's error.
+fn detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => match e.source() {
+            Some(s) => format!("{e}: {s}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// A transaction of the pool, as the store's query functions see it.
+struct PgDb<'a> {
+    tx: &'a deadpool_postgres::Transaction<'a>,
+    rt: &'a Handle,
+    /// The SQLSTATE of the last statement that failed, for the retry.
+    failure: Cell<Option<SqlState>>,
+}
+
+impl PgDb<'_> {
+    fn fail(&self, e: tokio_postgres::Error) -> db::Error {
+        self.failure.set(e.code().cloned());
+        as_sqlite_error(e)
+    }
+
+    fn statement(&self, sql: &str) -> db::Result<tokio_postgres::Statement> {
+        self.rt
+            .block_on(self.tx.prepare_cached(&db::for_postgres(sql)))
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// A PostgreSQL error in rusqlite's terms, so the store's error handling serves both backends:
+/// an integrity violation is a constraint failure; the rest keep PostgreSQL's message.
+fn as_sqlite_error(e: tokio_postgres::Error) -> db::Error {
+    use rusqlite::ffi;
+    let constraint = match e.code() {
+        Some(c) if *c == SqlState::UNIQUE_VIOLATION => Some(ffi::SQLITE_CONSTRAINT_UNIQUE),
+        Some(c) if *c == SqlState::FOREIGN_KEY_VIOLATION => Some(ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+        Some(c) if *c == SqlState::NOT_NULL_VIOLATION => Some(ffi::SQLITE_CONSTRAINT_NOTNULL),
+        Some(c) if *c == SqlState::CHECK_VIOLATION => Some(ffi::SQLITE_CONSTRAINT_CHECK),
+        _ => None,
+    };
+    match constraint {
+        Some(code) => db::Error::SqliteFailure(ffi::Error::new(code), Some(detail(&e))),
+        None => db::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_ERROR), Some(detail(&e))),
+    }
+}
+
+impl Db for PgDb<'_> {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn run_query(
+        &self,
+        sql: &str,
+        params: &dyn Params,
+        each: &mut dyn FnMut(&Row<'_>) -> db::Result<bool>,
+    ) -> db::Result<()> {
+        let stmt = self.statement(sql)?;
+        let values = values(params)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
+        let rows = self
+            .rt
+            .block_on(self.tx.query(&stmt, &refs))
+            .map_err(|e| self.fail(e))?;
+        for r in &rows {
+            if !each(&Row::Postgres(r))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn run_execute(&self, sql: &str, params: &dyn Params) -> db::Result<usize> {
+        let stmt = self.statement(sql)?;
+        let values = values(params)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
+        let n = self
+            .rt
+            .block_on(self.tx.execute(&stmt, &refs))
+            .map_err(|e| self.fail(e))?;
+        Ok(n as usize)
+    }
+
+    fn run_batch(&self, sql: &str) -> db::Result<()> {
+        self.rt
+            .block_on(self.tx.batch_execute(sql))
+            .map_err(|e| self.fail(e))
+    }
+}
+
+fn values(params: &dyn Params) -> db::Result<Vec<Param>> {
+    (0..params.count())
+        .map(|i| db::owned(params.param(i)).map(Param))
+        .collect()
+}
+
+/// A parameter, bound as the type PostgreSQL inferred for its place.
+#[derive(Debug)]
+struct Param(Value);
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+fn is_text(ty: &Type) -> bool {
+    matches!(
+        *ty,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
+    )
+}
+
+impl ToSql for Param {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, BoxError> {
+        match (&self.0, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Integer(v), &Type::INT8) => v.to_sql(ty, out),
+            (Value::Integer(v), &Type::INT4) => i32::try_from(*v)?.to_sql(ty, out),
+            (Value::Integer(v), &Type::INT2) => i16::try_from(*v)?.to_sql(ty, out),
+            (Value::Integer(v), &Type::BOOL) => (*v != 0).to_sql(ty, out),
+            (Value::Integer(v), &Type::FLOAT8) => (*v as f64).to_sql(ty, out),
+            (Value::Integer(v), &Type::FLOAT4) => (*v as f32).to_sql(ty, out),
+            (Value::Integer(v), t) if is_text(t) => v.to_string().to_sql(&Type::TEXT, out),
+            (Value::Real(v), &Type::FLOAT8) => v.to_sql(ty, out),
+            (Value::Real(v), &Type::FLOAT4) => (*v as f32).to_sql(ty, out),
+            (Value::Real(v), t) if is_text(t) => v.to_string().to_sql(&Type::TEXT, out),
+            // PostgreSQL's text holds no NUL character (SQLite's does): shown as U+FFFD.
+            (Value::Text(s), t) if is_text(t) && s.contains('\0') => {
+                s.replace('\0', "\u{fffd}").to_sql(&Type::TEXT, out)
+            }
+            (Value::Text(s), t) if is_text(t) => s.to_sql(&Type::TEXT, out),
+            (Value::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
+            (v, ty) => Err(format!(
+                "a {} parameter where PostgreSQL expects {ty}: cast the parameter in the SQL",
+                v.data_type()
+            )
+            .into()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// A column's value, as SQLite would hold it.
+struct Column(Value);
+
+impl<'a> FromSql<'a> for Column {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(Column(match *ty {
+            Type::BOOL => Value::Integer(bool::from_sql(ty, raw)? as i64),
+            Type::INT2 => Value::Integer(i16::from_sql(ty, raw)? as i64),
+            Type::INT4 => Value::Integer(i32::from_sql(ty, raw)? as i64),
+            Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
+            Type::OID => Value::Integer(u32::from_sql(ty, raw)? as i64),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)? as f64),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            _ if is_text(ty) => Value::Text(String::from_sql(&Type::TEXT, raw)?),
+            _ => {
+                return Err(format!("a column of type {ty}, which the store does not read").into())
+            }
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Column(Value::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// A NUMERIC (what PostgreSQL's SUM and AVG of integers give): an integer when it has no
+/// fraction and fits, a real otherwise. Binary form: digit count, weight, sign, scale, then
+/// base-10000 digits.
+fn numeric(raw: &[u8]) -> Result<Value, BoxError> {
+    let word = |i: usize| -> Result<u16, BoxError> {
+        raw.get(i * 2..i * 2 + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(|| "a NUMERIC value cut short".into())
+    };
+    let (ndigits, weight, sign, scale) = (word(0)?, word(1)? as i16, word(2)?, word(3)?);
+    if sign == 0xC000 {
+        return Ok(Value::Real(f64::NAN));
+    }
+    let negative = sign == 0x4000;
+    let mut int: Option<i64> = Some(0);
+    let mut real = 0f64;
+    for k in 0..ndigits as usize {
+        let d = word(4 + k)? as i64;
+        let power = weight as i32 - k as i32;
+        real += d as f64 * 10000f64.powi(power);
+        int = match int {
+            Some(acc) if power >= 0 => 10000i64
+                .checked_pow(power as u32)
+                .and_then(|p| d.checked_mul(p))
+                .and_then(|x| acc.checked_add(x)),
+            Some(acc) if d == 0 => Some(acc),
+            _ => None,
+        };
+    }
+    Ok(match int {
+        Some(v) if scale == 0 => Value::Integer(if negative { -v } else { v }),
+        _ => Value::Real(if negative { -real } else { real }),
+    })
+}
+
+/// Column `i` of a PostgreSQL row as the value SQLite would give.
+pub(super) fn value(row: &tokio_postgres::Row, i: usize) -> db::Result<Value> {
+    row.try_get::<_, Column>(i)
+        .map(|c| c.0)
+        .map_err(|e| db::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Null, e.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric_bytes(ndigits: u16, weight: i16, sign: u16, scale: u16, digits: &[u16]) -> Vec<u8> {
+        let mut v = Vec::new();
+        for w in [ndigits, weight as u16, sign, scale]
+            .iter()
+            .chain(digits.iter())
+        {
+            v.extend_from_slice(&w.to_be_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn numerics_read_as_integers_or_reals() {
+        // 123456789 = 1|2345|6789, weight 2
+        let n = numeric(&numeric_bytes(3, 2, 0, 0, &[1, 2345, 6789])).unwrap();
+        assert_eq!(n, Value::Integer(123_456_789));
+        let n = numeric(&numeric_bytes(1, 0, 0x4000, 0, &[42])).unwrap();
+        assert_eq!(n, Value::Integer(-42));
+        // 2.5 = 2 | 5000 (weight 0), scale 1
+        let n = numeric(&numeric_bytes(2, 0, 0, 1, &[2, 5000])).unwrap();
+        assert_eq!(n, Value::Real(2.5));
+        // 0: no digits
+        assert_eq!(
+            numeric(&numeric_bytes(0, 0, 0, 0, &[])).unwrap(),
+            Value::Integer(0)
+        );
+        // 20000 = 2 with weight 1
+        assert_eq!(
+            numeric(&numeric_bytes(1, 1, 0, 0, &[2])).unwrap(),
+            Value::Integer(20000)
+        );
+    }
+
+    #[test]
+    fn urls_lose_their_password_in_messages() {
+        assert_eq!(
+            redacted("postgres://bot:secret@db.example/quiz"),
+            "postgres://bot:***@db.example/quiz"
+        );
+        assert_eq!(redacted("postgres://bot@db/quiz"), "postgres://bot@db/quiz");
+        assert!(is_url("postgresql://x/y") && !is_url("bot.db"));
+    }
+}
