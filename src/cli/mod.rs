@@ -320,9 +320,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 move |stop| async move {
                     if let Some(addr) = metrics {
                         let stop = stop.clone().wait();
+                        let store = app.store().clone();
                         tokio::spawn(async move {
                             if let Err(e) =
-                                crate::discord::metrics_http::serve_until(addr, stop).await
+                                crate::discord::metrics_http::serve_until(addr, store, stop).await
                             {
                                 tracing::error!(error = %e, "the metrics listener stopped");
                             }

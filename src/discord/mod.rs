@@ -9,6 +9,7 @@ pub mod custom_id;
 pub mod endpoint;
 pub mod gateway;
 pub mod handler;
+pub mod health_http;
 pub mod listener;
 pub mod metrics_http;
 pub mod post;

@@ -18,6 +18,7 @@ mod forged;
 mod freezes;
 mod gateway;
 mod grade;
+mod health;
 mod interactions;
 mod learning;
 mod limits;
