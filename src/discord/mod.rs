@@ -21,6 +21,7 @@ pub mod reveal;
 pub mod roles;
 pub mod scheduler;
 pub mod seasons;
+pub mod shards;
 pub mod shutdown;
 pub mod text;
 pub mod threads;
