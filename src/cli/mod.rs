@@ -259,7 +259,9 @@ pub fn main() -> ExitCode {
         if let Err(msg) = Shards::new(*shards, *shard_range) {
             let mut cli = Cli::command();
             cli.build();
-            let run = cli.find_subcommand_mut("run").expect("`run` is a subcommand");
+            let run = cli
+                .find_subcommand_mut("run")
+                .expect("`run` is a subcommand");
             run.error(clap::error::ErrorKind::ArgumentConflict, msg)
                 .exit();
         }

@@ -111,7 +111,10 @@ pub async fn run_shards_until(
     let started = match shards {
         Shards::One => client.start().await,
         Shards::Range { first, last, total } => {
-            info!(first, last, total, "starting gateway shards {first} to {last} of {total}");
+            info!(
+                first,
+                last, total, "starting gateway shards {first} to {last} of {total}"
+            );
             if first == 0 && last + 1 == total {
                 client.start_shards(total).await
             } else {
@@ -121,7 +124,6 @@ pub async fn run_shards_until(
             }
         }
     };
-    started
-        .map_err(|e| anyhow::anyhow!("the gateway connection ended: {e}"))?;
+    started.map_err(|e| anyhow::anyhow!("the gateway connection ended: {e}"))?;
     Ok(())
 }

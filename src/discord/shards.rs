@@ -145,10 +145,7 @@ mod tests {
             }
         );
         assert_eq!((s.here(), s.total()), (1, 4));
-        assert_eq!(
-            Shards::new(Some(4), Some(range("0..3"))).unwrap().here(),
-            4
-        );
+        assert_eq!(Shards::new(Some(4), Some(range("0..3"))).unwrap().here(), 4);
     }
 
     #[test]
