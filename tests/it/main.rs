@@ -32,6 +32,7 @@ mod rounds;
 mod schedule;
 mod seasons;
 mod service;
+mod shards;
 mod shell;
 mod spec;
 mod store;
