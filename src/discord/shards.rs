@@ -82,22 +82,6 @@ impl Shards {
             total,
         })
     }
-
-    /// The total number of shards the bot runs with, over every process.
-    pub fn total(&self) -> u32 {
-        match self {
-            Shards::One => 1,
-            Shards::Range { total, .. } => *total,
-        }
-    }
-
-    /// How many shards this process connects.
-    pub fn here(&self) -> u32 {
-        match self {
-            Shards::One => 1,
-            Shards::Range { first, last, .. } => last - first + 1,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -129,8 +113,6 @@ mod tests {
                 total: 4
             })
         );
-        assert_eq!(Shards::new(Some(4), None).unwrap().here(), 4);
-        assert_eq!(Shards::One.total(), 1);
     }
 
     #[test]
@@ -144,8 +126,11 @@ mod tests {
                 total: 4
             }
         );
-        assert_eq!((s.here(), s.total()), (1, 4));
-        assert_eq!(Shards::new(Some(4), Some(range("0..3"))).unwrap().here(), 4);
+        assert_eq!(
+            Shards::new(Some(4), Some(range("0..3"))),
+            Shards::new(Some(4), None),
+            "the whole range is all the shards"
+        );
     }
 
     #[test]
