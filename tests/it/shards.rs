@@ -96,13 +96,16 @@ fn two_processes_each_identify_as_their_shard_and_answer_its_interactions() {
             "first",
             &["--shards", "2", "--shard-range", "0..0"],
         );
+        // The second starts once the first has migrated the new database and connected: two
+        // processes migrating one new SQLite file at the same moment can collide (the second
+        // re-runs 0001 and exits), which is the store's matter, not sharding's.
+        fake.wait_shard_ready(0).await;
         let second = start(
             &fake,
             &db,
             "second",
             &["--shards", "2", "--shard-range", "1..1"],
         );
-        fake.wait_shard_ready(0).await;
         fake.wait_shard_ready(1).await;
         assert_eq!(
             shards(&fake),
