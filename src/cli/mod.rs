@@ -15,8 +15,9 @@ pub use service::{init_logging, LogFormat};
 
 use crate::bank::{Bank, BankSource, Question};
 use crate::discord::gateway::Scope;
+use crate::discord::shards::{ShardRange, Shards};
 use crate::grade::Grader;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,10 +88,31 @@ pub enum Command {
         /// Do not install the commands on connect.
         #[arg(long, conflicts_with = "guild")]
         no_register: bool,
-        /// Serve Prometheus metrics at http://ADDR/metrics (the gateway mode has no other HTTP
-        /// listener; `serve` has /metrics on its own).
+        /// Serve Prometheus metrics at http://ADDR/metrics, and the health checks /healthz and
+        /// /readyz there (the gateway mode has no other HTTP listener; `serve` has them on its
+        /// own).
         #[arg(long, env = "INTERVIEW_BOT_METRICS", value_name = "ADDR")]
         metrics: Option<std::net::SocketAddr>,
+        /// The total number of gateway shards of the bot, over every process. Without it, one
+        /// shard; alone, this process runs all N. Discord refuses an unsharded connection from
+        /// 2,500 guilds on, and recommends a count (about 1,000 guilds a shard).
+        #[arg(
+            long,
+            env = "INTERVIEW_BOT_SHARDS",
+            value_name = "N",
+            value_parser = clap::value_parser!(u32).range(1..)
+        )]
+        shards: Option<u32>,
+        /// The shards this process runs, inclusive at both ends (as serenity reads a range):
+        /// with --shards 4, `0..1` is shards 0 and 1, `2..3` the other two, `3..3` shard 3
+        /// alone. Needs --shards. The process running shard 0 installs the commands.
+        #[arg(
+            long,
+            env = "INTERVIEW_BOT_SHARD_RANGE",
+            value_name = "FIRST..LAST",
+            requires = "shards"
+        )]
+        shard_range: Option<ShardRange>,
         /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before
         /// the bot stops anyway.
         #[arg(
@@ -228,6 +250,23 @@ pub struct ListArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Run {
+        shards,
+        shard_range,
+        ..
+    } = &cli.command
+    {
+        // A check across two flags, refused as clap refuses one: usage error, exit 2.
+        if let Err(msg) = Shards::new(*shards, *shard_range) {
+            let mut cli = Cli::command();
+            cli.build();
+            let run = cli
+                .find_subcommand_mut("run")
+                .expect("`run` is a subcommand");
+            run.error(clap::error::ErrorKind::ArgumentConflict, msg)
+                .exit();
+        }
+    }
     match run(cli) {
         Ok(code) => code,
         // A reader that stops early (`| head`) is not an error.
@@ -297,8 +336,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             guild,
             no_register,
             metrics,
+            shards,
+            shard_range,
             shutdown_timeout,
         } => {
+            let shards = Shards::new(shards, shard_range).map_err(anyhow::Error::msg)?;
             init_logging(cli.log_format);
             let config = crate::config::DiscordConfig::from_env(false)?;
             let (rt, app) = start_app(&cli.questions, &cli.db, &config)?;
@@ -320,15 +362,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 move |stop| async move {
                     if let Some(addr) = metrics {
                         let stop = stop.clone().wait();
+                        let store = app.store().clone();
                         tokio::spawn(async move {
                             if let Err(e) =
-                                crate::discord::metrics_http::serve_until(addr, stop).await
+                                crate::discord::metrics_http::serve_until(addr, store, stop).await
                             {
                                 tracing::error!(error = %e, "the metrics listener stopped");
                             }
                         });
                     }
-                    crate::discord::gateway::run_until(app, http, scope, stop.wait()).await
+                    crate::discord::gateway::run_shards_until(app, http, scope, shards, stop.wait())
+                        .await
                 },
             ));
             rt.shutdown_timeout(RUNTIME_GRACE);

@@ -63,6 +63,7 @@ pub fn router_with_budget(
     let v = public_key.into();
     let key = VerifyingKey::from_bytes(&v.public_key)
         .map_err(|e| format!("DISCORD_PUBLIC_KEY is not an Ed25519 public key: {e}"))?;
+    let health = super::health_http::router(app.store().clone());
     Ok(Router::new()
         .route("/interactions", post(interactions))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -72,7 +73,8 @@ pub fn router_with_budget(
             check_timestamp: v.check_timestamp,
             budget,
         })
-        .merge(super::metrics_http::router()))
+        .merge(super::metrics_http::router())
+        .merge(health))
 }
 
 /// Why a request was refused with 401.
@@ -226,7 +228,7 @@ pub async fn serve_until(
         max_connections: super::listener::effective_cap(limits.max_connections, fds),
         ..limits
     };
-    info!(%listen, open_file_limit = fds, "serving interactions at /interactions");
+    info!(%listen, open_file_limit = fds, "serving interactions at /interactions, health at /healthz and /readyz");
     super::listener::serve_until(listener, router, limits, stop).await?;
     Ok(())
 }

@@ -1,8 +1,10 @@
-//! The gateway runner: a classic bot connection with the GUILDS intent only.
+//! The gateway runner: a classic bot connection with the GUILDS intent only, over one shard or
+//! the range of shards this process runs (`shards.rs`).
 
 use super::app::App;
 use super::commands;
 use super::respond::{respond, BUDGET};
+use super::shards::Shards;
 use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready};
 use serenity::async_trait;
 use tracing::{error, info};
@@ -22,8 +24,16 @@ struct Handler {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to the gateway");
-        if let Some(scope) = self.scope {
+        let total = ready.shard.map_or(1, |s| s.total);
+        info!(
+            shard = ctx.shard_id.0,
+            shards = total,
+            user = %ready.user.name,
+            guilds = ready.guilds.len(),
+            "connected to the gateway"
+        );
+        // Once per bot, not once per shard or per process: by whichever runs shard 0.
+        if let Some(scope) = self.scope.filter(|_| ctx.shard_id.0 == 0) {
             match register(&ctx.http, scope).await {
                 Ok(n) => info!(commands = n, ?scope, "commands registered"),
                 Err(e) => error!(error = %e, "registering commands failed"),
@@ -76,19 +86,44 @@ pub async fn run_until(
     scope: Option<Scope>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    run_shards_until(app, http, scope, Shards::One, stop).await
+}
+
+/// As `run_until`, connecting `shards` (serenity's own shard manager starts and restarts them).
+/// The commands are installed by the process that runs shard 0, on its READY.
+pub async fn run_shards_until(
+    app: App,
+    http: serenity::http::Http,
+    scope: Option<Scope>,
+    shards: Shards,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let mut client = serenity::all::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(Handler { app, scope })
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the gateway client: {e}"))?;
-    let shards = client.shard_manager.clone();
+    let manager = client.shard_manager.clone();
     tokio::spawn(async move {
         stop.await;
         info!("closing the gateway shards");
-        shards.shutdown_all().await;
+        manager.shutdown_all().await;
     });
-    client
-        .start()
-        .await
-        .map_err(|e| anyhow::anyhow!("the gateway connection ended: {e}"))?;
+    let started = match shards {
+        Shards::One => client.start().await,
+        Shards::Range { first, last, total } => {
+            info!(
+                first,
+                last, total, "starting gateway shards {first} to {last} of {total}"
+            );
+            if first == 0 && last + 1 == total {
+                client.start_shards(total).await
+            } else {
+                // serenity 0.12 reads the end of this range as inclusive (its `4..7` is shards
+                // 4 through 7), as `--shard-range` does.
+                client.start_shard_range(first..last, total).await
+            }
+        }
+    };
+    started.map_err(|e| anyhow::anyhow!("the gateway connection ended: {e}"))?;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! What the operator's gauges read (`metrics`): counts the clock refreshes on each pass. Both
 //! queries are cheap: the open rounds through their partial index, the tracks a small table.
+//! And what a load balancer's readiness check (`GET /readyz`) asks: does the database answer,
+//! with the schema this build knows.
 
 use super::db::Db;
 use super::{Store, StoreError};
@@ -32,6 +34,37 @@ impl Store {
     /// The counts behind the `guilds_enabled` and `open_rounds` gauges.
     pub async fn ops_counts(&self) -> Result<OpsCounts, StoreError> {
         self.read(counts).await
+    }
+
+    /// Whether the database can serve: its file is still the one opened (a pooled read
+    /// connection would go on reading a deleted or replaced file), it answers a query, and its
+    /// schema is the one this build knows. Reads only; cheap enough for a probe every second.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        self.inner
+            .file
+            .check(&self.inner.path)
+            .map_err(|problem| StoreError::FileGone {
+                path: self.inner.path.display().to_string(),
+                problem,
+            })?;
+        self.read(|c| {
+            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
+            let found = super::migrate::version(c)?;
+            let known = super::migrate::MIGRATIONS.len() as u32;
+            if found > known {
+                return Err(StoreError::NewerSchema { found, known });
+            }
+            if found < known {
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_SCHEMA),
+                    Some(format!(
+                        "the schema is version {found}, older than the {known} this build needs"
+                    )),
+                )));
+            }
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -68,6 +101,32 @@ mod tests {
                 open_rounds: 2
             }
         );
+        store.close();
+    }
+
+    #[tokio::test]
+    async fn ready_while_the_file_is_in_place_with_this_builds_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ready.db");
+        let store = Store::open(&path).unwrap();
+        store.ready().await.unwrap();
+        // Twice: the second check runs on the pooled read connection.
+        store.ready().await.unwrap();
+
+        let other = Connection::open(&path).unwrap();
+        other.pragma_update(None, "user_version", 999).unwrap();
+        let err = store.ready().await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 999, .. }),
+            "{err}"
+        );
+        other.pragma_update(None, "user_version", 1).unwrap();
+        let err = store.ready().await.unwrap_err().to_string();
+        assert!(err.contains("older"), "{err}");
+
+        std::fs::remove_file(&path).unwrap();
+        let err = store.ready().await.unwrap_err();
+        assert!(matches!(err, StoreError::FileGone { .. }), "{err}");
         store.close();
     }
 }

@@ -158,7 +158,7 @@ fn interaction(id: u64, kind: u8, token: &str, data: Value) -> Value {
 }
 
 /// `/name` with no options.
-fn slash(id: u64, token: &str, name: &str) -> Value {
+pub fn slash(id: u64, token: &str, name: &str) -> Value {
     interaction(
         id,
         2,
@@ -211,7 +211,7 @@ fn click(id: u64, token: &str, custom_id: &str) -> Value {
     i
 }
 
-fn callback_path(id: u64, token: &str) -> String {
+pub fn callback_path(id: u64, token: &str) -> String {
     format!("/interactions/{id}/{token}/callback")
 }
 

@@ -5,6 +5,7 @@
 //!   records every request; `wait_for` waits, bounded, until a request arrived.
 //! - The gateway speaks enough of Discord's protocol for serenity's shard runner: HELLO on connect,
 //!   heartbeat ACKs, READY after IDENTIFY; `send_interaction` pushes an INTERACTION_CREATE.
+//!   Several shards may connect at once, from several processes (`shards.rs`).
 //!
 //! Pass `base` as the REST proxy (`rest_client(token, app_id, Some(&fake.base))`, or
 //! `DISCORD_PROXY`): serenity then sends `{base}/api/v10/...`, and `GET /gateway` hands it the
@@ -30,6 +31,7 @@ mod dms;
 mod faults;
 pub mod multipart;
 pub mod roles;
+mod shards;
 mod threads;
 use faults::Faults;
 
@@ -122,6 +124,8 @@ struct State {
     refuse_files: bool,
     /// Members' roles, the server's roles, and their faults (`roles.rs`).
     roles: roles::Roles,
+    /// Each shard's session, and every IDENTIFY's shard (`shards.rs`).
+    sessions: shards::Sessions,
 }
 
 struct Conn {
@@ -852,6 +856,7 @@ async fn gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
                 // Identify: remember it, answer READY.
                 Some(2) => {
                     s.identify = Some(payload["d"].clone());
+                    let shard = s.sessions.identified(&payload["d"], me, &tx);
                     s.seq = 1;
                     s.readies += 1;
                     s.ready_on = Some(me);
@@ -865,7 +870,7 @@ async fn gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
                             "guilds": [],
                             "session_id": format!("fake-session-{me}"),
                             "resume_gateway_url": shared.gateway_url,
-                            "shard": [0, 1],
+                            "shard": shard,
                             "application": {"id": shared.app_id.to_string(), "flags": 0},
                             "private_channels": [],
                             "relationships": [],
@@ -896,6 +901,7 @@ async fn gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
         if s.conn.as_ref().is_some_and(|c| c.id == me) {
             s.conn = None;
         }
+        s.sessions.closed(me);
     });
     // Let the writer flush what is queued (a close frame), bounded.
     drop(tx);
