@@ -40,17 +40,31 @@ impl Store {
     /// connection would go on reading a deleted or replaced file), it answers a query, and its
     /// schema is the one this build knows. Reads only; cheap enough for a probe every second.
     pub async fn ready(&self) -> Result<(), StoreError> {
-        self.inner
-            .file
-            .check(&self.inner.path)
-            .map_err(|problem| StoreError::FileGone {
-                path: self.inner.path.display().to_string(),
-                problem,
-            })?;
+        if let super::Engine::Sqlite(inner) = &self.engine {
+            inner
+                .file
+                .check(&inner.path)
+                .map_err(|problem| StoreError::FileGone {
+                    path: inner.path.display().to_string(),
+                    problem,
+                })?;
+        }
         self.read(|c| {
             c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
-            let found = super::migrate::version(c)?;
-            let known = super::migrate::MIGRATIONS.len() as u32;
+            let (found, known) = match c.sqlite() {
+                Some(c) => (
+                    super::migrate::version(c)?,
+                    super::migrate::MIGRATIONS.len() as u32,
+                ),
+                None => (
+                    c.query_row(
+                        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                        [],
+                        |r| r.get::<_, i64>(0),
+                    )? as u32,
+                    super::pg_migrate::PG_MIGRATIONS.len() as u32,
+                ),
+            };
             if found > known {
                 return Err(StoreError::NewerSchema { found, known });
             }
