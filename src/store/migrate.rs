@@ -96,9 +96,21 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, StoreError>
 }
 
 /// Runs migrations `found..target` in one transaction, with foreign keys checked at its end.
+/// The version is read again once the transaction holds the file: another process starting on
+/// the same new file at the same moment may have migrated it while this one waited.
 fn apply(conn: &mut Connection, found: u32, target: u32) -> Result<u32, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-    for (name, sql) in &MIGRATIONS[found as usize..target as usize] {
+    let now = version(&tx)?;
+    if now != found {
+        let known = MIGRATIONS.len() as u32;
+        if now > known {
+            return Err(StoreError::NewerSchema { found: now, known });
+        }
+        if now >= target {
+            return Ok(now);
+        }
+    }
+    for (name, sql) in &MIGRATIONS[now as usize..target as usize] {
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Migration { name, source: e })?;
         let broken: Option<String> = tx
@@ -200,6 +212,34 @@ mod tests {
                 [],
             );
             assert!(twice.is_err(), "an answer is appealed once");
+        }
+    }
+
+    #[test]
+    fn processes_starting_at_once_on_a_new_file_both_migrate_it() {
+        // Two connections (as two processes would) migrating one new file at the same moment:
+        // the one that waited for the lock finds the schema in place instead of applying it
+        // again ("table guilds already exists").
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("bot-{round}.db"));
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(3));
+            let workers: Vec<_> = (0..3)
+                .map(|_| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        let mut conn = Connection::open(&path).unwrap();
+                        conn.busy_timeout(std::time::Duration::from_secs(10))
+                            .unwrap();
+                        barrier.wait();
+                        migrate(&mut conn)
+                    })
+                })
+                .collect();
+            for w in workers {
+                let done = w.join().unwrap();
+                assert_eq!(done.unwrap(), MIGRATIONS.len() as u32, "round {round}");
+            }
         }
     }
 
