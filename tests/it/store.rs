@@ -59,6 +59,7 @@ on_both_backends!(
     settings_round_trip_and_default,
     an_override_rescores_the_answer_the_streak_and_the_boards,
     keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score,
+    clocks_claim_due_tracks_once_each_and_a_lapsed_lease_is_claimed_again,
 );
 
 /// A round for a local day in UTC, opening at 09:00 and closing a day later.
@@ -531,6 +532,54 @@ async fn settings_round_trip_and_default(store: Store) {
     s.post_time = chrono::NaiveTime::from_hms_opt(18, 30, 0).unwrap();
     store.save_settings(s.clone(), None).await.unwrap();
     assert_eq!(store.settings(G).await.unwrap(), s);
+}
+
+/// Three clocks claiming 300 due tracks at once, 32 at a time, each take a share and no track
+/// twice; a claimed track is not due again until its lease runs out, and then it is.
+async fn clocks_claim_due_tracks_once_each_and_a_lapsed_lease_is_claimed_again(store: Store) {
+    let now = utc("2026-07-01T09:00:00Z");
+    for g in 1..=300u64 {
+        let s = GuildSettings::new(GuildId(g));
+        store
+            .save_settings(s, Some(now - Duration::minutes((g % 7) as i64)))
+            .await
+            .unwrap();
+    }
+    let lease = now + Duration::minutes(5);
+    let clocks: Vec<_> = (0..3)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = store.claim_due_tracks(now, lease, 32).await.unwrap();
+                    if batch.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(batch.into_iter().map(|c| c.guild));
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    let shares = futures_join(clocks).await;
+    let mut all: Vec<GuildId> = shares.iter().flatten().copied().collect();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!((before, all.len()), (300, 300), "each track claimed once");
+    // Nothing is due while the leases hold; after they lapse, everything is due again.
+    assert!(store
+        .claim_due_tracks(now + Duration::minutes(4), lease, 32)
+        .await
+        .unwrap()
+        .is_empty());
+    let later = store
+        .claim_due_tracks(lease, lease + Duration::minutes(5), 1000)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 300);
+    assert!(later.iter().all(|c| c.due == lease));
 }
 
 /// Commits go to the WAL; the database file itself catches up in the background, while the bot
