@@ -138,6 +138,7 @@ impl Pg {
                             .start(),
                     )
                     .map_err(|e| pg_error(&url, e))?;
+                let started = std::time::Instant::now();
                 let db = PgDb {
                     tx: &tx,
                     rt: &rt,
@@ -146,11 +147,17 @@ impl Pg {
                 let outcome = f(&db);
                 let failure = db.failure.take();
                 let raced = match outcome {
-                    Ok(v) => match rt.block_on(tx.commit()) {
-                        Ok(()) => return Ok(v),
-                        Err(e) if retryable(e.code()) => true,
-                        Err(e) => return Err(pg_error(&url, e)),
-                    },
+                    Ok(v) => {
+                        let committed = rt.block_on(tx.commit());
+                        if !read_only {
+                            crate::metrics::commit(started.elapsed(), committed.is_ok());
+                        }
+                        match committed {
+                            Ok(()) => return Ok(v),
+                            Err(e) if retryable(e.code()) => true,
+                            Err(e) => return Err(pg_error(&url, e)),
+                        }
+                    }
                     Err(e) => {
                         // Dropping `tx` rolls it back.
                         drop(tx);

@@ -1054,3 +1054,45 @@ async fn keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score(st
         (Verdict::Partial, 7)
     );
 }
+
+/// `db backup` copies a SQLite file; given a PostgreSQL URL it names pg_dump instead of
+/// pretending, and never prints the password.
+#[test]
+fn db_backup_on_postgres_names_pg_dump_and_hides_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy.db");
+    let (ok, _, stderr) = crate::util::run(crate::util::bot().args([
+        "--db",
+        "postgres://bot:s3cret@127.0.0.1:9/quiz",
+        "db",
+        "backup",
+        out.to_str().unwrap(),
+    ]));
+    assert!(!ok);
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+    assert!(
+        stderr.contains("postgres://bot:***@127.0.0.1:9/quiz"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// A PostgreSQL server that cannot be reached stops the bot at start-up with where it looked,
+/// and without the password.
+#[test]
+fn an_unreachable_postgres_stops_the_start_with_a_clear_message() {
+    let (ok, _, stderr) = crate::util::run(crate::util::bot().args([
+        "--db",
+        "postgres://bot:s3cret@127.0.0.1:9/quiz",
+        "grades",
+        "export",
+        "/dev/null",
+    ]));
+    assert!(!ok);
+    assert!(
+        stderr.contains("cannot reach the database at postgres://bot:***@127.0.0.1:9/quiz"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+}
