@@ -65,7 +65,7 @@ pub enum CopyError {
          interview-bot the same version on both sides?"
     )]
     NoPlace { table: String, column: String },
-    #[error("cannot copy row {row} of {table}, column {column}: {detail}")]
+    #[error("cannot copy row {row} of {table}, column {column}: {detail}; nothing was kept")]
     Value {
         table: String,
         column: String,
@@ -327,7 +327,7 @@ pub async fn migrate_to(
                 cols.join(", ")
             ))
             .await
-            .map_err(pg(format!("cannot copy into {} in {shown}", t.name)))?;
+            .map_err(failed_at(&shown, &t.name))?;
         let writer = BinaryCopyInWriter::new(sink, ty);
         let mut writer = std::pin::pin!(writer);
         let nuls = loop {
@@ -341,7 +341,7 @@ pub async fn migrate_to(
                             .as_mut()
                             .write(&refs)
                             .await
-                            .map_err(pg(format!("cannot copy {} into {shown}", t.name)))?;
+                            .map_err(failed_at(&shown, &t.name))?;
                     }
                     copied(&t.name, n);
                 }
@@ -355,10 +355,7 @@ pub async fn migrate_to(
                 }
             }
         };
-        writer
-            .finish()
-            .await
-            .map_err(pg(format!("cannot copy {} into {shown}", t.name)))?;
+        writer.finish().await.map_err(failed_at(&shown, &t.name))?;
         counted.push(Counted {
             table: t.name.clone(),
             sqlite: t.rows,
