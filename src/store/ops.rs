@@ -127,7 +127,7 @@ mod tests {
         // Twice: the second check runs on the pooled read connection.
         store.ready().await.unwrap();
 
-        let other = Connection::open(&path).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
         other.pragma_update(None, "user_version", 999).unwrap();
         let err = store.ready().await.unwrap_err();
         assert!(

@@ -226,7 +226,10 @@ pub async fn migrate_to(
     let failed = pg(format!(
         "the copy into {shown} failed, and nothing was kept"
     ));
-    let tx = client.transaction().await.map_err(pg(format!("{shown}")))?;
+    let tx = client
+        .transaction()
+        .await
+        .map_err(pg(format!("cannot start a transaction on {shown}")))?;
 
     // Its tables and their columns; every one empty.
     let mut pg_tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
