@@ -2,6 +2,7 @@
 
 mod completions;
 mod db_export;
+mod db_migrate;
 mod export;
 mod grade;
 mod grades;
@@ -191,6 +192,15 @@ pub enum DbCommand {
         format: db_export::FormatArg,
         /// A new (or empty) folder to write into.
         dir: PathBuf,
+    },
+    /// Copy the --db SQLite file into an empty PostgreSQL database (every table, in one
+    /// transaction), verify row counts and a checksum of scores, and print them. Stop the bot
+    /// first: rows it writes after the copy starts are not copied. A database that already holds
+    /// data is refused; on any failure or mismatch nothing is kept.
+    MigrateTo {
+        /// The PostgreSQL database: postgres://user:password@host/database.
+        #[arg(value_name = "URL")]
+        url: String,
     },
 }
 
@@ -456,6 +466,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 writeln!(out, "wrote {} ({rows} {noun})", path.display())?;
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Db(DbCommand::MigrateTo { url }) => {
+            db_migrate::run(&cli.db, &url, &mut std::io::stdout().lock())
         }
         Command::Grades(GradesCommand::Export { file }) => {
             let bank = load_bank(&cli.questions)?;

@@ -216,7 +216,9 @@ fn standing_in(
     };
     let above = conn
         .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM ({grouped}) AS board WHERE points > ?"
+            // A cast: on PostgreSQL a grouped board's points are a SUM, a NUMERIC, which an
+            // integer parameter is not bound as.
+            "SELECT COUNT(*) FROM ({grouped}) AS board WHERE points > CAST(? AS BIGINT)"
         ))?
         .query_row(with(points as i64), |r| r.get::<_, i64>(0))?;
     Ok(Some(Standing {

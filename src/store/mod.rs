@@ -25,6 +25,7 @@ mod migrate;
 mod ops;
 mod past;
 pub mod pg;
+pub mod pg_copy;
 mod pg_migrate;
 mod ports;
 mod progress;

@@ -22,6 +22,7 @@ mod health;
 mod interactions;
 mod learning;
 mod limits;
+mod migrate_to;
 mod ops;
 mod packs;
 mod past;
