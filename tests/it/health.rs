@@ -30,7 +30,7 @@ async fn get(url: &str) -> (u16, String) {
 async fn endpoint(dir: &Path, fake: &FakeDiscord) -> (String, PathBuf) {
     let now = "2024-05-06T10:00:00Z".parse().unwrap();
     let (app, _clock) = test_app(dir, &fake.base, now);
-    let db = app.store().path().to_path_buf();
+    let db = app.store().path().expect("a SQLite store").to_path_buf();
     let key = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
     let router =
         interview_bot::discord::endpoint::router(app, key.verifying_key().to_bytes()).unwrap();
