@@ -28,6 +28,7 @@ mod packs;
 mod past;
 mod pg;
 mod probes;
+mod replicas;
 mod review;
 mod roles;
 mod rounds;
