@@ -417,12 +417,13 @@ fn a_round_skipped_or_revealed_by_another_replica_takes_no_answer_from_one_that_
             Some(ix::CHANNEL),
         )
         .await;
-        // Yesterday's slot, so that both rounds are open at once; it closes in a few seconds
-        // and a clock reveals it.
+        // Yesterday's slot, so that both rounds are open at once; once every replica has it
+        // cached, it is closed (below) and a clock reveals it. (Not a close time a few seconds
+        // ahead: three replicas starting on a busy machine can take longer than that.)
         let revealed = open_round(
             &app,
             today.pred_opt().unwrap(),
-            Utc::now() + chrono::Duration::seconds(8),
+            Utc::now() + chrono::Duration::hours(1),
             Some(ix::CHANNEL),
         )
         .await;
@@ -454,8 +455,14 @@ fn a_round_skipped_or_revealed_by_another_replica_takes_no_answer_from_one_that_
                 (row.get::<_, String>(0), row.get::<_, Option<i64>>(1))
             }
         };
+        pg.execute(
+            "UPDATE rounds SET closes_at = $1 WHERE round_id = $2",
+            &[&Utc::now().timestamp_millis(), &revealed.id.0],
+        )
+        .await
+        .unwrap();
         let until = Instant::now() + DEADLINE;
-        // The short round closes; one of the three clocks reveals it (first: `/round skip`
+        // The round's time is up; one of the three clocks reveals it (first: `/round skip`
         // skips the guild's open round, and only one is open after this).
         while state_of(revealed.id.0).await.1.is_none() {
             assert!(Instant::now() < until, "the round was never revealed");
