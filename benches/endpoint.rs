@@ -8,9 +8,19 @@
 //! 50 ms, and at least half the bare endpoint's throughput. The load generator shares the
 //! machine with the server, so both figures include its cost.
 //!
+//! Then the same answer path on PostgreSQL, through 1 and through 3 replicas of the endpoint on
+//! one database (each replica its own App, connection pool, round cache and listener, in this
+//! process; the load spread round-robin over them), and the clock's claim pass over 100,000
+//! guilds when nothing is due. The server is `INTERVIEW_BOT_BENCH_PG` if set, else a throwaway
+//! cluster with PostgreSQL's default (durable) settings (`common/pg.rs`). Targets: at least
+//! 2,000 answers/s with p99 at most 50 ms through 3 replicas; a claim pass at most 5 ms.
+//! `ENDPOINT_BENCH_NO_PG=1` skips the PostgreSQL part.
+//!
 //! `ENDPOINT_BENCH_ANSWERS_ONLY=1` all but skips the PING runs, for profiling the answer path
 //! (e.g. under `perf record`); its ratio is then meaningless. `ENDPOINT_BENCH_IN_FLIGHT=N`
 //! changes how many requests are in flight at once (64), for both endpoints.
+
+mod common;
 
 use axum::routing::post;
 use axum::Router;
@@ -28,6 +38,10 @@ const APP_ID: u64 = 1_100_000_000_000_000_001;
 const ANSWERS: usize = 20_000;
 /// Requests in flight at once, unless `ENDPOINT_BENCH_IN_FLIGHT` says otherwise.
 const IN_FLIGHT: usize = 64;
+/// Answers per PostgreSQL run.
+const PG_ANSWERS: usize = 10_000;
+/// Guilds in the claim-pass figure.
+const CLAIM_GUILDS: i64 = 100_000;
 
 fn in_flight() -> usize {
     std::env::var("ENDPOINT_BENCH_IN_FLIGHT")
@@ -83,6 +97,11 @@ fn modal_submit(round: i64, user: u64, answer: &str) -> serde_json::Value {
 
 /// Sends every body (pre-signed) with `in_flight()` at once; returns (requests/s, latencies in ms).
 async fn load(url: &str, bodies: Vec<(Vec<u8>, String, String)>) -> (f64, Vec<f64>) {
+    load_over(&[url.to_string()], bodies).await
+}
+
+/// `load` spread over `urls`: worker `i` sends to `urls[i % len]`, as a load balancer would.
+async fn load_over(urls: &[String], bodies: Vec<(Vec<u8>, String, String)>) -> (f64, Vec<f64>) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(in_flight())
         .build()
@@ -91,8 +110,9 @@ async fn load(url: &str, bodies: Vec<(Vec<u8>, String, String)>) -> (f64, Vec<f6
     let n = queue.lock().unwrap().len();
     let t = Instant::now();
     let workers: Vec<_> = (0..in_flight())
-        .map(|_| {
-            let (client, queue, url) = (client.clone(), queue.clone(), url.to_string());
+        .map(|i| {
+            let (client, queue, url) =
+                (client.clone(), queue.clone(), urls[i % urls.len()].clone());
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 loop {
@@ -235,5 +255,141 @@ fn main() {
             rps / bare_rps
         );
         store.close();
+        if std::env::var_os("ENDPOINT_BENCH_NO_PG").is_none() {
+            postgres(&key, answers).await;
+        }
     });
+}
+
+/// The round of the answers, opened an hour ago.
+fn bench_round(q: &interview_bot::bank::Question, now: chrono::DateTime<Utc>) -> NewRound {
+    NewRound {
+        guild: GuildId(GUILD),
+        day: now.date_naive(),
+        question: q.id.0.clone(),
+        topic: q.topic.clone(),
+        difficulty: q.difficulty,
+        seed: 1,
+        opens_at: now - Duration::hours(1),
+        closes_at: now + Duration::hours(23),
+        channel: Some(ChannelId(1)),
+    }
+}
+
+/// The PostgreSQL figures: the answer path through 1 and 3 replicas, then the claim pass.
+async fn postgres(key: &SigningKey, answers: [&str; 4]) {
+    let server = common::pg::server();
+    println!("PostgreSQL: {}", server.about);
+    for replicas in [1usize, 3] {
+        let url = common::pg::fresh_db(&server, &format!("answers_{replicas}")).await;
+        let (bank, _) = interview_bot::grade::load(&BankSource::Dir(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into(),
+        ))
+        .unwrap();
+        let now = Utc::now();
+        let q = bank.get("process-vs-thread").unwrap().clone();
+        let first = interview_bot::store::Store::connect(&url).await.unwrap();
+        let round = first
+            .create_round(bench_round(&q, now))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut urls = Vec::new();
+        for _ in 0..replicas {
+            let (bank, grader) = interview_bot::grade::load(&BankSource::Dir(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/questions").into(),
+            ))
+            .unwrap();
+            let store = interview_bot::store::Store::connect(&url).await.unwrap();
+            let http = interview_bot::discord::app::rest_client(
+                "bench",
+                APP_ID,
+                Some("http://127.0.0.1:9"),
+            );
+            let app = App::new(
+                bank,
+                grader,
+                store,
+                Arc::new(ManualClock::new(now)),
+                Arc::new(http),
+            );
+            urls.push(
+                serve(
+                    interview_bot::discord::endpoint::router(app, key.verifying_key().to_bytes())
+                        .unwrap(),
+                )
+                .await,
+            );
+        }
+        let bodies: Vec<(Vec<u8>, String, String)> = (0..PG_ANSWERS)
+            .map(|i| {
+                let body = serde_json::to_vec(&modal_submit(
+                    round.id.0,
+                    10_000 + i as u64,
+                    answers[i % answers.len()],
+                ))
+                .unwrap();
+                let (sig, ts) = sign(key, &body);
+                (body, sig, ts)
+            })
+            .collect();
+        let (rps, lat) = load_over(&urls, bodies).await;
+        let recorded = first.round_results(round.id, 1).await.unwrap().answers;
+        assert_eq!(recorded as usize, PG_ANSWERS, "every answer was recorded");
+        println!(
+            "PostgreSQL, {replicas} replica(s): answer path {rps:.0}/s, p50 {:.2} ms, p99 {:.2} ms, {recorded} answers recorded",
+            percentile(lat.clone(), 0.5),
+            percentile(lat.clone(), 0.99)
+        );
+        println!(
+            "pg_replicas={replicas} answers_per_s={rps:.0} answer_p50_ms={:.2} answer_p99_ms={:.2}",
+            percentile(lat.clone(), 0.5),
+            percentile(lat, 0.99)
+        );
+    }
+    claim_pass(&server).await;
+}
+
+/// The clock's claim of due tracks with `CLAIM_GUILDS` guilds, none due: the median of many.
+async fn claim_pass(server: &common::pg::Server) {
+    let url = common::pg::fresh_db(server, "claims").await;
+    let store = interview_bot::store::Store::connect(&url).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let now = Utc::now();
+    let later = (now + Duration::hours(6)).timestamp_millis();
+    client
+        .execute(
+            "INSERT INTO guilds (guild_id) SELECT g FROM generate_series(1::BIGINT, $1) AS g",
+            &[&CLAIM_GUILDS],
+        )
+        .await
+        .unwrap();
+    client
+        .execute(
+            "INSERT INTO tracks (guild_id, track_id, name, channel_id, next_post_at)
+             SELECT g, 1, 'daily', g, $2 + g % 3600000 FROM generate_series(1::BIGINT, $1) AS g",
+            &[&CLAIM_GUILDS, &later],
+        )
+        .await
+        .unwrap();
+    client.batch_execute("ANALYZE").await.unwrap();
+    let lease = now + Duration::minutes(5);
+    let mut times = Vec::new();
+    for _ in 0..500 {
+        let t = Instant::now();
+        let claimed = store.claim_due_tracks(now, lease, 32).await.unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        assert!(claimed.is_empty(), "nothing is due");
+    }
+    println!(
+        "PostgreSQL claim pass, {CLAIM_GUILDS} guilds, none due: median {:.3} ms, p99 {:.3} ms (500 passes of Store::claim_due_tracks(now, lease, 32))",
+        percentile(times.clone(), 0.5),
+        percentile(times.clone(), 0.99)
+    );
+    println!("pg_claim_median_ms={:.3}", percentile(times, 0.5));
 }

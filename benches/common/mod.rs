@@ -1,0 +1,3 @@
+//! Helpers shared by the benches (only `endpoint` uses them so far).
+
+pub mod pg;
