@@ -53,7 +53,15 @@ pub fn export(
             tx.finish()?;
             result
         }
-        None => feed(conn, guild, sink),
+        None => {
+            // PostgreSQL reads outside a transaction: this one needs a snapshot of its own, and
+            // ends it whatever happens, so the pooled connection goes back out of it.
+            conn.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            let result = feed(conn, guild, sink);
+            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.execute_batch(end)?;
+            result
+        }
     };
     match result {
         Ok(()) => Ok(Ok(())),
@@ -66,7 +74,7 @@ fn feed(conn: &dyn Db, guild: GuildId, sink: &mut dyn ExportSink) -> Result<(), 
     sink.table(Table::Answers)?;
     let mut stmt = conn.prepare_cached(
         "SELECT a.round_id, r.day, r.question_id, a.topic, a.user_id, a.verdict, a.score,
-                a.points, a.answered_at, a.answer, COALESCE(t.name, r.track_id)
+                a.points, a.answered_at, a.answer, COALESCE(t.name, CAST(r.track_id AS TEXT))
          FROM answers AS a JOIN rounds AS r ON r.round_id = a.round_id
          LEFT JOIN tracks AS t ON t.guild_id = r.guild_id AND t.track_id = r.track_id
          WHERE a.guild_id = ?1 ORDER BY a.answered_at, a.answer_id",

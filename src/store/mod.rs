@@ -238,7 +238,8 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `f` on a read connection on the blocking pool (one snapshot on PostgreSQL).
+    /// Runs `f` on a read connection on the blocking pool; on either backend each statement sees
+    /// what was committed when it started.
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,

@@ -126,19 +126,27 @@ async fn seed(app: &App, db: &Path) -> Vec<Given> {
             });
         }
     }
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute(
-        "INSERT INTO audit_log (guild_id, actor_id, action, member_id, reason, before, after, at)
-         VALUES (?1, ?2, 'points', ?3, ?4, '{\"points\":10}', '{\"points\":5}', ?5)",
-        rusqlite::params![
-            GUILD as i64,
-            ADMIN as i64,
-            BOB as i64,
-            "-5: \"typo\", see\nthread",
-            now().timestamp_millis()
-        ],
-    )
-    .unwrap();
+    // Through the store, so that the same seed serves a PostgreSQL store
+    // (`INTERVIEW_BOT_TEST_BACKEND=postgres`).
+    let _ = db;
+    let at = now().timestamp_millis();
+    app.store()
+        .write(move |c| {
+            c.execute(
+                "INSERT INTO audit_log (guild_id, actor_id, action, member_id, reason, before, after, at)
+                 VALUES (?1, ?2, 'points', ?3, ?4, '{\"points\":10}', '{\"points\":5}', ?5)",
+                rusqlite::params![
+                    GUILD as i64,
+                    ADMIN as i64,
+                    BOB as i64,
+                    "-5: \"typo\", see\nthread",
+                    at
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
     out
 }
 

@@ -114,14 +114,17 @@ pub(crate) fn embed_text(body: &Value) -> String {
     out
 }
 
-pub(crate) fn audit_champions(dir: &std::path::Path) -> Vec<(Option<i64>, i64, String)> {
-    let conn = rusqlite::Connection::open(dir.join("bot.db")).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT actor_id, member_id, reason FROM audit_log WHERE action = 'season-champion' ORDER BY entry_id")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
+pub(crate) async fn audit_champions(
+    store: &interview_bot::store::Store,
+) -> Vec<(Option<i64>, i64, String)> {
+    store
+        .read(|c| {
+            c.prepare("SELECT actor_id, member_id, reason FROM audit_log WHERE action = 'season-champion' ORDER BY entry_id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()
+                .map_err(Into::into)
+        })
+        .await
         .unwrap()
 }
 
@@ -237,7 +240,7 @@ fn a_new_york_november_ends_at_local_midnight_and_is_summarised_once_across_inst
             "nobody is pinged"
         );
         assert_eq!(
-            audit_champions(dir.path()),
+            audit_champions(restarted.store()).await,
             vec![(None, 1, "champion of November 2026".to_string())],
             "the champion is recorded once, by the bot"
         );
@@ -434,7 +437,7 @@ fn the_hall_of_fame_lists_champions_newest_first_in_pages() {
                 && text.contains("**January 2026** · <@101>"),
             "{text}"
         );
-        assert_eq!(audit_champions(dir.path()).len(), 12);
+        assert_eq!(audit_champions(app.store()).await.len(), 12);
 
         // Seasons off: the default board is all time again; the hall of fame stays.
         read_into(

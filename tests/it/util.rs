@@ -57,12 +57,27 @@ pub fn test_app(dir: &Path, rest_base: &str, now: DateTime<Utc>) -> (App, Manual
 
 /// The store of a test app: a fresh SQLite file in `dir`; or, with
 /// `INTERVIEW_BOT_TEST_BACKEND=postgres`, a fresh PostgreSQL database (see `pg`), so that the whole
-/// suite can be run over PostgreSQL as well (tests that open `bot.db` themselves fail there).
+/// suite can be run over PostgreSQL as well (`.ci/run` skips the tests that work on the SQLite
+/// file itself there).
 pub fn test_store(dir: &Path) -> interview_bot::store::Store {
     if std::env::var("INTERVIEW_BOT_TEST_BACKEND").as_deref() != Ok("postgres") {
         return interview_bot::store::Store::open(dir.join("bot.db")).unwrap();
     }
-    let url = crate::pg::fresh_db("app");
+    // One database per test folder, as one SQLite file per folder: a test that restarts its
+    // app, or runs two instances, on one folder gets the same database again.
+    static BY_DIR: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> =
+        std::sync::Mutex::new(Vec::new());
+    let url = {
+        let mut known = BY_DIR.lock().unwrap();
+        match known.iter().find(|(d, _)| d == dir) {
+            Some((_, url)) => url.clone(),
+            None => {
+                let url = crate::pg::fresh_db("app");
+                known.push((dir.to_path_buf(), url.clone()));
+                url
+            }
+        }
+    };
     // Connected on a runtime of its own (a test may call this inside its runtime); the pool
     // drops the connection that runtime drove and opens new ones where the store is used.
     std::thread::spawn(move || {

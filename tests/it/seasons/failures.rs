@@ -153,6 +153,6 @@ fn a_summary_claimed_by_an_instance_that_stopped_is_posted_once_its_claim_is_sta
         let posts = summaries(&fake, 841);
         assert_eq!(posts.len(), 1);
         assert!(embed_text(&posts[0].body).contains("Season over · March 2026"));
-        assert_eq!(audit_champions(dir.path()).len(), 1);
+        assert_eq!(audit_champions(restarted.store()).await.len(), 1);
     });
 }
