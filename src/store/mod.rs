@@ -27,6 +27,7 @@ mod past;
 pub mod pg;
 pub mod pg_copy;
 mod pg_migrate;
+mod pg_sync;
 mod ports;
 mod progress;
 pub mod queries;

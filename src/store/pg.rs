@@ -1,7 +1,7 @@
 //! PostgreSQL: the second backend of the store, for several replicas over one shared database.
 //!
-//! The store's query functions are the same as on SQLite (see `db`); here they run on a pooled
-//! client (deadpool-postgres) on the blocking pool, each statement awaited on the runtime: a read
+//! The store's query functions are the same as on SQLite (see `db`); here they run on one of a
+//! fixed set of connections, each on a thread of its own (`pg_sync`): a read
 //! outside any transaction (each statement its own snapshot, as on SQLite), a write in one
 //! transaction per store call. A write runs at REPEATABLE READ (snapshot isolation, what
 //! PostgreSQL, CockroachDB and YugabyteDB all provide): the rules that must hold across replicas
@@ -14,17 +14,19 @@ use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use postgres_types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 use rusqlite::types::Value;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::error::Error as StdError;
 use std::time::Duration;
 use tokio::runtime::Handle;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::IsolationLevel;
 
 /// How many times a transaction that lost a race is run again before its caller is told.
 const RETRIES: u32 = 12;
-/// Connections per process; several replicas share the server's `max_connections`.
+/// Connections per process for the store's calls; several replicas share the server's
+/// `max_connections`.
 pub const POOL_SIZE: usize = 16;
+/// Connections for start-up (migrations) and bulk work (`db migrate-to`), opened as needed.
+const BULK_POOL_SIZE: usize = 4;
 
 /// Whether `db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_url(db: &str) -> bool {
@@ -47,7 +49,10 @@ pub fn redacted(url: &str) -> String {
 
 /// The pool of one PostgreSQL database.
 pub struct Pg {
+    /// For migrations and bulk work (`with_client`).
     pool: Pool,
+    /// For the store's query functions.
+    conns: super::pg_sync::Pool,
     url: String,
 }
 
@@ -58,6 +63,13 @@ impl Pg {
             what: format!("the database URL {} is not valid", redacted(url)),
             detail: format!("{e}"),
         })?;
+        let mut sync_config: postgres::Config = url.parse().map_err(|e| StoreError::Postgres {
+            what: format!("the database URL {} is not valid", redacted(url)),
+            detail: format!("{e}"),
+        })?;
+        if sync_config.get_connect_timeout().is_none() {
+            sync_config.connect_timeout(Duration::from_secs(10));
+        }
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,
@@ -66,7 +78,7 @@ impl Pg {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
+            .max_size(BULK_POOL_SIZE)
             .wait_timeout(Some(Duration::from_secs(10)))
             .create_timeout(Some(Duration::from_secs(10)))
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -77,6 +89,7 @@ impl Pg {
             })?;
         let pg = Pg {
             pool,
+            conns: super::pg_sync::Pool::new(sync_config, POOL_SIZE, redacted(url)),
             url: redacted(url),
         };
         drop(pg.client().await?);
@@ -111,18 +124,16 @@ impl Pg {
         T: Send + 'static,
         F: FnOnce(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
-        let client = self.client().await?;
-        let rt = Handle::current();
-        tokio::task::spawn_blocking(move || {
-            let db = PgDb {
-                on: On::Client(&client),
-                rt: &rt,
-                failure: Cell::new(None),
-            };
-            f(&db)
-        })
-        .await
-        .map_err(|_| StoreError::Closed)?
+        self.conns
+            .run(move |conn| {
+                let conn = RefCell::new(conn);
+                let db = PgDb {
+                    conn: &conn,
+                    failure: Cell::new(None),
+                };
+                f(&db)
+            })
+            .await
     }
 
     async fn transaction<T, F>(&self, mut f: F) -> Result<T, StoreError>
@@ -130,61 +141,55 @@ impl Pg {
         T: Send + 'static,
         F: FnMut(&dyn Db) -> Result<T, StoreError> + Send + 'static,
     {
-        let mut client = self.client().await?;
-        let rt = Handle::current();
         let url = self.url.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let tx = rt
-                    .block_on(
-                        client
-                            .build_transaction()
-                            .isolation_level(IsolationLevel::RepeatableRead)
-                            .start(),
-                    )
-                    .map_err(|e| pg_error(&url, e))?;
-                let started = std::time::Instant::now();
-                let db = PgDb {
-                    on: On::Transaction(&tx),
-                    rt: &rt,
-                    failure: Cell::new(None),
-                };
-                let outcome = f(&db);
-                let failure = db.failure.take();
-                let raced = match outcome {
-                    Ok(v) => {
-                        let committed = rt.block_on(tx.commit());
-                        crate::metrics::commit(started.elapsed(), committed.is_ok());
-                        match committed {
-                            Ok(()) => return Ok(v),
-                            Err(e) if retryable(e.code()) => true,
-                            Err(e) => return Err(pg_error(&url, e)),
+        self.conns
+            .run(move |conn| {
+                let conn = RefCell::new(conn);
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    conn.borrow_mut()
+                        .client
+                        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                        .map_err(|e| pg_error(&url, e))?;
+                    let started = std::time::Instant::now();
+                    let db = PgDb {
+                        conn: &conn,
+                        failure: Cell::new(None),
+                    };
+                    let outcome = f(&db);
+                    let failure = db.failure.take();
+                    let raced = match outcome {
+                        Ok(v) => {
+                            let committed = conn.borrow_mut().client.batch_execute("COMMIT");
+                            crate::metrics::commit(started.elapsed(), committed.is_ok());
+                            match committed {
+                                Ok(()) => return Ok(v),
+                                Err(e) if retryable(e.code()) => true,
+                                Err(e) => return Err(pg_error(&url, e)),
+                            }
                         }
-                    }
-                    Err(e) => {
-                        // Dropping `tx` rolls it back.
-                        drop(tx);
-                        if !retryable(failure.as_ref()) {
-                            return Err(e);
+                        Err(e) => {
+                            // A broken connection is not used again (the pool drops it).
+                            let _ = conn.borrow_mut().client.batch_execute("ROLLBACK");
+                            if !retryable(failure.as_ref()) {
+                                return Err(e);
+                            }
+                            true
                         }
-                        true
+                    };
+                    if raced && attempt > RETRIES {
+                        return Err(StoreError::NotCommitted(format!(
+                            "the transaction lost a race with another writer {RETRIES} times"
+                        )));
                     }
-                };
-                if raced && attempt > RETRIES {
-                    return Err(StoreError::NotCommitted(format!(
-                        "the transaction lost a race with another writer {RETRIES} times"
-                    )));
+                    // Lost a race: wait a little, more each time, with jitter, and run it again.
+                    let base = 1u64 << attempt.min(6);
+                    let jitter = rand::random::<u64>() % (base * 500);
+                    std::thread::sleep(Duration::from_micros(base * 500 + jitter));
                 }
-                // Lost a race: wait a little, more each time, with jitter, and run it again.
-                let base = 1u64 << attempt.min(6);
-                let jitter = rand::random::<u64>() % (base * 500);
-                std::thread::sleep(Duration::from_micros(base * 500 + jitter));
-            }
-        })
-        .await
-        .map_err(|_| StoreError::Closed)?
+            })
+            .await
     }
 
     /// Runs `f` on a client outside the store's transactions (migrations, checks).
@@ -203,6 +208,7 @@ impl Pg {
     }
 
     pub fn close(&self) {
+        self.conns.close();
         self.pool.close();
     }
 }
@@ -237,35 +243,23 @@ fn detail(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// A write's transaction, or a read's client.
-enum On<'a> {
-    Transaction(&'a deadpool_postgres::Transaction<'a>),
-    Client(&'a deadpool_postgres::Object),
-}
-
-/// A pooled client, in a transaction or not, as the store's query functions see it.
-struct PgDb<'a> {
-    on: On<'a>,
-    rt: &'a Handle,
+/// A connection, in a write's transaction or not, as the store's query functions see it.
+struct PgDb<'a, 'c> {
+    conn: &'a RefCell<&'c mut super::pg_sync::Conn>,
     /// The SQLSTATE of the last statement that failed, for the retry.
     failure: Cell<Option<SqlState>>,
 }
 
-impl PgDb<'_> {
+impl PgDb<'_, '_> {
     fn fail(&self, e: tokio_postgres::Error) -> db::Error {
         self.failure.set(e.code().cloned());
         as_sqlite_error(e)
     }
 
     fn statement(&self, sql: &str) -> db::Result<tokio_postgres::Statement> {
-        self.rt
-            .block_on(async {
-                let sql = db::for_postgres(sql);
-                match self.on {
-                    On::Transaction(tx) => tx.prepare_cached(&sql).await,
-                    On::Client(c) => c.prepare_cached(&sql).await,
-                }
-            })
+        self.conn
+            .borrow_mut()
+            .statement(db::for_postgres(sql))
             .map_err(|e| self.fail(e))
     }
 }
@@ -287,7 +281,7 @@ fn as_sqlite_error(e: tokio_postgres::Error) -> db::Error {
     }
 }
 
-impl Db for PgDb<'_> {
+impl Db for PgDb<'_, '_> {
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
@@ -302,13 +296,10 @@ impl Db for PgDb<'_> {
         let values = values(params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         let rows = self
-            .rt
-            .block_on(async {
-                match self.on {
-                    On::Transaction(tx) => tx.query(&stmt, &refs).await,
-                    On::Client(c) => c.query(&stmt, &refs).await,
-                }
-            })
+            .conn
+            .borrow_mut()
+            .client
+            .query(&stmt, &refs)
             .map_err(|e| self.fail(e))?;
         for r in &rows {
             if !each(&Row::Postgres(r))? {
@@ -323,25 +314,19 @@ impl Db for PgDb<'_> {
         let values = values(params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         let n = self
-            .rt
-            .block_on(async {
-                match self.on {
-                    On::Transaction(tx) => tx.execute(&stmt, &refs).await,
-                    On::Client(c) => c.execute(&stmt, &refs).await,
-                }
-            })
+            .conn
+            .borrow_mut()
+            .client
+            .execute(&stmt, &refs)
             .map_err(|e| self.fail(e))?;
         Ok(n as usize)
     }
 
     fn run_batch(&self, sql: &str) -> db::Result<()> {
-        self.rt
-            .block_on(async {
-                match self.on {
-                    On::Transaction(tx) => tx.batch_execute(sql).await,
-                    On::Client(c) => c.batch_execute(sql).await,
-                }
-            })
+        self.conn
+            .borrow_mut()
+            .client
+            .batch_execute(sql)
             .map_err(|e| self.fail(e))
     }
 }
