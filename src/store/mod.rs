@@ -229,14 +229,7 @@ impl Store {
             outcome: None,
             reply: tx,
         });
-        let sender = inner
-            .writer
-            .lock()
-            .expect("not poisoned")
-            .clone()
-            .ok_or(StoreError::Closed)?;
-        sender.send(job).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        send_and_wait(&inner.writer, job, rx).await
     }
 
     /// Runs `f` on a read connection on the blocking pool; on either backend each statement sees
@@ -474,6 +467,22 @@ impl Store {
         })
         .await
     }
+}
+
+/// Hands `job` to the thread(s) behind `queue` (the SQLite writer, PostgreSQL's connections) and
+/// waits for its answer; a queue that was closed, or a job dropped unanswered, is `Closed`.
+pub(crate) async fn send_and_wait<J, T>(
+    queue: &Mutex<Option<mpsc::Sender<J>>>,
+    job: J,
+    answer: oneshot::Receiver<Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    let sender = queue
+        .lock()
+        .expect("not poisoned")
+        .clone()
+        .ok_or(StoreError::Closed)?;
+    sender.send(job).map_err(|_| StoreError::Closed)?;
+    answer.await.map_err(|_| StoreError::Closed)?
 }
 
 /// The SQLite connection under `c`, for what only SQLite does; on PostgreSQL, an error that

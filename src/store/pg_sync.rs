@@ -100,14 +100,7 @@ impl Pool {
             };
             let _ = tx.send(out);
         });
-        let sender = self
-            .queue
-            .lock()
-            .expect("not poisoned")
-            .clone()
-            .ok_or(StoreError::Closed)?;
-        sender.send(job).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        super::send_and_wait(&self.queue, job, rx).await
     }
 
     /// Stops taking calls; the threads end once the queue is empty.
