@@ -80,6 +80,8 @@ where
 }
 
 /// Structured logs on standard error in `format`; `RUST_LOG` filters them (default `info`).
+/// Text is coloured only on a terminal, and never with `NO_COLOR` set (no-color.org): a log
+/// file or a collector gets plain lines, not escape codes.
 ///
 /// Logging never panics and never stops the bot: a line that cannot be written (standard error
 /// closed, on a full disk, `/dev/full`) is dropped, and tracing's own report of that failure,
@@ -90,6 +92,10 @@ pub fn init_logging(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| DropOnError(std::io::stderr()))
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
         .log_internal_errors(false);
     let _ = match format {
         LogFormat::Text => builder.try_init(),

@@ -350,5 +350,8 @@ fn serve_refuses_and_logs_a_stale_request_unless_the_check_is_off() {
             stale_status == 401,
             "{how}: the log says why\n{seen}"
         );
+        // Standard error is a pipe here, as under a service manager or a log collector: plain
+        // text, no colour codes.
+        assert!(!seen.contains('\x1b'), "{how}: escape codes in\n{seen:?}");
     }
 }
