@@ -108,6 +108,7 @@ async fn answer_burst(
                         score: 0.8,
                         verdict: Verdict::Correct,
                         at,
+                        review: None,
                     })
                     .await
                     .unwrap();

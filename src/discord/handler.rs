@@ -549,18 +549,26 @@ async fn answer_with(
     match r.round {
         Some(round) => {
             tracing::Span::current().record("round", tracing::field::display(round.id));
+            let now = app.now();
             let daily = quiz::answer::DailyAnswer {
                 round: &round,
                 member: ctx.user,
                 text,
                 grade: &grade,
-                at: app.now(),
+                at: now,
+                kind: inst.question.kind.name(),
+                answered_in: seen.took(now),
             };
             match quiz::answer::record(app.store(), daily).await? {
-                Recorded::Accepted { points, streak } => {
+                Recorded::Accepted {
+                    points,
+                    streak,
+                    rewards,
+                } => {
                     info!(round = %round.id, user = %ctx.user, verdict = %grade.verdict, points, "daily answer recorded");
-                    super::roles::after_answer(app, round.guild, ctx.user, streak);
-                    review::schedule(app, ctx, &r.held, &grade, seen).await;
+                    if rewards {
+                        super::roles::after_answer(app, round.guild, ctx.user, streak);
+                    }
                     let embed = render::grade_embed(&grade, Some((points, streak)), &explanation);
                     let rows = [
                         share::fresh_controls(&inst.question.kind, round.id, ctx.user),

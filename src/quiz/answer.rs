@@ -6,7 +6,7 @@
 //! nothing of SQL or Discord.
 
 use super::{NewAnswer, Recorded, Round, UserId};
-use crate::bank::{Instance, Kind, Question};
+use crate::bank::{Instance, Kind, KindName, Question};
 use crate::grade::{Answer, Grade};
 use chrono::{DateTime, Utc};
 use std::future::Future;
@@ -33,10 +33,15 @@ pub struct DailyAnswer<'a> {
     /// The grader's result for it.
     pub grade: &'a Grade,
     pub at: DateTime<Utc>,
+    /// The question's kind, and how long the member took from seeing it (when known): with the
+    /// verdict they rate the question for the member's review.
+    pub kind: KindName,
+    pub answered_in: Option<chrono::Duration>,
 }
 
-/// Records a daily answer. `Accepted` carries the points and the streak the member is told;
-/// the answer can then be appealed by its member (see `quiz::appeal`).
+/// Records a daily answer and schedules its question for the member's review, in one
+/// transaction. `Accepted` carries the points and the streak the member is told; the answer can
+/// then be appealed by its member (see `quiz::appeal`).
 pub async fn record<S: AnswerStore>(store: &S, a: DailyAnswer<'_>) -> Result<Recorded, S::Error> {
     store
         .record_answer(NewAnswer {
@@ -46,6 +51,11 @@ pub async fn record<S: AnswerStore>(store: &S, a: DailyAnswer<'_>) -> Result<Rec
             score: a.grade.score,
             verdict: a.grade.verdict,
             at: a.at,
+            review: Some(super::review::rating(
+                a.grade.verdict,
+                a.kind,
+                a.answered_in,
+            )),
         })
         .await
 }

@@ -169,6 +169,9 @@ pub struct NewAnswer {
     pub score: f64,
     pub verdict: Verdict,
     pub at: DateTime<Utc>,
+    /// How the answer rates the round's question for the member's spaced review: the card is
+    /// saved with the answer, in its transaction. `None` leaves the member's review as it is.
+    pub review: Option<review::Rating>,
 }
 
 /// What recording a daily answer did.
@@ -178,6 +181,9 @@ pub enum Recorded {
     Accepted {
         points: u32,
         streak: u32,
+        /// The server gives roles for streaks or points (`/config roles`): see whether the
+        /// member reached one. Read with the answer, so most answers need no second look.
+        rewards: bool,
     },
     /// The member had answered this round already; the first answer stands.
     AlreadyAnswered,

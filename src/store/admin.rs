@@ -115,7 +115,10 @@ pub fn correct(conn: &dyn Db, c: &Correction) -> Result<Corrected, StoreError> {
             // streak (the first such track on a tie).
             let mut found: Option<(TrackId, Guarded)> = None;
             for track in streak_tracks(conn, c.guild, c.member)? {
-                let now = super::freezes::settle(conn, c.guild, track, c.member, None, c.at)?;
+                let now = {
+                    let g = super::freezes::guarded(conn, c.guild, track, c.member)?;
+                    super::freezes::settle(conn, g, c.guild, track, c.member, None, c.at)?
+                };
                 if now.lost > found.map_or(0, |(_, g)| g.lost) {
                     found = Some((track, now));
                 }

@@ -35,6 +35,12 @@ pub trait Db {
     ) -> Result<()>;
     /// Runs a statement that returns no rows; the number of rows it changed.
     fn run_execute(&self, sql: &str, params: &dyn Params) -> Result<usize>;
+    /// Runs a write whose result nobody reads. A backend may hold it back and send it with the
+    /// next statement or the commit (PostgreSQL, in a transaction), so its error may come from
+    /// either of those.
+    fn run_write(&self, sql: &str, params: &dyn Params) -> Result<()> {
+        self.run_execute(sql, params).map(|_| ())
+    }
     /// Runs several statements with no parameters.
     fn run_batch(&self, sql: &str) -> Result<()>;
     /// The rusqlite connection, for what only SQLite has (backups, pragmas).
@@ -66,6 +72,21 @@ impl dyn Db + '_ {
 
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         self.run_batch(sql)
+    }
+
+    /// Runs writes that do not read what the others write (each sees the rows as they were
+    /// before all of them) and whose results nobody reads: on SQLite one statement each, in
+    /// order; on PostgreSQL as one statement, sent with the transaction's next statement or its
+    /// commit, so that its error, if any, comes from there.
+    pub fn execute_all(&self, writes: &[Write]) -> Result<()> {
+        if self.backend() == Backend::Postgres && writes.len() > 1 {
+            let (sql, params) = combined(writes);
+            return self.run_write(&sql, &params);
+        }
+        for w in writes {
+            self.run_write(w.sql, &w.params)?;
+        }
+        Ok(())
     }
 
     /// A statement to run once or more (prepared and cached per connection by each backend).
@@ -255,6 +276,44 @@ macro_rules! array_params {
 }
 array_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
 
+/// A write and its parameters, owned, to run with others by [`execute_all`](#method.execute_all).
+#[derive(Debug, Clone)]
+pub struct Write {
+    pub sql: &'static str,
+    pub params: Vec<Value>,
+}
+
+impl Write {
+    pub fn new(sql: &'static str, params: &[&dyn ToSql]) -> Result<Write> {
+        Ok(Write {
+            sql,
+            params: params.iter().map(|p| owned(*p)).collect::<Result<_>>()?,
+        })
+    }
+}
+
+/// Several writes as one PostgreSQL statement: all but the last as data-modifying `WITH` parts,
+/// their placeholders numbered one after another.
+fn combined(writes: &[Write]) -> (String, Vec<Value>) {
+    let mut sql = String::from("WITH ");
+    let mut params: Vec<Value> = Vec::new();
+    let Some((last, rest)) = writes.split_last() else {
+        return (String::new(), params);
+    };
+    for (i, w) in rest.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let part = renumbered(w.sql, params.len() as u32, '?');
+        sql.push_str(&format!("w{i} AS ({part})"));
+        params.extend(w.params.iter().cloned());
+    }
+    sql.push(' ');
+    sql.push_str(&renumbered(last.sql, params.len() as u32, '?'));
+    params.extend(last.params.iter().cloned());
+    (sql, params)
+}
+
 /// A parameter's value as rusqlite would bind it.
 pub(super) fn owned(p: &dyn ToSql) -> Result<Value> {
     Ok(match p.to_sql()? {
@@ -336,6 +395,11 @@ pub(super) fn for_postgres(sql: &str) -> String {
 
 /// `?` and `?N` placeholders as PostgreSQL's `$N` (outside quoted text).
 fn numbered(sql: &str) -> String {
+    renumbered(sql, 0, '$')
+}
+
+/// `?` and `?N` placeholders as `{mark}N`, each number moved up by `offset` (outside quoted text).
+fn renumbered(sql: &str, offset: u32, mark: char) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     // SQLite numbers a bare `?` one past the largest number given so far.
     let mut largest = 0u32;
@@ -359,14 +423,14 @@ fn numbered(sql: &str) -> String {
                     digits.push(*d);
                     chars.next();
                 }
-                out.push('$');
-                if digits.is_empty() {
-                    largest += 1;
-                    out.push_str(&largest.to_string());
+                out.push(mark);
+                let n = if digits.is_empty() {
+                    largest + 1
                 } else {
-                    largest = largest.max(digits.parse().unwrap_or(0));
-                    out.push_str(&digits);
-                }
+                    digits.parse().unwrap_or(0)
+                };
+                largest = largest.max(n);
+                out.push_str(&(n + offset).to_string());
             }
             None => out.push(c),
         }
@@ -404,6 +468,35 @@ mod tests {
         assert_eq!(
             numbered("UPDATE t SET a = ?2 WHERE id = ?1 AND ?2 > 0"),
             "UPDATE t SET a = $2 WHERE id = $1 AND $2 > 0"
+        );
+    }
+
+    #[test]
+    fn writes_combine_into_one_statement_with_their_placeholders_in_turn() {
+        let writes = [
+            Write::new("INSERT INTO a (x, y) VALUES (?1, ?2)", &[&1i64, &"one"]).unwrap(),
+            Write::new("UPDATE b SET y = ? WHERE x = ?", &[&"two", &2i64]).unwrap(),
+            Write::new(
+                "INSERT INTO c (x) VALUES (?1) ON CONFLICT (x) DO UPDATE SET n = c.n + ?1",
+                &[&3i64],
+            )
+            .unwrap(),
+        ];
+        let (sql, params) = combined(&writes);
+        assert_eq!(
+            for_postgres(&sql),
+            "WITH w0 AS (INSERT INTO a (x, y) VALUES ($1, $2)), w1 AS (UPDATE b SET y = $3 WHERE x = $4) \
+             INSERT INTO c (x) VALUES ($5) ON CONFLICT (x) DO UPDATE SET n = c.n + $5"
+        );
+        assert_eq!(
+            params,
+            vec![
+                Value::Integer(1),
+                Value::Text("one".into()),
+                Value::Text("two".into()),
+                Value::Integer(2),
+                Value::Integer(3)
+            ]
         );
     }
 

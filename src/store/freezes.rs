@@ -5,7 +5,7 @@
 //! audit_log row. `/stats` applies the same rules on read, so it shows the streak as it stands.
 //! Tracks: a streak, and so its freezes, is per track; missed rounds are the track's own.
 
-use super::db::Db;
+use super::db::{Db, Row, Write};
 use super::queries::ms;
 use super::StoreError;
 use crate::quiz::freeze::{self, Guarded};
@@ -13,6 +13,9 @@ use crate::quiz::scoring::Streak;
 use crate::quiz::{GuildId, TrackId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
+
+/// The columns of a streak row that [`guarded_at`] reads.
+pub const STREAK_COLUMNS: &str = "current, best, last_round_id, freezes, lost";
 
 /// A member's streak and freezes as stored (before any missed rounds are settled).
 pub fn guarded(
@@ -27,20 +30,31 @@ pub fn guarded(
              WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3",
         )?
         .query_row(params![guild.sql(), user.sql(), track.0], |r| {
-            Ok(Guarded {
-                streak: Streak {
-                    current: r.get(0)?,
-                    best: r.get(1)?,
-                    last_round: r.get(2)?,
-                },
-                freezes: r.get(3)?,
-                lost: r.get(4)?,
-            })
+            guarded_at(r, 0)
         })
         .optional()?
+        .flatten()
         .unwrap_or_default())
 }
 
+/// The [`STREAK_COLUMNS`] of a row, from column `base` on; `None` when they are NULL (a left
+/// join found no streak row).
+pub fn guarded_at(r: &Row, base: usize) -> rusqlite::Result<Option<Guarded>> {
+    let Some(current) = r.get::<_, Option<u32>>(base)? else {
+        return Ok(None);
+    };
+    Ok(Some(Guarded {
+        streak: Streak {
+            current,
+            best: r.get(base + 1)?,
+            last_round: r.get(base + 2)?,
+        },
+        freezes: r.get(base + 3)?,
+        lost: r.get(base + 4)?,
+    }))
+}
+
+/// Saves the member's streak and freezes on the track.
 pub fn save(
     conn: &dyn Db,
     guild: GuildId,
@@ -48,23 +62,33 @@ pub fn save(
     user: UserId,
     g: &Guarded,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
+    conn.execute_all(&[save_write(guild, track, user, g)?])?;
+    Ok(())
+}
+
+/// [`save`] as a write to run with others (`execute_all` on `dyn Db`).
+pub fn save_write(
+    guild: GuildId,
+    track: TrackId,
+    user: UserId,
+    g: &Guarded,
+) -> Result<Write, StoreError> {
+    Ok(Write::new(
         "INSERT INTO streaks (guild_id, user_id, track_id, current, best, last_round_id, freezes, lost)
          VALUES (?1, ?2, ?8, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (guild_id, user_id, track_id) DO UPDATE SET current = ?3, best = ?4, last_round_id = ?5,
              freezes = ?6, lost = ?7",
-    )?
-    .execute(params![
-        guild.sql(),
-        user.sql(),
-        g.streak.current,
-        g.streak.best,
-        g.streak.last_round,
-        g.freezes,
-        g.lost,
-        track.0
-    ])?;
-    Ok(())
+        params![
+            guild.sql(),
+            user.sql(),
+            g.streak.current,
+            g.streak.best,
+            g.streak.last_round,
+            g.freezes,
+            g.lost,
+            track.0
+        ],
+    )?)
 }
 
 /// Which of the guild's posted rounds after `last_round` count as missed: those that opened
@@ -105,19 +129,20 @@ pub fn standing_now(
     Ok(freeze::lapse(g, &missed).after)
 }
 
-/// Settles the rounds the member missed since their streak last grew: spends a freeze on each
-/// it covers (once: a freeze_spends row and an audit_log row each), or ends the streak, and
-/// saves the result. `before`: the opening time of the round being answered (`None`: every
-/// round no longer open). Returns the streak and freezes as settled.
+/// Settles the rounds the member missed since their streak last grew, from `g`, their streak
+/// and freezes as stored ([`guarded`]): spends a freeze on each it covers (once: a
+/// freeze_spends row and an audit_log row each), or ends the streak, and saves the result.
+/// `before`: the opening time of the round being answered (`None`: every round no longer
+/// open). Returns the streak and freezes as settled.
 pub fn settle(
     conn: &dyn Db,
+    g: Guarded,
     guild: GuildId,
     track: TrackId,
     user: UserId,
     before: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 ) -> Result<Guarded, StoreError> {
-    let g = guarded(conn, guild, track, user)?;
     if g.streak.current == 0 {
         return Ok(g);
     }

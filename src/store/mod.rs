@@ -11,6 +11,7 @@
 //! running bot is noticed, and writes are refused rather than lost (`identity`).
 
 mod admin;
+mod answers;
 pub mod appeals;
 mod attempts;
 mod backup;
@@ -391,7 +392,7 @@ impl Store {
 
     /// Records a daily answer; `Accepted` means it is committed.
     pub async fn record_answer(&self, a: NewAnswer) -> Result<Recorded, StoreError> {
-        self.write(move |c| queries::record_answer(c, &a)).await
+        self.write(move |c| answers::record_answer(c, &a)).await
     }
 
     pub async fn member_answer(

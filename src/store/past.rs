@@ -231,6 +231,7 @@ mod tests {
                             score: if v == Verdict::Correct { 1.0 } else { 0.0 },
                             verdict: v,
                             at: opens + Duration::minutes(5),
+                            review: None,
                         })
                         .await
                         .unwrap();

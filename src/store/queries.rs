@@ -4,7 +4,6 @@ use super::db::{Backend, Db, Row};
 use super::StoreError;
 use crate::bank::Difficulty;
 use crate::grade::Verdict;
-use crate::quiz::scoring;
 use crate::quiz::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -94,9 +93,9 @@ pub fn mark_revealed(conn: &dyn Db, id: RoundId, at: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
-const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state, track_id";
+pub(super) const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state, track_id";
 
-fn round_row(r: &Row) -> rusqlite::Result<Round> {
+pub(super) fn round_row(r: &Row) -> rusqlite::Result<Round> {
     let day: String = r.get(2)?;
     let state: String = r.get(11)?;
     Ok(Round {
@@ -227,87 +226,6 @@ pub fn end_round(conn: &dyn Db, id: RoundId, state: RoundState) -> Result<bool, 
         .prepare_cached("UPDATE rounds SET state = ?2 WHERE round_id = ?1 AND state = 'open'")?
         .execute(params![id.0, state.as_str()])?;
     Ok(n == 1)
-}
-
-/// The track's last two posted (not skipped) rounds that opened before `before`, newest first.
-fn posted_before(
-    conn: &dyn Db,
-    guild: GuildId,
-    track: TrackId,
-    before: i64,
-) -> Result<Vec<(i64, RoundState)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT round_id, state FROM rounds WHERE guild_id = ?1 AND track_id = ?3 AND opens_at < ?2 AND state != 'skipped'
-         ORDER BY opens_at DESC LIMIT 2",
-    )?;
-    let rows = stmt.query_map(params![guild.sql(), before, track.0], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    rows.map(|r| {
-        let (id, state) = r?;
-        Ok((id, RoundState::parse(&state).unwrap_or(RoundState::Closed)))
-    })
-    .collect()
-}
-
-/// Records a graded daily answer with its points and the member's streak, in the caller's
-/// transaction. The first answer counts; a closed round records nothing.
-pub fn record_answer(conn: &dyn Db, a: &NewAnswer) -> Result<Recorded, StoreError> {
-    let Some(round) = round(conn, a.round)? else {
-        return Ok(Recorded::NoSuchRound);
-    };
-    if round.state != RoundState::Open || a.at >= round.closes_at {
-        return Ok(Recorded::Closed);
-    }
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM answers WHERE round_id = ?1 AND user_id = ?2")?
-        .exists(params![a.round.0, a.user.sql()])?;
-    if exists {
-        return Ok(Recorded::AlreadyAnswered);
-    }
-    // Tracks: the streak and the round before are the round's own track's.
-    let previous = posted_before(conn, round.guild, round.track, ms(round.opens_at))?
-        .first()
-        .map(|(id, _)| *id);
-    // The rounds missed since the streak last grew spend freezes (once) or end it; then this one.
-    let before = super::freezes::settle(
-        conn,
-        round.guild,
-        round.track,
-        a.user,
-        Some(round.opens_at),
-        a.at,
-    )?;
-    let guarded = crate::quiz::freeze::answer(before, &[], round.id.0, previous, a.verdict).after;
-    let after = guarded.streak;
-    let points = scoring::points(round.difficulty, a.score, a.verdict, after.current);
-    conn.prepare_cached(
-        "INSERT INTO answers (round_id, guild_id, user_id, topic, answer, score, verdict, points, answered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        a.round.0,
-        round.guild.sql(),
-        a.user.sql(),
-        round.topic,
-        a.answer,
-        a.score,
-        a.verdict.as_str(),
-        points,
-        ms(a.at)
-    ])?;
-    // Tracks: the streak row is the round's track's.
-    super::freezes::save(conn, round.guild, round.track, a.user, &guarded)?;
-    conn.prepare_cached(
-        "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET points = totals.points + ?3, answers = totals.answers + 1,
-             correct = totals.correct + ?4",
-    )?
-    .execute(params![round.guild.sql(), a.user.sql(), points, a.verdict == Verdict::Correct])?;
-    Ok(Recorded::Accepted {
-        points,
-        streak: after.current,
-    })
 }
 
 /// A member's recorded answer to a round, if any.

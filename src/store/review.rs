@@ -2,7 +2,7 @@
 //! row per member, server and question in `review_cards`, found by `review_cards_due` (guild,
 //! member, due time). Direct messages are guild 0.
 
-use super::db::{Db, Row};
+use super::db::{Db, Row, Write};
 use super::queries::{from_ms, ms};
 use super::{Store, StoreError};
 use crate::quiz::review::{self, Card, Deck, Phase, Rating, ReviewStore, Status};
@@ -22,20 +22,42 @@ const COLUMNS: &str = "due_at, stability, difficulty, elapsed_days, scheduled_da
     state, last_review_at, last_rating";
 
 fn card_of(r: &Row) -> rusqlite::Result<Card> {
-    let phase: String = r.get(7)?;
-    let rating: String = r.get(9)?;
-    Ok(Card {
-        due: from_ms(r.get(0)?),
-        stability: r.get(1)?,
-        difficulty: r.get(2)?,
-        elapsed_days: r.get(3)?,
-        scheduled_days: r.get(4)?,
-        reps: r.get(5)?,
-        lapses: r.get(6)?,
-        phase: Phase::parse(&phase).ok_or_else(|| bad_text(7, phase))?,
-        last_review: from_ms(r.get(8)?),
-        last_rating: Rating::parse(&rating).ok_or_else(|| bad_text(9, rating))?,
-    })
+    card_at(r, 0)?.ok_or(rusqlite::Error::InvalidColumnType(
+        0,
+        "due_at".into(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
+/// The card in the columns of [`card_columns`] from column `base` on; `None` when they are
+/// NULL (a left join found no card).
+pub(super) fn card_at(r: &Row, base: usize) -> rusqlite::Result<Option<Card>> {
+    let Some(due) = r.get::<_, Option<i64>>(base)? else {
+        return Ok(None);
+    };
+    let phase: String = r.get(base + 7)?;
+    let rating: String = r.get(base + 9)?;
+    Ok(Some(Card {
+        due: from_ms(due),
+        stability: r.get(base + 1)?,
+        difficulty: r.get(base + 2)?,
+        elapsed_days: r.get(base + 3)?,
+        scheduled_days: r.get(base + 4)?,
+        reps: r.get(base + 5)?,
+        lapses: r.get(base + 6)?,
+        phase: Phase::parse(&phase).ok_or_else(|| bad_text(base + 7, phase))?,
+        last_review: from_ms(r.get(base + 8)?),
+        last_rating: Rating::parse(&rating).ok_or_else(|| bad_text(base + 9, rating))?,
+    }))
+}
+
+/// A card's columns, each prefixed by `alias.`, for a query that joins `review_cards AS alias`.
+pub(super) fn card_columns(alias: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn card(conn: &dyn Db, deck: Deck, question: &str) -> Result<Option<Card>, StoreError> {
@@ -61,29 +83,37 @@ pub fn rate_card(
 ) -> Result<Card, StoreError> {
     let before = card(conn, deck, question)?;
     let c = review::next(before.as_ref(), at, rating);
-    conn.prepare_cached(&format!(
-        "INSERT INTO review_cards (guild_id, user_id, question_id, {COLUMNS})
+    conn.execute_all(&[card_write(deck, question, &c)?])?;
+    Ok(c)
+}
+
+/// Saving the deck's card of `question`, as a write to run with others (`execute_all` on `dyn Db`).
+pub(super) fn card_write(deck: Deck, question: &str, c: &Card) -> Result<Write, StoreError> {
+    const SQL: &str =
+        "INSERT INTO review_cards (guild_id, user_id, question_id, due_at, stability, difficulty,
+             elapsed_days, scheduled_days, reps, lapses, state, last_review_at, last_rating)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET due_at = ?4, stability = ?5,
              difficulty = ?6, elapsed_days = ?7, scheduled_days = ?8, reps = ?9, lapses = ?10,
-             state = ?11, last_review_at = ?12, last_rating = ?13"
-    ))?
-    .execute(params![
-        guild_sql(deck),
-        deck.member.sql(),
-        question,
-        ms(c.due),
-        c.stability,
-        c.difficulty,
-        c.elapsed_days,
-        c.scheduled_days,
-        c.reps,
-        c.lapses,
-        c.phase.as_str(),
-        ms(c.last_review),
-        c.last_rating.as_str(),
-    ])?;
-    Ok(c)
+             state = ?11, last_review_at = ?12, last_rating = ?13";
+    Ok(Write::new(
+        SQL,
+        params![
+            guild_sql(deck),
+            deck.member.sql(),
+            question,
+            ms(c.due),
+            c.stability,
+            c.difficulty,
+            c.elapsed_days,
+            c.scheduled_days,
+            c.reps,
+            c.lapses,
+            c.phase.as_str(),
+            ms(c.last_review),
+            c.last_rating.as_str(),
+        ],
+    )?)
 }
 
 /// Up to `limit` question ids of the deck due at `at`, most overdue first.

@@ -88,6 +88,7 @@ impl Session {
                 score,
                 verdict,
                 at: round.opens_at + Duration::minutes(5),
+                review: None,
             })
             .await
             .unwrap()
@@ -304,7 +305,8 @@ fn a_restored_streak_shows_in_stats_once_and_is_logged() {
             s.answer(&today, ADA, Verdict::Correct).await,
             Recorded::Accepted {
                 points: 24,
-                streak: 3
+                streak: 3,
+                rewards: false,
             }
         );
         // Nothing left to restore: refused, not logged.

@@ -439,6 +439,7 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
                     score: 0.2,
                     verdict: Verdict::Wrong,
                     at: now(),
+                    review: None,
                 })
                 .await
                 .unwrap();
@@ -477,6 +478,7 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
                 score: 0.0,
                 verdict: Verdict::Wrong,
                 at: now() + Duration::days(1),
+                review: None,
             })
             .await
             .unwrap();

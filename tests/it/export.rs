@@ -106,6 +106,7 @@ async fn seed(app: &App, db: &Path) -> Vec<Given> {
                     score: *score,
                     verdict: *verdict,
                     at,
+                    review: None,
                 })
                 .await
                 .unwrap();

@@ -61,7 +61,8 @@ fn a_missed_day_spends_one_freeze_once_and_the_streak_goes_on() {
             s.answer(&r[8], ADA, Verdict::Correct).await,
             Recorded::Accepted {
                 points: 30,
-                streak: 8
+                streak: 8,
+                rewards: false,
             }
         );
         s.close(&r[8]).await;
@@ -110,7 +111,8 @@ fn two_freezes_cover_two_missed_days_and_a_third_ends_the_streak() {
             s.answer(&r[17], ADA, Verdict::Correct).await,
             Recorded::Accepted {
                 points: 20,
-                streak: 1
+                streak: 1,
+                rewards: false,
             }
         );
         s.close(&r[17]).await;
@@ -145,7 +147,8 @@ fn a_skipped_day_costs_no_freeze() {
             s.answer(&r[8], ADA, Verdict::Correct).await,
             Recorded::Accepted {
                 points: 30,
-                streak: 8
+                streak: 8,
+                rewards: false,
             }
         );
         assert!(s.stats(ADA).await.contains("Freezes\n1 of 2\n"));
@@ -165,7 +168,8 @@ fn a_wrong_answer_after_a_freeze_still_ends_the_streak() {
             s.answer(&r[8], ADA, Verdict::Wrong).await,
             Recorded::Accepted {
                 points: 0,
-                streak: 0
+                streak: 0,
+                rewards: false,
             }
         );
         let stats = s.stats(ADA).await;

@@ -71,6 +71,7 @@ async fn answer(store: &Store, round: &Round, user: u64, score: f64, text: &str)
             score,
             verdict,
             at: round.opens_at + Duration::minutes(5 + user as i64),
+            review: None,
         })
         .await
         .unwrap()

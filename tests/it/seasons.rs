@@ -80,6 +80,7 @@ pub(crate) async fn answer(app: &App, round: &Round, user: u64, at: &str) {
             score: 1.0,
             verdict: Verdict::Correct,
             at: utc(at),
+            review: None,
         })
         .await
         .unwrap();

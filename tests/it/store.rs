@@ -60,6 +60,7 @@ on_both_backends!(
     an_override_rescores_the_answer_the_streak_and_the_boards,
     keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score,
     clocks_claim_due_tracks_once_each_and_a_lapsed_lease_is_claimed_again,
+    an_answer_saves_its_review_with_it_and_says_whether_roles_are_given,
 );
 
 /// A round for a local day in UTC, opening at 09:00 and closing a day later.
@@ -105,6 +106,7 @@ async fn answer(
             score,
             verdict,
             at,
+            review: None,
         })
         .await
         .unwrap()
@@ -129,21 +131,24 @@ async fn points_and_streaks_follow_the_scoring_rules(store: Store) {
         answer(&store, &rounds[0], 1, 1.0, Verdict::Correct, at(&rounds[0])).await,
         Recorded::Accepted {
             points: 20,
-            streak: 1
+            streak: 1,
+            rewards: false,
         }
     );
     assert_eq!(
         answer(&store, &rounds[1], 1, 1.0, Verdict::Correct, at(&rounds[1])).await,
         Recorded::Accepted {
             points: 22,
-            streak: 2
+            streak: 2,
+            rewards: false,
         }
     );
     assert_eq!(
         answer(&store, &rounds[2], 1, 0.5, Verdict::Partial, at(&rounds[2])).await,
         Recorded::Accepted {
             points: 14,
-            streak: 3
+            streak: 3,
+            rewards: false,
         }
     );
     // Round 3 is skipped by the admin: not a posted day, so it cannot break the streak.
@@ -155,7 +160,8 @@ async fn points_and_streaks_follow_the_scoring_rules(store: Store) {
         answer(&store, &rounds[4], 1, 1.0, Verdict::Correct, at(&rounds[4])).await,
         Recorded::Accepted {
             points: 26,
-            streak: 4
+            streak: 4,
+            rewards: false,
         }
     );
     // A wrong answer ends it and earns no bonus.
@@ -163,7 +169,8 @@ async fn points_and_streaks_follow_the_scoring_rules(store: Store) {
         answer(&store, &rounds[5], 1, 0.1, Verdict::Wrong, at(&rounds[5])).await,
         Recorded::Accepted {
             points: 2,
-            streak: 0
+            streak: 0,
+            rewards: false,
         }
     );
     let stats = store.member_stats(G, UserId(1)).await.unwrap();
@@ -212,7 +219,8 @@ async fn a_missed_posted_day_breaks_the_streak(store: Store) {
         answer(&store, &r3, 9, 1.0, Verdict::Correct, r3.opens_at).await,
         Recorded::Accepted {
             points: 10,
-            streak: 1
+            streak: 1,
+            rewards: false,
         }
     );
 }
@@ -954,7 +962,8 @@ async fn an_override_rescores_the_answer_the_streak_and_the_boards(store: Store)
         answer(&store, &r4, 1, 1.0, Verdict::Correct, at(&r4)).await,
         Recorded::Accepted {
             points: 26,
-            streak: 4
+            streak: 4,
+            rewards: false,
         }
     );
 
@@ -1095,4 +1104,91 @@ fn an_unreachable_postgres_stops_the_start_with_a_clear_message() {
         "{stderr}"
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
+}
+
+/// A daily answer's next review is saved with it (a first card, then the same card rated
+/// again), and recording says whether the server gives roles for streaks or points, so most
+/// answers need no second look at the roles.
+async fn an_answer_saves_its_review_with_it_and_says_whether_roles_are_given(store: Store) {
+    use interview_bot::quiz::review::{Deck, Rating, ReviewStore};
+    use interview_bot::quiz::roles::{Refusal, RewardKind};
+    let first = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
+    let second = round_on(&store, G, "2026-03-03", Difficulty::Easy, "semver").await;
+    let at = |r: &Round| r.opens_at + Duration::minutes(5);
+    let record = |round: &Round, user: u64, verdict: Verdict, review: Option<Rating>| {
+        let a = NewAnswer {
+            round: round.id,
+            user: UserId(user),
+            answer: "text".into(),
+            score: if verdict == Verdict::Correct {
+                1.0
+            } else {
+                0.0
+            },
+            verdict,
+            at: at(round),
+            review,
+        };
+        let store = store.clone();
+        async move { store.record_answer(a).await.unwrap() }
+    };
+    let rewards = |r: Recorded| match r {
+        Recorded::Accepted { rewards, .. } => rewards,
+        other => panic!("not accepted: {other:?}"),
+    };
+    let card = |user: u64| {
+        let store = store.clone();
+        async move {
+            store
+                .card(
+                    Deck {
+                        guild: Some(G),
+                        member: UserId(user),
+                    },
+                    "process-vs-thread".into(),
+                )
+                .await
+                .unwrap()
+        }
+    };
+
+    assert!(!rewards(
+        record(&first, 1, Verdict::Correct, Some(Rating::Good)).await
+    ));
+    let c = card(1)
+        .await
+        .expect("the answer's review was saved with it");
+    assert_eq!((c.reps, c.last_rating), (1, Rating::Good));
+    assert!(c.due > at(&first), "{c:?}");
+    assert!(!rewards(record(&first, 2, Verdict::Correct, None).await));
+    assert_eq!(card(2).await, None, "no rating, no card");
+
+    // A champion role alone is not given for answers; a streak role is, until it fails.
+    store
+        .set_role_reward(G, RewardKind::Champion, 0, RoleId(77))
+        .await
+        .unwrap();
+    assert!(!rewards(record(&first, 3, Verdict::Correct, None).await));
+    store
+        .set_role_reward(G, RewardKind::Streak, 3, RoleId(78))
+        .await
+        .unwrap();
+    assert!(rewards(record(&first, 4, Verdict::Correct, None).await));
+    store
+        .fail_role_reward(
+            G,
+            RewardKind::Streak,
+            RoleId(78),
+            Refusal::Forbidden,
+            at(&first),
+        )
+        .await
+        .unwrap();
+    assert!(!rewards(record(&first, 5, Verdict::Correct, None).await));
+
+    // The next day's wrong answer rates the same card again.
+    record(&second, 1, Verdict::Wrong, Some(Rating::Again)).await;
+    let again = card(1).await.unwrap();
+    assert_eq!((again.reps, again.last_rating), (2, Rating::Again));
+    assert!(again.last_review > c.last_review);
 }

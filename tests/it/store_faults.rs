@@ -45,6 +45,7 @@ async fn answer(store: &Store, round: &Round, user: u64) -> Result<Recorded, Sto
             score: 1.0,
             verdict: Verdict::Correct,
             at: now(),
+            review: None,
         })
         .await
 }

@@ -316,6 +316,7 @@ async fn answer(store: &Store, round: interview_bot::quiz::RoundId, user: u64, w
             score: 1.0,
             verdict: Verdict::Correct,
             at: utc(when),
+            review: None,
         })
         .await
         .unwrap()

@@ -41,6 +41,11 @@ impl Seen {
             review: matches!(target, Target::Review { .. }),
         }
     }
+
+    /// How long the member took from seeing the question to `now`, when known.
+    pub(in crate::discord) fn took(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        self.shown.map(|shown| now - shown)
+    }
 }
 
 /// The member's cards where they ask: this server's, or their direct messages'.
@@ -110,8 +115,8 @@ async fn due_question(app: &App, deck: Deck, now: DateTime<Utc>) -> Result<Optio
     Ok(None)
 }
 
-/// Schedules the answered question for the member's review: every daily and practice answer,
-/// once recorded. A failure is logged and the answer stands (it is recorded already); the
+/// Schedules the answered question for the member's review: every practice answer, once
+/// recorded (a daily answer's review is saved with the answer, by `quiz::answer::record`). A failure is logged and the answer stands (it is recorded already); the
 /// card's schedule is then as it was.
 pub(in crate::discord) async fn schedule(
     app: &App,
@@ -127,7 +132,7 @@ pub(in crate::discord) async fn schedule(
         question: &q.id.0,
         kind: q.kind.name(),
         verdict: grade.verdict,
-        answered_in: seen.shown.map(|shown| now - shown),
+        answered_in: seen.took(now),
         at: now,
     };
     match review::record(app.store(), answered).await {

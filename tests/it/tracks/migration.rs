@@ -109,6 +109,7 @@ fn an_existing_database_migrates_into_track_1() {
                 score: 1.0,
                 verdict: Verdict::Correct,
                 at: utc("2026-01-05T06:20:00Z"),
+                review: None,
             })
             .await
             .unwrap();

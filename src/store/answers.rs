@@ -1,0 +1,142 @@
+//! Recording a daily answer: the store's half of `quiz::answer`. It reads what it needs in one
+//! statement (the round, whether the member answered it, the track's round before it, the
+//! member's streak and review card, whether the server gives roles for streaks or points) and writes the answer, the streak, the totals and the review
+//! card together (`execute_all`: one statement on PostgreSQL), all in the caller's transaction.
+//! On PostgreSQL every statement is a round trip to the server, and the answer path is the
+//! busiest there is: it was nine statements and a second transaction for the review card.
+
+use super::db::{Db, Row, Write};
+use super::freezes::{self, STREAK_COLUMNS};
+use super::queries::{ms, round_row, ROUND_COLUMNS};
+use super::review::{card_at, card_columns, card_write};
+use super::StoreError;
+use crate::grade::Verdict;
+use crate::quiz::freeze::Guarded;
+use crate::quiz::review::{self, Card, Deck};
+use crate::quiz::{scoring, NewAnswer, Recorded, Round, RoundState};
+use rusqlite::{params, OptionalExtension};
+
+/// What recording an answer reads before it writes.
+struct Before {
+    round: Round,
+    /// The member answered this round already.
+    answered: bool,
+    /// The track's last posted (not skipped) round before this one.
+    previous: Option<i64>,
+    /// The member's streak on the round's track, as stored.
+    guarded: Guarded,
+    /// The member's review card of the round's question.
+    card: Option<Card>,
+    /// The server gives roles for streaks or points (with no problem keeping it from it).
+    rewards: bool,
+}
+
+/// The round's columns come first, then these, then the streak's and the card's.
+const ROUND_WIDTH: usize = 13;
+
+fn before(conn: &dyn Db, a: &NewAnswer) -> Result<Option<Before>, StoreError> {
+    let sql = format!(
+        "SELECT r.*,
+             EXISTS (SELECT 1 FROM answers WHERE round_id = r.round_id AND user_id = ?2),
+             (SELECT p.round_id FROM rounds AS p
+               WHERE p.guild_id = r.guild_id AND p.track_id = r.track_id AND p.opens_at < r.opens_at
+                 AND p.state != 'skipped'
+               ORDER BY p.opens_at DESC LIMIT 1),
+             {streak}, {card},
+             EXISTS (SELECT 1 FROM role_rewards
+               WHERE guild_id = r.guild_id AND kind != 'champion' AND problem IS NULL)
+         FROM (SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1) AS r
+         LEFT JOIN streaks AS s ON s.guild_id = r.guild_id AND s.user_id = ?2 AND s.track_id = r.track_id
+         LEFT JOIN review_cards AS c
+           ON c.guild_id = r.guild_id AND c.user_id = ?2 AND c.question_id = r.question_id",
+        streak = STREAK_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        card = card_columns("c"),
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![a.round.0, a.user.sql()], |r: &Row| {
+            Ok(Before {
+                round: round_row(r)?,
+                answered: r.get(ROUND_WIDTH)?,
+                previous: r.get(ROUND_WIDTH + 1)?,
+                guarded: freezes::guarded_at(r, ROUND_WIDTH + 2)?.unwrap_or_default(),
+                card: card_at(r, ROUND_WIDTH + 7)?,
+                rewards: r.get(ROUND_WIDTH + 17)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Records a graded daily answer with its points, the member's streak and (with `a.review`) the
+/// question's next review, in the caller's transaction. The first answer counts; a closed round
+/// records nothing.
+pub fn record_answer(conn: &dyn Db, a: &NewAnswer) -> Result<Recorded, StoreError> {
+    let Some(b) = before(conn, a)? else {
+        return Ok(Recorded::NoSuchRound);
+    };
+    let round = &b.round;
+    if round.state != RoundState::Open || a.at >= round.closes_at {
+        return Ok(Recorded::Closed);
+    }
+    if b.answered {
+        return Ok(Recorded::AlreadyAnswered);
+    }
+    // The rounds missed since the streak last grew spend freezes (once) or end it; then this one.
+    // Tracks: the streak and the round before are the round's own track's.
+    let settled = freezes::settle(
+        conn,
+        b.guarded,
+        round.guild,
+        round.track,
+        a.user,
+        Some(round.opens_at),
+        a.at,
+    )?;
+    let guarded =
+        crate::quiz::freeze::answer(settled, &[], round.id.0, b.previous, a.verdict).after;
+    let streak = guarded.streak.current;
+    let points = scoring::points(round.difficulty, a.score, a.verdict, streak);
+    let mut writes = vec![
+        Write::new(
+            "INSERT INTO answers (round_id, guild_id, user_id, topic, answer, score, verdict, points, answered_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                a.round.0,
+                round.guild.sql(),
+                a.user.sql(),
+                round.topic,
+                a.answer,
+                a.score,
+                a.verdict.as_str(),
+                points,
+                ms(a.at)
+            ],
+        )?,
+        // Tracks: the streak row is the round's track's.
+        freezes::save_write(round.guild, round.track, a.user, &guarded)?,
+        Write::new(
+            "INSERT INTO totals (guild_id, user_id, points, answers, correct) VALUES (?1, ?2, ?3, 1, ?4)
+             ON CONFLICT (guild_id, user_id) DO UPDATE SET points = totals.points + ?3,
+                 answers = totals.answers + 1, correct = totals.correct + ?4",
+            params![round.guild.sql(), a.user.sql(), points, a.verdict == Verdict::Correct],
+        )?,
+    ];
+    if let Some(rating) = a.review {
+        let deck = Deck {
+            guild: Some(round.guild),
+            member: a.user,
+        };
+        let card = review::next(b.card.as_ref(), a.at, rating);
+        writes.push(card_write(deck, &round.question, &card)?);
+    }
+    conn.execute_all(&writes)?;
+    Ok(Recorded::Accepted {
+        points,
+        streak,
+        rewards: b.rewards,
+    })
+}
