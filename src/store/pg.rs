@@ -22,9 +22,13 @@ use tokio_postgres::error::SqlState;
 
 /// How many times a transaction that lost a race is run again before its caller is told.
 const RETRIES: u32 = 12;
-/// Connections per process for the store's calls; several replicas share the server's
-/// `max_connections`.
-pub const POOL_SIZE: usize = 16;
+/// Connections per process for the store's calls, unless the URL's `connection_limit` says
+/// otherwise. On the bench's 2-core machine, 8 to 12 connections in all (over every replica)
+/// answered fastest; 48 (16 for each of 3 replicas) tripled the p99 (`cargo bench --bench
+/// endpoint`): the server's cores, not its connections, are what answers run on.
+pub const POOL_SIZE: usize = 8;
+/// The most `connection_limit` may ask for.
+const MAX_POOL_SIZE: usize = 256;
 /// Connections for start-up (migrations) and bulk work (`db migrate-to`), opened as needed.
 const BULK_POOL_SIZE: usize = 4;
 
@@ -47,6 +51,39 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
+/// The URL without our own `connection_limit=N` parameter (PostgreSQL's drivers refuse
+/// parameters they do not know), and the connections it asks for ([`POOL_SIZE`] without it).
+/// The name is the one Prisma's URLs use for the same thing.
+fn connection_limit(url: &str) -> Result<(String, usize), StoreError> {
+    let Some((head, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), POOL_SIZE));
+    };
+    let mut size = POOL_SIZE;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.strip_prefix("connection_limit=") {
+            Some(n) => {
+                size = n
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_POOL_SIZE).contains(n))
+                    .ok_or_else(|| StoreError::Postgres {
+                        what: format!("the database URL {} is not valid", redacted(url)),
+                        detail: format!(
+                            "connection_limit must be a whole number from 1 to {MAX_POOL_SIZE}, not {n:?}"
+                        ),
+                    })?
+            }
+            None => kept.push(pair),
+        }
+    }
+    let url = match kept.is_empty() {
+        true => head.to_string(),
+        false => format!("{head}?{}", kept.join("&")),
+    };
+    Ok((url, size))
+}
+
 /// The pool of one PostgreSQL database.
 pub struct Pg {
     /// For migrations and bulk work (`with_client`).
@@ -59,14 +96,13 @@ pub struct Pg {
 impl Pg {
     /// Connects (the pool opens connections as they are needed; one is opened now, to fail early).
     pub async fn connect(url: &str) -> Result<Pg, StoreError> {
+        let (url, size) = &connection_limit(url)?;
+        let url = url.as_str();
         let config: tokio_postgres::Config = url.parse().map_err(|e| StoreError::Postgres {
             what: format!("the database URL {} is not valid", redacted(url)),
             detail: format!("{e}"),
         })?;
-        let mut sync_config: postgres::Config = url.parse().map_err(|e| StoreError::Postgres {
-            what: format!("the database URL {} is not valid", redacted(url)),
-            detail: format!("{e}"),
-        })?;
+        let mut sync_config = config.clone();
         if sync_config.get_connect_timeout().is_none() {
             sync_config.connect_timeout(Duration::from_secs(10));
         }
@@ -89,7 +125,7 @@ impl Pg {
             })?;
         let pg = Pg {
             pool,
-            conns: super::pg_sync::Pool::new(sync_config, POOL_SIZE, redacted(url)),
+            conns: super::pg_sync::Pool::new(sync_config, *size, redacted(url)),
             url: redacted(url),
         };
         drop(pg.client().await?);
@@ -130,6 +166,7 @@ impl Pg {
                 let db = PgDb {
                     conn: &conn,
                     failure: Cell::new(None),
+                    in_transaction: false,
                 };
                 f(&db)
             })
@@ -148,20 +185,22 @@ impl Pg {
                 let mut attempt = 0;
                 loop {
                     attempt += 1;
+                    // Sent with the transaction's first statement.
                     conn.borrow_mut()
-                        .client
-                        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                        .map_err(|e| pg_error(&url, e))?;
+                        .queue_simple("BEGIN ISOLATION LEVEL REPEATABLE READ");
                     let started = std::time::Instant::now();
                     let db = PgDb {
                         conn: &conn,
                         failure: Cell::new(None),
+                        in_transaction: true,
                     };
                     let outcome = f(&db);
                     let failure = db.failure.take();
                     let raced = match outcome {
                         Ok(v) => {
-                            let committed = conn.borrow_mut().client.batch_execute("COMMIT");
+                            // With the writes still queued: one of them failing is the commit's
+                            // failure (the server then rolls the transaction back).
+                            let committed = conn.borrow_mut().batch("COMMIT");
                             crate::metrics::commit(started.elapsed(), committed.is_ok());
                             match committed {
                                 Ok(()) => return Ok(v),
@@ -171,7 +210,8 @@ impl Pg {
                         }
                         Err(e) => {
                             // A broken connection is not used again (the pool drops it).
-                            let _ = conn.borrow_mut().client.batch_execute("ROLLBACK");
+                            conn.borrow_mut().drop_queued();
+                            let _ = conn.borrow_mut().batch("ROLLBACK");
                             if !retryable(failure.as_ref()) {
                                 return Err(e);
                             }
@@ -248,6 +288,9 @@ struct PgDb<'a, 'c> {
     conn: &'a RefCell<&'c mut super::pg_sync::Conn>,
     /// The SQLSTATE of the last statement that failed, for the retry.
     failure: Cell<Option<SqlState>>,
+    /// In a write's transaction: writes nobody reads the results of wait for the next
+    /// statement or the commit, and go in its round trip.
+    in_transaction: bool,
 }
 
 impl PgDb<'_, '_> {
@@ -294,12 +337,10 @@ impl Db for PgDb<'_, '_> {
     ) -> db::Result<()> {
         let stmt = self.statement(sql)?;
         let values = values(params)?;
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         let rows = self
             .conn
             .borrow_mut()
-            .client
-            .query(&stmt, &refs)
+            .query(&stmt, &values)
             .map_err(|e| self.fail(e))?;
         for r in &rows {
             if !each(&Row::Postgres(r))? {
@@ -312,22 +353,26 @@ impl Db for PgDb<'_, '_> {
     fn run_execute(&self, sql: &str, params: &dyn Params) -> db::Result<usize> {
         let stmt = self.statement(sql)?;
         let values = values(params)?;
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         let n = self
             .conn
             .borrow_mut()
-            .client
-            .execute(&stmt, &refs)
+            .execute(&stmt, &values)
             .map_err(|e| self.fail(e))?;
         Ok(n as usize)
     }
 
+    fn run_write(&self, sql: &str, params: &dyn Params) -> db::Result<()> {
+        if !self.in_transaction {
+            return self.run_execute(sql, params).map(|_| ());
+        }
+        let stmt = self.statement(sql)?;
+        let values = values(params)?;
+        self.conn.borrow_mut().queue_write(stmt, values);
+        Ok(())
+    }
+
     fn run_batch(&self, sql: &str) -> db::Result<()> {
-        self.conn
-            .borrow_mut()
-            .client
-            .batch_execute(sql)
-            .map_err(|e| self.fail(e))
+        self.conn.borrow_mut().batch(sql).map_err(|e| self.fail(e))
     }
 }
 
@@ -339,7 +384,7 @@ fn values(params: &dyn Params) -> db::Result<Vec<Param>> {
 
 /// A parameter, bound as the type PostgreSQL inferred for its place.
 #[derive(Debug)]
-struct Param(Value);
+pub(super) struct Param(Value);
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -461,6 +506,41 @@ pub(super) fn value(row: &tokio_postgres::Row, i: usize) -> db::Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_may_say_how_many_connections_and_keeps_its_other_parameters() {
+        let plain = "postgres://bot@db:5432/quiz";
+        assert_eq!(
+            connection_limit(plain).unwrap(),
+            (plain.to_string(), POOL_SIZE)
+        );
+        assert_eq!(
+            connection_limit("postgres://bot@db/quiz?connection_limit=4").unwrap(),
+            ("postgres://bot@db/quiz".to_string(), 4)
+        );
+        assert_eq!(
+            connection_limit(
+                "postgres://bot@db/quiz?sslmode=disable&connection_limit=12&application_name=x"
+            )
+            .unwrap(),
+            (
+                "postgres://bot@db/quiz?sslmode=disable&application_name=x".to_string(),
+                12
+            )
+        );
+        for bad in ["0", "-1", "lots", "100000", ""] {
+            let e = connection_limit(&format!(
+                "postgres://bot:secret@db/quiz?connection_limit={bad}"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("connection_limit must be a whole number from 1 to 256"),
+                "{e}"
+            );
+            assert!(!e.contains("secret"), "{e}");
+        }
+    }
 
     fn numeric_bytes(ndigits: u16, weight: i16, sign: u16, scale: u16, digits: &[u16]) -> Vec<u8> {
         let mut v = Vec::new();
