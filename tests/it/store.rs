@@ -61,6 +61,7 @@ on_both_backends!(
     keeping_a_grade_changes_nothing_and_the_same_verdict_keeps_its_score,
     clocks_claim_due_tracks_once_each_and_a_lapsed_lease_is_claimed_again,
     an_answer_saves_its_review_with_it_and_says_whether_roles_are_given,
+    an_answer_whose_write_fails_keeps_nothing_and_may_be_given_again,
 );
 
 /// A round for a local day in UTC, opening at 09:00 and closing a day later.
@@ -1191,4 +1192,53 @@ async fn an_answer_saves_its_review_with_it_and_says_whether_roles_are_given(sto
     let again = card(1).await.unwrap();
     assert_eq!((again.reps, again.last_rating), (2, Rating::Again));
     assert!(again.last_review > c.last_review);
+}
+
+/// An answer's rows go in together or not at all: a write the database refuses (here a score
+/// out of range, which its CHECK refuses; on PostgreSQL the refusal comes with the commit, since
+/// the write rides with it) leaves no answer, points, streak or review card, and the member's
+/// next answer is taken as their first.
+async fn an_answer_whose_write_fails_keeps_nothing_and_may_be_given_again(store: Store) {
+    use interview_bot::quiz::review::{Deck, Rating, ReviewStore};
+    let round = round_on(&store, G, "2026-03-02", Difficulty::Easy, "semver").await;
+    let at = round.opens_at + Duration::minutes(5);
+    let answer = |score: f64| NewAnswer {
+        round: round.id,
+        user: UserId(7),
+        answer: "text".into(),
+        score,
+        verdict: Verdict::Correct,
+        at,
+        review: Some(Rating::Good),
+    };
+    let refused = store.record_answer(answer(1.5)).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let stats = store.member_stats(G, UserId(7)).await.unwrap();
+    assert_eq!(
+        (stats.answers, stats.points, stats.current_streak),
+        (0, 0, 0)
+    );
+    let deck = Deck {
+        guild: Some(G),
+        member: UserId(7),
+    };
+    assert_eq!(
+        store.card(deck, "process-vs-thread".into()).await.unwrap(),
+        None
+    );
+    assert_eq!(store.round_results(round.id, 1).await.unwrap().answers, 0);
+
+    assert_eq!(
+        store.record_answer(answer(1.0)).await.unwrap(),
+        Recorded::Accepted {
+            points: 10,
+            streak: 1,
+            rewards: false,
+        }
+    );
+    assert!(store
+        .card(deck, "process-vs-thread".into())
+        .await
+        .unwrap()
+        .is_some());
 }
