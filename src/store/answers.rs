@@ -5,7 +5,7 @@
 //! On PostgreSQL every statement is a round trip to the server, and the answer path is the
 //! busiest there is: it was nine statements and a second transaction for the review card.
 
-use super::db::{Db, Row, Write};
+use super::db::{Backend, Db, Row, Write};
 use super::freezes::{self, STREAK_COLUMNS};
 use super::queries::{ms, round_row, ROUND_COLUMNS};
 use super::review::{card_at, card_columns, card_write};
@@ -35,6 +35,15 @@ struct Before {
 const ROUND_WIDTH: usize = 13;
 
 fn before(conn: &dyn Db, a: &NewAnswer) -> Result<Option<Before>, StoreError> {
+    // PostgreSQL: the round's row is share-locked until the answer commits, so a replica that
+    // closes, skips or reveals the round meanwhile either waits for the answer, or (having
+    // changed it first) makes this transaction fail as a serialization failure, which is run
+    // again and then finds the round closed. Without it, a snapshot taken just before the skip
+    // would record an answer to a skipped round (write skew). SQLite's one writer orders them.
+    let lock = match conn.backend() {
+        Backend::Postgres => "FOR SHARE OF r",
+        Backend::Sqlite => "",
+    };
     let sql = format!(
         "SELECT r.*,
              EXISTS (SELECT 1 FROM answers WHERE round_id = r.round_id AND user_id = ?2),
@@ -48,7 +57,8 @@ fn before(conn: &dyn Db, a: &NewAnswer) -> Result<Option<Before>, StoreError> {
          FROM (SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1) AS r
          LEFT JOIN streaks AS s ON s.guild_id = r.guild_id AND s.user_id = ?2 AND s.track_id = r.track_id
          LEFT JOIN review_cards AS c
-           ON c.guild_id = r.guild_id AND c.user_id = ?2 AND c.question_id = r.question_id",
+           ON c.guild_id = r.guild_id AND c.user_id = ?2 AND c.question_id = r.question_id
+         {lock}",
         streak = STREAK_COLUMNS
             .split(", ")
             .map(|c| format!("s.{c}"))

@@ -19,6 +19,7 @@
 //! a Ctrl-C to `cargo test` stops the tests but not their cleanup; it signals instead of calling
 //! `pg_ctl stop` because `pg_ctl` refuses root and `kill` works for root and for the owner alike.
 
+mod races;
 mod schema;
 
 use std::io::Read;
