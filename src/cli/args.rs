@@ -99,16 +99,8 @@ pub enum Command {
             requires = "shards"
         )]
         shard_range: Option<ShardRange>,
-        /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before
-        /// the bot stops anyway.
-        #[arg(
-            long,
-            env = "INTERVIEW_BOT_SHUTDOWN_TIMEOUT",
-            default_value_t = 10,
-            value_name = "SECONDS",
-            value_parser = clap::value_parser!(u64).range(0..=3600)
-        )]
-        shutdown_timeout: u64,
+        #[command(flatten)]
+        shutdown: Shutdown,
     },
     /// Serve Discord's HTTP interactions endpoint at /interactions (set it as the application's
     /// Interactions Endpoint URL, behind your reverse proxy).
@@ -133,16 +125,8 @@ pub enum Command {
             value_parser = clap::builder::FalseyValueParser::new()
         )]
         no_timestamp_check: bool,
-        /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before
-        /// the bot stops anyway.
-        #[arg(
-            long,
-            env = "INTERVIEW_BOT_SHUTDOWN_TIMEOUT",
-            default_value_t = 10,
-            value_name = "SECONDS",
-            value_parser = clap::value_parser!(u64).range(0..=3600)
-        )]
-        shutdown_timeout: u64,
+        #[command(flatten)]
+        shutdown: Shutdown,
         /// Tests only: how often the daily clock looks for due work, in milliseconds (15 s by
         /// default), so that tests of several replicas' clocks run in seconds.
         #[arg(long, hide = true, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..))]
@@ -244,4 +228,25 @@ pub struct ListArgs {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// How `run` and `serve` stop.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct Shutdown {
+    /// On SIGTERM or SIGINT, at most this many seconds to finish the work in flight before the
+    /// bot stops anyway.
+    #[arg(
+        long = "shutdown-timeout",
+        env = "INTERVIEW_BOT_SHUTDOWN_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(0..=3600)
+    )]
+    pub seconds: u64,
+}
+
+impl Shutdown {
+    pub fn timeout(self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.seconds)
+    }
 }

@@ -116,7 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             metrics,
             shards,
             shard_range,
-            shutdown_timeout,
+            shutdown,
         } => {
             let shards = Shards::new(shards, shard_range).map_err(anyhow::Error::msg)?;
             init_logging(cli.log_format);
@@ -132,7 +132,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Some(guild.map_or(Scope::Global, Scope::Guild))
             };
-            let timeout = std::time::Duration::from_secs(shutdown_timeout);
+            let timeout = shutdown.timeout();
             let result = rt.block_on(service::run_service(
                 app.clone(),
                 CLOCK_POLL,
@@ -162,7 +162,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_connections,
             header_timeout,
             no_timestamp_check,
-            shutdown_timeout,
+            shutdown,
             clock_poll_ms,
         } => {
             init_logging(cli.log_format);
@@ -179,7 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_connections: max_connections.max(1),
                 header_timeout: std::time::Duration::from_secs(header_timeout),
             };
-            let timeout = std::time::Duration::from_secs(shutdown_timeout);
+            let timeout = shutdown.timeout();
             let poll = clock_poll_ms.map_or(CLOCK_POLL, std::time::Duration::from_millis);
             let result = rt.block_on(service::run_service(
                 app.clone(),
