@@ -89,3 +89,54 @@ fn an_answer_racing_a_skip_of_its_round_waits_for_it_and_is_not_recorded() {
         }
     });
 }
+
+/// Replicas started at once on an empty database all come up, and each migration is applied
+/// once: the first to claim it applies it, the others wait for it and find it applied.
+#[test]
+fn replicas_starting_at_once_on_an_empty_database_apply_each_migration_once() {
+    let url = super::fresh_db("replicas migrate at once");
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count() as i64;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(6));
+    let replicas: Vec<_> = (0..6)
+        .map(|_| {
+            let (url, start) = (url.clone(), start.clone());
+            std::thread::spawn(move || {
+                crate::util::runtime().block_on(async {
+                    start.wait();
+                    let store = Store::connect(&url).await?;
+                    let ready = store.ready().await;
+                    store.close();
+                    ready
+                })
+            })
+        })
+        .collect();
+    for r in replicas {
+        r.join().unwrap().expect("every replica comes up");
+    }
+    crate::util::runtime().block_on(async {
+        let c = super::connect(&url).await;
+        let rows = c
+            .query(
+                "SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version",
+                &[],
+            )
+            .await
+            .unwrap();
+        let versions: Vec<(i64, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let want: Vec<(i64, i64)> = (1..=files).map(|v| (v, 1)).collect();
+        assert_eq!(versions, want);
+        let answers: i64 = c
+            .query_one("SELECT count(*) FROM answers", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(answers, 0, "the schema is there");
+    });
+}
