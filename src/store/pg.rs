@@ -302,7 +302,7 @@ impl PgDb<'_, '_> {
     fn statement(&self, sql: &str) -> db::Result<tokio_postgres::Statement> {
         self.conn
             .borrow_mut()
-            .statement(db::for_postgres(sql))
+            .statement(sql)
             .map_err(|e| self.fail(e))
     }
 }

@@ -27,8 +27,8 @@ enum Queued {
     Write(Statement, Vec<Param>),
 }
 
-/// A connection, the runtime that drives it, the statements prepared on it (by their SQL as
-/// sent) and the statements queued to go with the next one.
+/// A connection, the runtime that drives it, the statements prepared on it (by the store's SQL)
+/// and the statements queued to go with the next one.
 pub(super) struct Conn {
     rt: tokio::runtime::Runtime,
     client: Client,
@@ -62,13 +62,16 @@ impl Conn {
         self.client.is_closed()
     }
 
-    /// A prepared statement for `sql`, from this connection's cache or prepared now.
-    pub(super) fn statement(&mut self, sql: String) -> Result<Statement, Error> {
-        if let Some(s) = self.statements.get(&sql) {
+    /// A prepared statement for `sql` (the store's SQL, as SQLite takes it), from this
+    /// connection's cache, or translated (`for_postgres`) and prepared now.
+    pub(super) fn statement(&mut self, sql: &str) -> Result<Statement, Error> {
+        if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.rt.block_on(self.client.prepare(&sql))?;
-        self.statements.insert(sql, s.clone());
+        let s = self
+            .rt
+            .block_on(self.client.prepare(&super::db::for_postgres(sql)))?;
+        self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
 
