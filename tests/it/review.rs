@@ -519,3 +519,58 @@ fn a_review_grade_offers_the_questions_follow_up_beside_next_review() {
         s.check_spec();
     })
 }
+
+/// A practice answer whose next review cannot be saved (the database refuses the card: here a
+/// trigger, as a full disk would) still counts: the member is told it was recorded and that the
+/// question stays due, and `/review` offers it again. Works on the SQLite file itself.
+#[test]
+fn a_review_that_cannot_be_saved_leaves_the_answer_counted_and_the_question_due() {
+    runtime().block_on(async {
+        let mut s = Session::new();
+        let q = s.choices()[0].clone();
+        let (right, wrong) = options(&q);
+        s.read(click(&format!("1:pa:{}:7:{wrong}", q.id), ADA, now()))
+            .await;
+        let before = s.card(ADA, &q.id.0).await.expect("a card");
+        s.clock.advance(Duration::days(1));
+        let (body, _) = s.review(ADA).await;
+
+        let db = rusqlite::Connection::open(s._dir.path().join("bot.db")).unwrap();
+        db.execute_batch(
+            "CREATE TRIGGER refuse_new_cards BEFORE INSERT ON review_cards
+                 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+             CREATE TRIGGER refuse_card_changes BEFORE UPDATE ON review_cards
+                 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+        let shown = s.clock_now() - Duration::minutes(1);
+        let (body, text) = s
+            .read(click(&review_option(&body, right), ADA, shown))
+            .await;
+        assert!(is_private(&body) && text.contains("Correct"), "{text}");
+        assert!(
+            text.contains(
+                "Your answer is recorded, but I could not schedule its next review; it stays due."
+            ),
+            "{text}"
+        );
+        let stats = s
+            .app
+            .store()
+            .member_stats(GuildId(GUILD), UserId(ADA))
+            .await
+            .unwrap();
+        assert_eq!(stats.practice, 2, "the answer counts");
+        assert_eq!(
+            s.card(ADA, &q.id.0).await,
+            Some(before),
+            "the card as it was"
+        );
+        let (_, text) = s.review(ADA).await;
+        assert!(
+            text.contains("1 question is due") && text.contains(q.id.0.as_str()),
+            "still due: {text}"
+        );
+        s.check_spec();
+    });
+}
