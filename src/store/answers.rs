@@ -7,14 +7,15 @@
 
 use super::db::{Backend, Db, Row, Write};
 use super::freezes::{self, STREAK_COLUMNS};
-use super::queries::{ms, round_row, ROUND_COLUMNS};
-use super::review::{card_at, card_columns, card_write};
+use super::queries::{ms, qualified, round_row, width, ROUND_COLUMNS};
+use super::review::{card_at, card_write, COLUMNS as CARD_COLUMNS};
 use super::StoreError;
 use crate::grade::Verdict;
 use crate::quiz::freeze::Guarded;
 use crate::quiz::review::{self, Card, Deck};
 use crate::quiz::{scoring, NewAnswer, Recorded, Round, RoundState};
 use rusqlite::{params, OptionalExtension};
+use std::sync::LazyLock;
 
 /// What recording an answer reads before it writes.
 struct Before {
@@ -31,51 +32,77 @@ struct Before {
     rewards: bool,
 }
 
-/// The round's columns come first, then these, then the streak's and the card's.
-const ROUND_WIDTH: usize = 13;
+/// The read, as one backend takes it, and where each part of its row starts.
+struct Query {
+    sql: String,
+    answered: usize,
+    streak: usize,
+    card: usize,
+    rewards: usize,
+}
+
+impl Query {
+    /// `lock`: on PostgreSQL, the round's row is share-locked until the answer commits, so a
+    /// replica that closes, skips or reveals the round meanwhile either waits for the answer, or
+    /// (having changed it first) makes this transaction fail as a serialization failure, which
+    /// is run again and then finds the round closed. Without it, a snapshot taken just before
+    /// the skip would record an answer to a skipped round (write skew). SQLite's one writer
+    /// orders them.
+    fn new(lock: &str) -> Query {
+        let sql = format!(
+            "SELECT r.*,
+                 EXISTS (SELECT 1 FROM answers WHERE round_id = r.round_id AND user_id = ?2),
+                 (SELECT p.round_id FROM rounds AS p
+                   WHERE p.guild_id = r.guild_id AND p.track_id = r.track_id
+                     AND p.opens_at < r.opens_at AND p.state != 'skipped'
+                   ORDER BY p.opens_at DESC LIMIT 1),
+                 {streak}, {card},
+                 EXISTS (SELECT 1 FROM role_rewards
+                   WHERE guild_id = r.guild_id AND kind != 'champion' AND problem IS NULL)
+             FROM (SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1) AS r
+             LEFT JOIN streaks AS s
+               ON s.guild_id = r.guild_id AND s.user_id = ?2 AND s.track_id = r.track_id
+             LEFT JOIN review_cards AS c
+               ON c.guild_id = r.guild_id AND c.user_id = ?2 AND c.question_id = r.question_id
+             {lock}",
+            streak = qualified("s", STREAK_COLUMNS),
+            card = qualified("c", CARD_COLUMNS),
+        );
+        let answered = width(ROUND_COLUMNS);
+        let streak = answered + 2;
+        let card = streak + width(STREAK_COLUMNS);
+        Query {
+            sql,
+            answered,
+            streak,
+            card,
+            rewards: card + width(CARD_COLUMNS),
+        }
+    }
+
+    /// Built once per backend: the answer path is the busiest there is.
+    fn of(backend: Backend) -> &'static Query {
+        static SQLITE: LazyLock<Query> = LazyLock::new(|| Query::new(""));
+        static POSTGRES: LazyLock<Query> = LazyLock::new(|| Query::new("FOR SHARE OF r"));
+        match backend {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        }
+    }
+}
 
 fn before(conn: &dyn Db, a: &NewAnswer) -> Result<Option<Before>, StoreError> {
-    // PostgreSQL: the round's row is share-locked until the answer commits, so a replica that
-    // closes, skips or reveals the round meanwhile either waits for the answer, or (having
-    // changed it first) makes this transaction fail as a serialization failure, which is run
-    // again and then finds the round closed. Without it, a snapshot taken just before the skip
-    // would record an answer to a skipped round (write skew). SQLite's one writer orders them.
-    let lock = match conn.backend() {
-        Backend::Postgres => "FOR SHARE OF r",
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "SELECT r.*,
-             EXISTS (SELECT 1 FROM answers WHERE round_id = r.round_id AND user_id = ?2),
-             (SELECT p.round_id FROM rounds AS p
-               WHERE p.guild_id = r.guild_id AND p.track_id = r.track_id AND p.opens_at < r.opens_at
-                 AND p.state != 'skipped'
-               ORDER BY p.opens_at DESC LIMIT 1),
-             {streak}, {card},
-             EXISTS (SELECT 1 FROM role_rewards
-               WHERE guild_id = r.guild_id AND kind != 'champion' AND problem IS NULL)
-         FROM (SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = ?1) AS r
-         LEFT JOIN streaks AS s ON s.guild_id = r.guild_id AND s.user_id = ?2 AND s.track_id = r.track_id
-         LEFT JOIN review_cards AS c
-           ON c.guild_id = r.guild_id AND c.user_id = ?2 AND c.question_id = r.question_id
-         {lock}",
-        streak = STREAK_COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        card = card_columns("c"),
-    );
+    let q = Query::of(conn.backend());
     Ok(conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&q.sql)?
         .query_row(params![a.round.0, a.user.sql()], |r: &Row| {
             Ok(Before {
                 round: round_row(r)?,
-                answered: r.get(ROUND_WIDTH)?,
-                previous: r.get(ROUND_WIDTH + 1)?,
-                guarded: freezes::guarded_at(r, ROUND_WIDTH + 2)?.unwrap_or_default(),
-                card: card_at(r, ROUND_WIDTH + 7)?,
-                rewards: r.get(ROUND_WIDTH + 17)?,
+                answered: r.get(q.answered)?,
+                previous: r.get(q.answered + 1)?,
+                guarded: freezes::guarded_at(r, q.streak)?.unwrap_or_default(),
+                card: card_at(r, q.card)?,
+                rewards: r.get(q.rewards)?,
             })
         })
         .optional()?)
@@ -143,7 +170,7 @@ pub fn record_answer(conn: &dyn Db, a: &NewAnswer) -> Result<Recorded, StoreErro
         let card = review::next(b.card.as_ref(), a.at, rating);
         writes.push(card_write(deck, &round.question, &card)?);
     }
-    conn.execute_all(&writes)?;
+    conn.execute_all(writes)?;
     Ok(Recorded::Accepted {
         points,
         streak,

@@ -78,12 +78,12 @@ impl dyn Db + '_ {
     /// before all of them) and whose results nobody reads: on SQLite one statement each, in
     /// order; on PostgreSQL as one statement, sent with the transaction's next statement or its
     /// commit, so that its error, if any, comes from there.
-    pub fn execute_all(&self, writes: &[Write]) -> Result<()> {
+    pub fn execute_all(&self, writes: Vec<Write>) -> Result<()> {
         if self.backend() == Backend::Postgres && writes.len() > 1 {
             let (sql, params) = combined(writes);
             return self.run_write(&sql, &params);
         }
-        for w in writes {
+        for w in &writes {
             self.run_write(w.sql, &w.params)?;
         }
         Ok(())
@@ -294,23 +294,19 @@ impl Write {
 
 /// Several writes as one PostgreSQL statement: all but the last as data-modifying `WITH` parts,
 /// their placeholders numbered one after another.
-fn combined(writes: &[Write]) -> (String, Vec<Value>) {
+fn combined(writes: Vec<Write>) -> (String, Vec<Value>) {
     let mut sql = String::from("WITH ");
     let mut params: Vec<Value> = Vec::new();
-    let Some((last, rest)) = writes.split_last() else {
-        return (String::new(), params);
-    };
-    for (i, w) in rest.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
+    let last = writes.len().saturating_sub(1);
+    for (i, w) in writes.into_iter().enumerate() {
         let part = renumbered(w.sql, params.len() as u32, '?');
-        sql.push_str(&format!("w{i} AS ({part})"));
-        params.extend(w.params.iter().cloned());
+        match i {
+            _ if i == last => sql.push_str(&format!(" {part}")),
+            0 => sql.push_str(&format!("w0 AS ({part})")),
+            _ => sql.push_str(&format!(", w{i} AS ({part})")),
+        }
+        params.extend(w.params);
     }
-    sql.push(' ');
-    sql.push_str(&renumbered(last.sql, params.len() as u32, '?'));
-    params.extend(last.params.iter().cloned());
     (sql, params)
 }
 
@@ -482,7 +478,7 @@ mod tests {
             )
             .unwrap(),
         ];
-        let (sql, params) = combined(&writes);
+        let (sql, params) = combined(Vec::from(writes));
         assert_eq!(
             for_postgres(&sql),
             "WITH w0 AS (INSERT INTO a (x, y) VALUES ($1, $2)), w1 AS (UPDATE b SET y = $3 WHERE x = $4) \

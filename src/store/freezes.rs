@@ -25,10 +25,9 @@ pub fn guarded(
     user: UserId,
 ) -> Result<Guarded, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT current, best, last_round_id, freezes, lost FROM streaks
-             WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {STREAK_COLUMNS} FROM streaks WHERE guild_id = ?1 AND user_id = ?2 AND track_id = ?3"
+        ))?
         .query_row(params![guild.sql(), user.sql(), track.0], |r| {
             guarded_at(r, 0)
         })
@@ -62,7 +61,7 @@ pub fn save(
     user: UserId,
     g: &Guarded,
 ) -> Result<(), StoreError> {
-    conn.execute_all(&[save_write(guild, track, user, g)?])?;
+    conn.execute_all(vec![save_write(guild, track, user, g)?])?;
     Ok(())
 }
 

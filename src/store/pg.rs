@@ -102,9 +102,9 @@ impl Pg {
             what: format!("the database URL {} is not valid", redacted(url)),
             detail: format!("{e}"),
         })?;
-        let mut sync_config = config.clone();
-        if sync_config.get_connect_timeout().is_none() {
-            sync_config.connect_timeout(Duration::from_secs(10));
+        let mut conn_config = config.clone();
+        if conn_config.get_connect_timeout().is_none() {
+            conn_config.connect_timeout(Duration::from_secs(10));
         }
         let manager = Manager::from_config(
             config,
@@ -125,7 +125,7 @@ impl Pg {
             })?;
         let pg = Pg {
             pool,
-            conns: super::pg_sync::Pool::new(sync_config, *size, redacted(url)),
+            conns: super::pg_sync::Pool::new(conn_config, *size, redacted(url)),
             url: redacted(url),
         };
         drop(pg.client().await?);

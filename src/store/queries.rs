@@ -93,6 +93,21 @@ pub fn mark_revealed(conn: &dyn Db, id: RoundId, at: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
+/// A column list (`"a, b"`) with each column qualified by `alias` (`"t.a, t.b"`), for a query
+/// that joins its table under that name.
+pub(super) fn qualified(alias: &str, columns: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How many columns a column list names.
+pub(super) fn width(columns: &str) -> usize {
+    columns.split(',').count()
+}
+
 pub(super) const ROUND_COLUMNS: &str = "round_id, guild_id, day, question_id, topic, difficulty, seed, opens_at, closes_at, channel_id, message_id, state, track_id";
 
 pub(super) fn round_row(r: &Row) -> rusqlite::Result<Round> {

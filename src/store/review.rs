@@ -18,8 +18,15 @@ fn bad_text(column: usize, s: String) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(column, s, rusqlite::types::Type::Text)
 }
 
-const COLUMNS: &str = "due_at, stability, difficulty, elapsed_days, scheduled_days, reps, lapses,
-    state, last_review_at, last_rating";
+/// A card's columns in `review_cards`, in the order [`card_at`] reads them.
+macro_rules! card_columns {
+    () => {
+        "due_at, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state, \
+         last_review_at, last_rating"
+    };
+}
+
+pub(super) const COLUMNS: &str = card_columns!();
 
 fn card_of(r: &Row) -> rusqlite::Result<Card> {
     card_at(r, 0)?.ok_or(rusqlite::Error::InvalidColumnType(
@@ -29,7 +36,7 @@ fn card_of(r: &Row) -> rusqlite::Result<Card> {
     ))
 }
 
-/// The card in the columns of [`card_columns`] from column `base` on; `None` when they are
+/// The card in the [`COLUMNS`] of a row from column `base` on; `None` when they are
 /// NULL (a left join found no card).
 pub(super) fn card_at(r: &Row, base: usize) -> rusqlite::Result<Option<Card>> {
     let Some(due) = r.get::<_, Option<i64>>(base)? else {
@@ -49,15 +56,6 @@ pub(super) fn card_at(r: &Row, base: usize) -> rusqlite::Result<Option<Card>> {
         last_review: from_ms(r.get(base + 8)?),
         last_rating: Rating::parse(&rating).ok_or_else(|| bad_text(base + 9, rating))?,
     }))
-}
-
-/// A card's columns, each prefixed by `alias.`, for a query that joins `review_cards AS alias`.
-pub(super) fn card_columns(alias: &str) -> String {
-    COLUMNS
-        .split(',')
-        .map(|c| format!("{alias}.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub fn card(conn: &dyn Db, deck: Deck, question: &str) -> Result<Option<Card>, StoreError> {
@@ -83,19 +81,21 @@ pub fn rate_card(
 ) -> Result<Card, StoreError> {
     let before = card(conn, deck, question)?;
     let c = review::next(before.as_ref(), at, rating);
-    conn.execute_all(&[card_write(deck, question, &c)?])?;
+    conn.execute_all(vec![card_write(deck, question, &c)?])?;
     Ok(c)
 }
 
 /// Saving the deck's card of `question`, as a write to run with others (`execute_all` on `dyn Db`).
 pub(super) fn card_write(deck: Deck, question: &str, c: &Card) -> Result<Write, StoreError> {
-    const SQL: &str =
-        "INSERT INTO review_cards (guild_id, user_id, question_id, due_at, stability, difficulty,
-             elapsed_days, scheduled_days, reps, lapses, state, last_review_at, last_rating)
+    const SQL: &str = concat!(
+        "INSERT INTO review_cards (guild_id, user_id, question_id, ",
+        card_columns!(),
+        ")
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET due_at = ?4, stability = ?5,
              difficulty = ?6, elapsed_days = ?7, scheduled_days = ?8, reps = ?9, lapses = ?10,
-             state = ?11, last_review_at = ?12, last_rating = ?13";
+             state = ?11, last_review_at = ?12, last_rating = ?13"
+    );
     Ok(Write::new(
         SQL,
         params![

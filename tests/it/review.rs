@@ -77,6 +77,16 @@ impl Session {
         self.app.store().card(deck, question.into()).await.unwrap()
     }
 
+    /// The bank's first choice question, missed by `user` in practice a day ago: due now.
+    async fn missed_yesterday(&mut self, user: u64) -> Question {
+        let q = self.choices()[0].clone();
+        let (_, wrong) = options(&q);
+        self.read(click(&format!("1:pa:{}:7:{wrong}", q.id), user, now()))
+            .await;
+        self.clock.advance(Duration::days(1));
+        q
+    }
+
     fn check_spec(&self) {
         spec::validate("callback", &self.bodies);
     }
@@ -467,11 +477,7 @@ fn a_card_of_a_question_no_longer_in_the_bank_is_dropped() {
 fn quiz_without_a_topic_asks_a_due_question_first() {
     runtime().block_on(async {
         let mut s = Session::new();
-        let q = s.choices()[0].clone();
-        let (_, wrong) = options(&q);
-        s.read(click(&format!("1:pa:{}:7:{wrong}", q.id), ADA, now()))
-            .await;
-        s.clock.advance(Duration::days(1));
+        let q = s.missed_yesterday(ADA).await;
         // Due now: /quiz (no topic, 210 questions to choose from) asks it, and says why.
         let (body, text) = s.read(ix::command("quiz", json!([]), ADA, 0)).await;
         assert!(is_private(&body));
@@ -527,12 +533,9 @@ fn a_review_grade_offers_the_questions_follow_up_beside_next_review() {
 fn a_review_that_cannot_be_saved_leaves_the_answer_counted_and_the_question_due() {
     runtime().block_on(async {
         let mut s = Session::new();
-        let q = s.choices()[0].clone();
-        let (right, wrong) = options(&q);
-        s.read(click(&format!("1:pa:{}:7:{wrong}", q.id), ADA, now()))
-            .await;
+        let q = s.missed_yesterday(ADA).await;
+        let (right, _) = options(&q);
         let before = s.card(ADA, &q.id.0).await.expect("a card");
-        s.clock.advance(Duration::days(1));
         let (body, _) = s.review(ADA).await;
 
         let db = rusqlite::Connection::open(s._dir.path().join("bot.db")).unwrap();
