@@ -376,9 +376,11 @@ impl Grader {
         if !m.hit.is_empty() && clean && score < verdict::PARTIAL_FROM {
             score = verdict::PARTIAL_FROM;
         }
-        let list =
-            (is_keyword_list(&a) && !pairs_terms(text) && !rubric::states_a_claim(rubric, &a, &m))
-                || (is_list_of_terms(text, &a) && !pairs_terms(text));
+        let list = !is_headed_notes(&a)
+            && ((is_keyword_list(&a)
+                && !pairs_terms(text)
+                && !rubric::states_a_claim(rubric, &a, &m))
+                || (is_list_of_terms(text, &a) && !pairs_terms(text)));
         let fragments = is_fragments(text);
         if list || fragments {
             // Keywords without a claim: partial at most, and wrong unless they name an
@@ -454,6 +456,12 @@ fn round3(x: f64) -> f64 {
 /// Words with hardly any function words between them: a list, not an explanation.
 pub fn is_keyword_list(a: &Analysis) -> bool {
     a.words >= 3 && (a.function_words as f64) < KEYWORD_LIST_FUNCTION_SHARE * a.words as f64
+}
+
+/// Notes under two or more headings ("lake: raw, cheap. warehouse: curated, SQL"): each says
+/// what is true of its heading, so they are claims, however few small words they use.
+pub fn is_headed_notes(a: &Analysis) -> bool {
+    a.headings.len() >= 2
 }
 
 /// Three or more comma-separated items of at most three words each, with few small words among

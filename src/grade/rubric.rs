@@ -222,6 +222,18 @@ fn subject_at(
             return Some((s, true));
         }
     }
+    // "lake: raw, cheap": a note's words are said of its heading.
+    if in_clause_before.is_none() {
+        let heading = a
+            .headings
+            .iter()
+            .rev()
+            .map(|&h| &a.tokens[h])
+            .find(|h| h.sentence == at.sentence && h.pos < at.pos);
+        if let Some(s) = heading.and_then(|h| subject_of(h.term)) {
+            return Some((s, true));
+        }
+    }
     let in_clause_after = || {
         a.tokens[i + 1..]
             .iter()

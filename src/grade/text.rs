@@ -347,8 +347,11 @@ pub enum Piece {
     Word(String),
     /// `.`, `!`, `?`, a new line: the end of a sentence.
     SentenceEnd,
-    /// `,`, `;`, `:`, a dash, or a word such as `whereas`.
+    /// `,`, `;`, a dash, or a word such as `whereas`.
     ClauseEnd,
+    /// `:`: the end of a clause, and of a note's heading when the words before it are few
+    /// ("lake: raw, cheap").
+    Colon,
     /// The word before was a possessor: `process's`, `threads'`.
     Possessive,
 }
@@ -493,9 +496,10 @@ pub fn spanned_pieces(text: &str) -> Vec<(Piece, Span)> {
             flush(&mut word, start, at, between(start, at), &mut out);
             match c {
                 '.' | '!' | '?' | '\n' => out.push((Piece::SentenceEnd, (at, at + 1))),
-                ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}' | '-' => {
+                ',' | ';' | '(' | ')' | '\u{2013}' | '\u{2014}' | '-' => {
                     out.push((Piece::ClauseEnd, (at, at + 1)))
                 }
+                ':' => out.push((Piece::Colon, (at, at + 1))),
                 '&' => out.push((Piece::Word("and".into()), (at, at + 1))),
                 // "process = the program running": the sign reads as "is".
                 '=' if chars.get(i + 1) != Some(&'=') && i > 0 && chars[i - 1] != '=' => {
@@ -585,6 +589,25 @@ pub struct Analysis {
     pub set_off: Vec<usize>,
     /// Clauses that open with "which", "who" or "that": their subject is the noun before them.
     pub relative_clauses: Vec<u32>,
+    /// The headings of notes ("lake: raw, cheap. warehouse: curated"), each as the index of its
+    /// last word: the rest of its sentence, up to the next heading, is said of that word.
+    pub headings: Vec<usize>,
+}
+
+/// The most words a note's heading has ("data lake:", "the OS thread:").
+const HEADING_WORDS: usize = 3;
+
+/// The heading that the clause `clause` of `sentence`, a few words long, makes when a colon ends
+/// it: it opens its sentence, or follows another heading's note in it ("process: PID; thread:
+/// stack"). Returns the index of its last content word.
+fn heading(a: &Analysis, sentence: u32, clause: u32) -> Option<usize> {
+    let in_sentence = a.tokens.iter().rev().take_while(|t| t.sentence == sentence);
+    let in_clause = in_sentence.clone().filter(|t| t.clause == clause).count();
+    let opens = in_sentence.clone().all(|t| t.clause == clause)
+        || a.headings
+            .last()
+            .is_some_and(|&h| a.tokens[h].sentence == sentence);
+    (in_clause > 0 && opens).then(|| a.tokens.len() - 1)
 }
 
 impl Analysis {
@@ -754,6 +777,8 @@ impl Lexicon {
         // How many more content words belong to the noun phrase after a preposition.
         let mut modifier = 0u32;
         let mut in_sentence = false;
+        // The word count where the current clause began.
+        let mut clause_from = 0usize;
         let mut mood = ClauseMood::new();
         let all = spanned_pieces(text);
         let mut p = 0;
@@ -762,6 +787,7 @@ impl Lexicon {
         while p < all.len() {
             match &all[p].0 {
                 Piece::SentenceEnd => {
+                    clause_from = analysis.words;
                     if in_sentence {
                         sentence += 1;
                         clause += 1;
@@ -773,7 +799,14 @@ impl Lexicon {
                     p += 1;
                     continue;
                 }
-                Piece::ClauseEnd => {
+                Piece::Colon | Piece::ClauseEnd => {
+                    let words = analysis.words - clause_from;
+                    if all[p].0 == Piece::Colon && words <= HEADING_WORDS {
+                        if let Some(h) = heading(&analysis, sentence, clause) {
+                            analysis.headings.push(h);
+                        }
+                    }
+                    clause_from = analysis.words;
                     clause += 1;
                     negation_at = None;
                     modifier = 0;
@@ -1109,5 +1142,30 @@ mod tests {
         let a = l.analyse("Threads share memory. The process owns it!");
         assert_eq!(a.sentences, 2);
         assert_eq!(a.function_words, 2);
+    }
+
+    #[test]
+    fn a_few_words_before_a_colon_head_a_note() {
+        let mut l = lex();
+        l.learn("a process");
+        let heads = |text: &str| -> Vec<String> {
+            let a = l.analyse(text);
+            a.headings
+                .iter()
+                .map(|&h| l.name(a.tokens[h].term).to_string())
+                .collect()
+        };
+        assert_eq!(
+            heads("process: own memory, isolated. thread: shared heap"),
+            ["process", "thread"]
+        );
+        // After a semicolon, a second heading in the same sentence.
+        assert_eq!(
+            heads("process: own memory; thread: stack"),
+            ["process", "thread"]
+        );
+        // A colon after a long clause, or in the middle of a sentence, heads nothing.
+        assert!(heads("The difference between the two of them is simple: memory").is_empty());
+        assert!(heads("In short, processes differ: memory").is_empty());
     }
 }

@@ -131,6 +131,29 @@ fn keywords_without_a_claim_are_wrong_unless_they_name_the_point() {
 }
 
 #[test]
+fn notes_under_headings_are_claims_about_their_headings() {
+    // Each note says what is true of its heading: a full answer, not a keyword list.
+    let g = grade(
+        "process-vs-thread",
+        "process: own memory, isolated, costly to create. thread: shared memory, cheap to create",
+    );
+    assert_eq!(g.verdict, Verdict::Correct, "{g:#?}");
+    assert!(g.notes.is_empty(), "{g:#?}");
+    // The same notes under swapped headings are said of the wrong one.
+    let g = grade(
+        "process-vs-thread",
+        "process: shared memory, cheap to create. thread: own memory, isolated",
+    );
+    assert_eq!(g.verdict, Verdict::Wrong, "{g:#?}");
+    assert!(
+        g.misconceptions
+            .iter()
+            .any(|m| m.starts_with("You said this of the wrong one")),
+        "{g:#?}"
+    );
+}
+
+#[test]
 fn a_negated_point_is_evidence_of_the_opposite() {
     let g = grade("process-vs-thread", "Threads do not share memory.");
     let p = evidence(&g, "The threads of one process share");

@@ -56,6 +56,7 @@ pub(super) fn reword(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
             }
             Piece::SentenceEnd => out.push_str(". "),
             Piece::ClauseEnd => out.push_str(", "),
+            Piece::Colon => out.push_str(": "),
             Piece::Possessive => {}
         }
     }
