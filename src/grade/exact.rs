@@ -115,7 +115,7 @@ const CONCLUSION_MARKERS: &[&str] = &["so", "here", "hence", "thus", "therefore"
 /// `isn t`.
 const DENIALS: &[&str] = &[
     "not", "no", "never", "nor", "neither", "without", "avoid", "isn", "don", "doesn", "aren",
-    "wasn", "wouldn", "shouldn", "t", "instead",
+    "wasn", "wouldn", "shouldn", "t", "instead", "unlike",
 ];
 
 /// How many words before a short answer a denial reaches.
@@ -268,7 +268,8 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 // one with digits (a version, a port).
                 let typo_ok = v.chars().filter(|c| c.is_alphabetic()).count() >= 5
                     && !v.chars().any(|c| c.is_ascii_digit());
-                words.windows(vw.len()).enumerate().any(|(i, w)| {
+                // Each place the variant stands, and whether a denial stands next to it.
+                let mut found = words.windows(vw.len()).enumerate().filter_map(|(i, w)| {
                     let same = w == vw.as_slice()
                         || (typo_ok && strsim::damerau_levenshtein(&v, &w.join(" ")) <= 1);
                     // A denial reaches back over words, not over a comma or a dash ("Not
@@ -288,8 +289,11 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                     });
                     let denied = denied_before(before, &[])
                         || (copula && after.iter().any(|x| DENIALS.contains(x)));
-                    same && !denied
-                })
+                    same.then_some(denied)
+                });
+                // The answer opens by denying the name ("Not a zombie: zombies are ...; this is
+                // an orphan"): what it says of the name later is not its answer.
+                found.next() == Some(false)
             })
         }
         Normaliser::Version => {
@@ -395,9 +399,46 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
             let stated: Vec<&String> = stated.iter().filter(|v| !quoted.contains(v)).collect();
             gives(&own)
                 || (!stated.is_empty() && gives(&stated))
+                || leading_version(&words).is_some_and(|v| variants.contains(&v))
                 || conclusion.is_some_and(|v| !quoted.contains(&v) && gives(&[&v]))
         }
     }
+}
+
+/// Words an answer may open with before the version it gives ("Just 2.0.0.", "It's 1.10.0:").
+const LEAD_WORDS: &[&str] = &[
+    "just", "it", "its", "it's", "s", "is", "simply", "so", "answer",
+];
+
+/// Words that offer another version as a second guess ("1.10.0. Or maybe 2.0.0").
+const SECOND_GUESS: &[&str] = &["or", "maybe", "perhaps", "possibly", "probably"];
+
+/// The version an answer leads with, set apart by a full stop, colon or dash before anything
+/// else is said ("1.10.0. Not 2.0.0! Each part is its own integer ..."): what follows explains
+/// it, whatever other versions the explanation names. None when the answer later offers another
+/// version as a second guess.
+fn leading_version(words: &[String]) -> Option<String> {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let at = words
+        .iter()
+        .take(3)
+        .position(|w| !LEAD_WORDS.contains(&bare(w).as_str()))?;
+    let w = &words[at];
+    let v = normalise(w, Normaliser::Version);
+    let set_apart = w.ends_with(['.', ':', '!', ';'])
+        || words
+            .get(at + 1)
+            .is_none_or(|n| matches!(n.as_str(), "-" | "\u{2013}" | "\u{2014}"));
+    let second_guess = words[at + 1..].iter().enumerate().any(|(k, x)| {
+        is_version(&normalise(x, Normaliser::Version))
+            && words[at + 1 + k.saturating_sub(DENIAL_REACH)..at + 1 + k]
+                .iter()
+                .any(|b| SECOND_GUESS.contains(&bare(b).as_str()))
+    });
+    (is_version(&v) && set_apart && !second_guess).then_some(v)
 }
 
 /// A version-looking word: digits, a dot, digits ("1.0", "2.0.0-rc.1"), not "0.x".
@@ -518,6 +559,31 @@ mod tests {
         ] {
             assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
         }
+        // The version an answer leads with, set apart, is its answer; what follows explains it.
+        for (a, v) in [
+            (
+                "1.10.0. Not 2.0.0! Each part is its own integer; 1.9 to 2.0 is a price tag.",
+                "1.10.0",
+            ),
+            (
+                "Just 2.0.0: drop the -rc.2. Publishing 2.0.0-final would sort below 2.0.0.",
+                "2.0.0",
+            ),
+            (
+                "2.5.0. I'd have said 2.4.2, but a deprecation needs a minor.",
+                "2.5.0",
+            ),
+        ] {
+            assert!(short(a, &[v], Normaliser::Version), "{a}");
+        }
+        // Not when it is a first guess, or not set apart.
+        for a in [
+            "1.10.0. Or maybe 2.0.0.",
+            "1.10.0 I think, or 2.0.0",
+            "2.0.0. No wait, 1.10.0 is right.",
+        ] {
+            assert!(!short(a, &["1.10.0"], Normaliser::Version), "{a}");
+        }
         assert!(!short(
             "So 2.0.0, or maybe 2.0.1",
             &["2.0.0"],
@@ -565,6 +631,24 @@ mod tests {
             Normaliser::Version
         ));
         assert!(!short("3.2.0", &["3.2.0-rc.1"], Normaliser::Version));
+    }
+
+    #[test]
+    fn a_name_the_answer_opens_by_denying_is_not_its_answer() {
+        let zombie = ["zombie"];
+        for a in [
+            "Not a zombie, zombies are processes whose parent died; this is an orphan.",
+            "An orphan, unlike a zombie, which its parent still has to reap.",
+        ] {
+            assert!(!short(a, &zombie, Normaliser::Text), "{a}");
+        }
+        // Denying another name first, or the name after giving it, keeps the answer.
+        for a in [
+            "Not an orphan: a zombie.",
+            "A zombie; not a zombie thread though, a zombie process.",
+        ] {
+            assert!(short(a, &zombie, Normaliser::Text), "{a}");
+        }
     }
 
     #[test]
