@@ -411,6 +411,20 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
         "writer M severe {:.3}",
         r.severe_rate()
     );
+    // Writers S and T, the newest split, written after every other split's errors were read.
+    let r = agreement_of(&["blind/test-st.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    assert!(
+        r.agreement() >= 0.85,
+        "writers S and T agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(
+        r.severe_rate() <= 0.02,
+        "writers S and T severe {:.3}",
+        r.severe_rate()
+    );
 }
 
 #[test]
@@ -452,15 +466,16 @@ fn the_blind_splits_share_no_writer() {
             .collect()
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
-    let (fresh, m) = (
+    let (fresh, m, st) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
+        writers("blind/test-st.jsonl"),
     );
     assert_eq!(
-        (dev.len(), test.len(), fresh.len(), m.len()),
-        (126, 9, 9, 9)
+        (dev.len(), test.len(), fresh.len(), m.len(), st.len()),
+        (126, 9, 9, 9, 18)
     );
-    let splits = [&dev, &test, &fresh, &m];
+    let splits = [&dev, &test, &fresh, &m, &st];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
