@@ -130,13 +130,17 @@ const DENIAL_BRIDGES: &[&str] = &[
     "just", "simply", "plain",
 ];
 
+/// A word without the punctuation around it, in lower case: `"Not` is `not`.
+fn bare(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
 /// Whether the words right before a short answer deny it, reading back from the answer over
 /// bridge words only; `extra` are more denials (a version's "rather than").
 fn denied_before(before: &[&str], extra: &[&str]) -> bool {
     for w in before.iter().rev() {
-        let w = w
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
+        let w = bare(w);
         let w = w.as_str();
         if DENIALS.contains(&w) || extra.contains(&w) {
             return true;
@@ -340,12 +344,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                         !is_version(&normalise(x, Normaliser::Version))
                             && !x.ends_with([',', '.', ':', ';', '!', '?'])
                     })
-                    .any(|x| {
-                        let x = x
-                            .trim_matches(|c: char| !c.is_alphanumeric())
-                            .to_lowercase();
-                        CONTEXT_MARKERS.contains(&x.as_str())
-                    });
+                    .any(|x| CONTEXT_MARKERS.contains(&bare(x).as_str()));
                 // An example goes on along a chain of versions ("like 3.12.0rc2 → 3.12.0",
                 // "from 3.9 to 3.10", "6.0.0-RC2 and then 6.0.0").
                 let chained = last.is_some_and(|(j, was_context)| {
@@ -359,12 +358,9 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                 let context = context || chained;
                 last = Some((i, context));
                 // The version the answer concludes with ("So 1.0.0.").
-                let concludes = words[i.saturating_sub(DENIAL_REACH)..i].iter().any(|x| {
-                    let x = x
-                        .trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase();
-                    CONCLUSION_MARKERS.contains(&x.as_str())
-                });
+                let concludes = words[i.saturating_sub(DENIAL_REACH)..i]
+                    .iter()
+                    .any(|x| CONCLUSION_MARKERS.contains(&bare(x).as_str()));
                 if !denied {
                     conclusion = concludes.then(|| v.clone());
                     said.push(v.clone());
@@ -418,10 +414,6 @@ const SECOND_GUESS: &[&str] = &["or", "maybe", "perhaps", "possibly", "probably"
 /// it, whatever other versions the explanation names. None when the answer later offers another
 /// version as a second guess.
 fn leading_version(words: &[String]) -> Option<String> {
-    let bare = |w: &str| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    };
     let at = words
         .iter()
         .take(3)

@@ -601,13 +601,13 @@ const HEADING_WORDS: usize = 3;
 /// it: it opens its sentence, or follows another heading's note in it ("process: PID; thread:
 /// stack"). Returns the index of its last content word.
 fn heading(a: &Analysis, sentence: u32, clause: u32) -> Option<usize> {
-    let in_sentence = a.tokens.iter().rev().take_while(|t| t.sentence == sentence);
-    let in_clause = in_sentence.clone().filter(|t| t.clause == clause).count();
-    let opens = in_sentence.clone().all(|t| t.clause == clause)
+    let mut in_sentence = a.tokens.iter().rev().take_while(|t| t.sentence == sentence);
+    let names = in_sentence.clone().any(|t| t.clause == clause);
+    let opens = in_sentence.all(|t| t.clause == clause)
         || a.headings
             .last()
             .is_some_and(|&h| a.tokens[h].sentence == sentence);
-    (in_clause > 0 && opens).then(|| a.tokens.len() - 1)
+    (names && opens).then(|| a.tokens.len() - 1)
 }
 
 impl Analysis {

@@ -331,6 +331,22 @@ fn agreement_of(files: &[&str]) -> interview_bot::grade::eval::Report {
     interview_bot::grade::eval::evaluate(bank, grader, &items).unwrap()
 }
 
+/// Asserts a report's band agreement and severe-error rate, printing the confusion matrix when
+/// agreement falls short.
+fn holds(r: &interview_bot::grade::eval::Report, set: &str, agreement: f64, severe: f64) {
+    assert!(
+        r.agreement() >= agreement,
+        "{set}: agreement {:.3}\n{}",
+        r.agreement(),
+        r.confusion_table()
+    );
+    assert!(
+        r.severe_rate() <= severe,
+        "{set}: severe {:.3}",
+        r.severe_rate()
+    );
+}
+
 /// Regression guards at the figures reached (see `cargo run --release --example agreement`):
 /// they fail when a change to the grader or a rubric makes grading worse. The first labelled
 /// set was the old rubrics' tuning set; the rubrics are now tuned on the blind dev split.
@@ -338,38 +354,20 @@ fn agreement_of(files: &[&str]) -> interview_bot::grade::eval::Report {
 fn agreement_with_the_labelled_answers_holds() {
     let r = agreement_of(&["labelled/answers-a.jsonl", "labelled/answers-b.jsonl"]);
     assert!(r.total() >= 300);
-    assert!(
-        r.agreement() >= 0.92,
-        "agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+    holds(&r, "first labelled set", 0.92, 0.01);
 }
 
 #[test]
 fn agreement_with_the_held_out_answers_holds() {
     let r = agreement_of(&["labelled-heldout/answers-c.jsonl"]);
-    assert!(
-        r.agreement() >= 0.92,
-        "agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+    holds(&r, "held-out set", 0.92, 0.01);
 }
 
 #[test]
 fn agreement_on_the_blind_dev_split_holds() {
     let r = agreement_of(&["blind/dev.jsonl"]);
     assert_eq!(r.total(), 7452);
-    assert!(
-        r.agreement() >= 0.91,
-        "agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(r.severe_rate() <= 0.01, "severe {:.3}", r.severe_rate());
+    holds(&r, "dev split", 0.91, 0.01);
 }
 
 /// The test split is never tuned on; this only keeps its figure from sliding back unnoticed.
@@ -377,54 +375,18 @@ fn agreement_on_the_blind_dev_split_holds() {
 fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test.jsonl"]);
     assert_eq!(r.total(), 432);
-    assert!(
-        r.agreement() >= 0.84,
-        "agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(r.severe_rate() <= 0.03, "severe {:.3}", r.severe_rate());
+    holds(&r, "test split", 0.84, 0.03);
     let r = agreement_of(&["blind/test-fresh.jsonl"]);
     assert_eq!(r.total(), 432);
-    assert!(
-        r.agreement() >= 0.84,
-        "fresh agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(
-        r.severe_rate() <= 0.01,
-        "fresh severe {:.3}",
-        r.severe_rate()
-    );
+    holds(&r, "writer F", 0.84, 0.01);
     // Writer M answered all 74 graded questions, the ones added with the bank rewrite too.
     let r = agreement_of(&["blind/test-m.jsonl"]);
     assert_eq!(r.total(), 666);
-    assert!(
-        r.agreement() >= 0.84,
-        "writer M agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(
-        r.severe_rate() <= 0.03,
-        "writer M severe {:.3}",
-        r.severe_rate()
-    );
+    holds(&r, "writer M", 0.84, 0.03);
     // Writers S and T, the newest split, written after every other split's errors were read.
     let r = agreement_of(&["blind/test-st.jsonl"]);
     assert_eq!(r.total(), 1332);
-    assert!(
-        r.agreement() >= 0.85,
-        "writers S and T agreement {:.3}\n{}",
-        r.agreement(),
-        r.confusion_table()
-    );
-    assert!(
-        r.severe_rate() <= 0.02,
-        "writers S and T severe {:.3}",
-        r.severe_rate()
-    );
+    holds(&r, "writers S and T", 0.85, 0.02);
 }
 
 #[test]
