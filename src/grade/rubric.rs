@@ -249,6 +249,35 @@ fn subject_at(
         .or_else(|| earlier().map(|s| (s, false)))
 }
 
+/// The subject a sentence that names none goes on about: the last one the sentence before it
+/// named ("The process is the cooking. Not a file on disk but a running instance.").
+fn carried_subject(
+    a: &Analysis,
+    i: usize,
+    skip: &[usize],
+    subjects: &[HashSet<Term>],
+) -> Option<usize> {
+    let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
+    let at = &a.tokens[i];
+    let candidate = |t: &&Token| !t.modifier && !skip.contains(&(t.pos as usize));
+    let names_one = a
+        .tokens
+        .iter()
+        .filter(|t| t.sentence == at.sentence)
+        .filter(candidate)
+        .any(|t| subject_of(t.term).is_some());
+    if names_one {
+        return None;
+    }
+    a.tokens[..i]
+        .iter()
+        .rev()
+        .skip_while(|t| t.sentence == at.sentence)
+        .take_while(|t| t.sentence + 1 == at.sentence)
+        .filter(candidate)
+        .find_map(|t| subject_of(t.term))
+}
+
 /// A phrase's subject check.
 #[derive(Clone, Copy)]
 pub struct Binding<'a> {
@@ -269,6 +298,9 @@ enum Bound {
     Other,
     /// Part of it is said of one subject and part of another: no claim either way.
     Mixed,
+    /// Said in a sentence that names no subject, after one that ended on another subject: too
+    /// loose to call a swap, but a denial there is of that other subject.
+    Carried,
 }
 
 /// Checks every word of a match that is not itself a subject word: all must be said of the
@@ -276,17 +308,21 @@ enum Bound {
 fn bound(a: &Analysis, matched: &[usize], b: Binding) -> Bound {
     let is_subject = |t: Term| b.subjects.iter().any(|s| s.contains(&t));
     let skip: &[usize] = if b.own_words_name_it { &[] } else { matched };
-    let (mut own, mut other) = (false, false);
+    let (mut own, mut other, mut carried) = (false, false, false);
     for &i in matched.iter().filter(|&&i| !is_subject(a.tokens[i].term)) {
         match subject_at(a, i, skip, b.subjects) {
             Some((s, _)) if s == b.subject => own = true,
             // Named only in an earlier clause ("major, minor, patch, breaking changes"): too
             // far to call it a swap.
             Some((_, true)) => other = true,
-            Some((_, false)) | None => {}
+            Some((_, false)) => {}
+            None => {
+                carried |= carried_subject(a, i, skip, b.subjects).is_some_and(|s| s != b.subject)
+            }
         }
     }
     match (own, other) {
+        (false, false) if carried => Bound::Carried,
         (false, false) => Bound::Unnamed,
         (true, false) => Bound::Own,
         (false, true) => Bound::Other,
@@ -372,7 +408,8 @@ pub fn find(
                 Bound::Other if found == Found::Yes => found = Found::Swapped,
                 // Denying it of another subject is no claim about this one.
                 Bound::Other | Bound::Mixed => found = Found::No,
-                Bound::Own | Bound::Unnamed => {}
+                Bound::Carried if found == Found::Negated => found = Found::No,
+                Bound::Own | Bound::Unnamed | Bound::Carried => {}
             }
         }
         // A misconception set against the claim ("unlike X, which ...") is not stated.

@@ -100,6 +100,28 @@ fn a_pronoun_carries_its_subject_into_the_next_sentence() {
 }
 
 #[test]
+fn a_sentence_without_a_subject_goes_on_about_the_last_one_named() {
+    // "Not separate memory" follows a sentence about threads: it denies nothing of processes.
+    let g = grade(
+        "process-vs-thread",
+        "A thread is the light one, cheap to create. Not separate memory but the same memory.",
+    );
+    assert_ne!(
+        evidence(&g, "Each process has its own memory").outcome,
+        "negated",
+        "{g:#?}"
+    );
+    assert_ne!(g.verdict, Verdict::Wrong, "{g:#?}");
+    // With no sentence before it, the denial stands as said.
+    let g = grade("process-vs-thread", "Not separate memory.");
+    assert_eq!(
+        evidence(&g, "Each process has its own memory").outcome,
+        "negated",
+        "{g:#?}"
+    );
+}
+
+#[test]
 fn chat_shorthand_is_read_as_words() {
     let g = grade(
         "process-vs-thread",
