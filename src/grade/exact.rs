@@ -1,5 +1,6 @@
 //! Grading the kinds with a known right answer: choice, multi, true/false, order, short.
 
+use super::lead;
 use super::text::fold;
 use crate::bank::Normaliser;
 
@@ -70,7 +71,7 @@ pub fn normalise(s: &str, how: Normaliser) -> String {
 
 /// Words that set a version off as an example or a trap, not the answer ("like 3.12.0rc2
 /// becoming 3.12.0", "I almost wrote 3.1.5-rc.1"), within `CONTEXT_REACH` words before it.
-const CONTEXT_MARKERS: &[&str] = &[
+pub(super) const CONTEXT_MARKERS: &[&str] = &[
     "like",
     "e",
     "g",
@@ -98,6 +99,13 @@ const CONTEXT_MARKERS: &[&str] = &[
     "tempting",
     "later",
     "eventually",
+    "writing",
+    "then",
+    "remove",
+    "removal",
+    "removed",
+    "drop",
+    "dropped",
 ];
 const CONTEXT_REACH: usize = 4;
 
@@ -113,13 +121,13 @@ const CONCLUSION_MARKERS: &[&str] = &["so", "here", "hence", "thus", "therefore"
 
 /// Words that, next to a short answer, deny it ("not ps", "ps isn't it"); `isn't` is folded to
 /// `isn t`.
-const DENIALS: &[&str] = &[
+pub(super) const DENIALS: &[&str] = &[
     "not", "no", "never", "nor", "neither", "without", "avoid", "isn", "don", "doesn", "aren",
     "wasn", "wouldn", "shouldn", "t", "instead", "unlike",
 ];
 
 /// How many words before a short answer a denial reaches.
-const DENIAL_REACH: usize = 3;
+pub(super) const DENIAL_REACH: usize = 3;
 
 /// Words a denial reaches over to the answer ("don't use ps", "not really SQL"). Any other word
 /// between them stops it: in "not sigmoid - softmax" or "not 0.10.0 but 1.0.0" the denial is of
@@ -127,11 +135,11 @@ const DENIAL_REACH: usize = 3;
 const DENIAL_BRIDGES: &[&str] = &[
     "use", "using", "run", "running", "try", "pick", "the", "a", "an", "really", "exactly", "even",
     "it", "be", "is", "s", "that", "call", "called", "named", "with", "version", "to", "go", "for",
-    "just", "simply", "plain",
+    "just", "simply", "plain", "patch", "minor", "major", "release", "bump",
 ];
 
 /// A word without the punctuation around it, in lower case: `"Not` is `not`.
-fn bare(w: &str) -> String {
+pub(super) fn bare(w: &str) -> String {
     w.trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase()
 }
@@ -260,6 +268,13 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
     }
     match how {
         Normaliser::Text => {
+            // "Java. Scala is just a wrapper on top.": the name the answer leads with is its
+            // answer, whatever names its explanation goes on to mention.
+            if let Some(head) = lead::leading_name(answer) {
+                if head != answer {
+                    return short_in(head, expected, how, prompt);
+                }
+            }
             // The variant found as a run of words anywhere in the answer ("I'd run ps aux and
             // look for it"), a typo in a long word forgiven, unless a denial stands next to it.
             let given = joined_words(answer);
@@ -330,7 +345,13 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                             .iter()
                             .all(|x| matches!(x.as_str(), "or" | "nor" | "and"))
                 });
-                let denied = denied_before(&before, &["than", "rather"]) || listed;
+                // "Not a patch (2.4.2)": a version in brackets names the word before it, so a
+                // denial of that word reaches it.
+                let named = match before.split_last() {
+                    Some((_, rest)) if w.starts_with('(') => rest,
+                    _ => &before[..],
+                };
+                let denied = denied_before(named, &["than", "rather"]) || listed;
                 if denied {
                     last_denied = Some(i);
                 }
@@ -395,46 +416,14 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
             let stated: Vec<&String> = stated.iter().filter(|v| !quoted.contains(v)).collect();
             gives(&own)
                 || (!stated.is_empty() && gives(&stated))
-                || leading_version(&words).is_some_and(|v| variants.contains(&v))
+                || lead::leading_version(&words).is_some_and(|v| variants.contains(&v))
                 || conclusion.is_some_and(|v| !quoted.contains(&v) && gives(&[&v]))
         }
     }
 }
 
-/// Words an answer may open with before the version it gives ("Just 2.0.0.", "It's 1.10.0:").
-const LEAD_WORDS: &[&str] = &[
-    "just", "it", "its", "it's", "s", "is", "simply", "so", "answer",
-];
-
-/// Words that offer another version as a second guess ("1.10.0. Or maybe 2.0.0").
-const SECOND_GUESS: &[&str] = &["or", "maybe", "perhaps", "possibly", "probably"];
-
-/// The version an answer leads with, set apart by a full stop, colon or dash before anything
-/// else is said ("1.10.0. Not 2.0.0! Each part is its own integer ..."): what follows explains
-/// it, whatever other versions the explanation names. None when the answer later offers another
-/// version as a second guess.
-fn leading_version(words: &[String]) -> Option<String> {
-    let at = words
-        .iter()
-        .take(3)
-        .position(|w| !LEAD_WORDS.contains(&bare(w).as_str()))?;
-    let w = &words[at];
-    let v = normalise(w, Normaliser::Version);
-    let set_apart = w.ends_with(['.', ':', '!', ';'])
-        || words
-            .get(at + 1)
-            .is_none_or(|n| matches!(n.as_str(), "-" | "\u{2013}" | "\u{2014}"));
-    let second_guess = words[at + 1..].iter().enumerate().any(|(k, x)| {
-        is_version(&normalise(x, Normaliser::Version))
-            && words[at + 1 + k.saturating_sub(DENIAL_REACH)..at + 1 + k]
-                .iter()
-                .any(|b| SECOND_GUESS.contains(&bare(b).as_str()))
-    });
-    (is_version(&v) && set_apart && !second_guess).then_some(v)
-}
-
 /// A version-looking word: digits, a dot, digits ("1.0", "2.0.0-rc.1"), not "0.x".
-fn is_version(w: &str) -> bool {
+pub(super) fn is_version(w: &str) -> bool {
     let mut parts = w.splitn(2, '.');
     let (Some(major), Some(rest)) = (parts.next(), parts.next()) else {
         return false;

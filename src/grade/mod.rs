@@ -6,6 +6,7 @@
 pub mod eval;
 pub mod evidence;
 pub mod exact;
+mod lead;
 pub mod reference;
 pub mod rubric;
 pub mod selftest;
