@@ -249,8 +249,10 @@ fn subject_at(
         .or_else(|| earlier().map(|s| (s, false)))
 }
 
-/// The subject a sentence that names none goes on about: the last one the sentence before it
-/// named ("The process is the cooking. Not a file on disk but a running instance.").
+/// The subject a sentence goes on about where it opens without naming one: the last one the
+/// sentence before it named ("The process is the cooking. Not a file on disk but a running
+/// instance."). Only asked for a word that no subject of its own clause or of the words before
+/// it binds.
 fn carried_subject(
     a: &Analysis,
     i: usize,
@@ -260,15 +262,6 @@ fn carried_subject(
     let subject_of = |t: Term| subjects.iter().position(|s| s.contains(&t));
     let at = &a.tokens[i];
     let candidate = |t: &&Token| !t.modifier && !skip.contains(&(t.pos as usize));
-    let names_one = a
-        .tokens
-        .iter()
-        .filter(|t| t.sentence == at.sentence)
-        .filter(candidate)
-        .any(|t| subject_of(t.term).is_some());
-    if names_one {
-        return None;
-    }
     a.tokens[..i]
         .iter()
         .rev()
