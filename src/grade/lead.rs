@@ -183,6 +183,42 @@ fn split_at_separator(answer: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// Phrases after which a hesitant answer names its final pick ("I always mix them up. I'll go
+/// with Luigi.").
+const FINAL_PICK: &[&str] = &[
+    "ll go with",
+    "d go with",
+    "will go with",
+    "would go with",
+    "s go with",
+    "going with",
+    "final answer",
+    "ll stick with",
+    "sticking with",
+    "ll settle on",
+];
+
+/// The name a hesitant answer finally picks: the words after its last "I'll go with", "final
+/// answer:" and the like, up to the next punctuation mark, at most three words.
+pub fn final_pick(answer: &str) -> Option<String> {
+    let lower = answer.to_lowercase();
+    let (at, marker) = FINAL_PICK
+        .iter()
+        .filter_map(|m| lower.rfind(m).map(|i| (i, m)))
+        .max_by_key(|(i, _)| *i)?;
+    let after = &answer[at + marker.len()..];
+    let pick: Vec<&str> = after
+        .split(['.', ',', ';', '!', '?', '\u{2014}', '\u{2013}', '(', ')'])
+        .next()?
+        .trim_start_matches([':', ' '])
+        .split_whitespace()
+        .collect();
+    let pronoun = pick
+        .first()
+        .is_some_and(|w| ["it", "that", "this", "them", "those"].contains(&bare(w).as_str()));
+    (!pick.is_empty() && pick.len() <= 3 && !pronoun).then(|| pick.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::exact::short;
@@ -210,6 +246,16 @@ mod tests {
         ] {
             assert!(short(a, &scala, Normaliser::Text), "{a}");
         }
+    }
+
+    #[test]
+    fn a_hesitant_answer_is_its_final_pick() {
+        let airflow = ["Airflow"];
+        let a = "I want to say Luigi... or was Airflow the Spotify one? I'll go with Luigi.";
+        assert!(!short(a, &airflow, Normaliser::Text));
+        let a = "Luigi? Or Airflow? Final answer: Airflow.";
+        assert!(short(a, &airflow, Normaliser::Text));
+        assert_eq!(final_pick("Airflow. I'd go with it for Python DAGs."), None);
     }
 
     #[test]
