@@ -387,6 +387,10 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test-st.jsonl"]);
     assert_eq!(r.total(), 1332);
     holds(&r, "writers S and T", 0.85, 0.02);
+    // Writers U and V, written and labelled after this split's severe errors had been seen.
+    let r = agreement_of(&["blind/test-uv.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    holds(&r, "writers U and V", 0.84, 0.02);
 }
 
 #[test]
@@ -428,16 +432,24 @@ fn the_blind_splits_share_no_writer() {
             .collect()
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
-    let (fresh, m, st) = (
+    let (fresh, m, st, uv) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
         writers("blind/test-st.jsonl"),
+        writers("blind/test-uv.jsonl"),
     );
     assert_eq!(
-        (dev.len(), test.len(), fresh.len(), m.len(), st.len()),
-        (126, 9, 9, 9, 18)
+        (
+            dev.len(),
+            test.len(),
+            fresh.len(),
+            m.len(),
+            st.len(),
+            uv.len()
+        ),
+        (126, 9, 9, 9, 18, 18)
     );
-    let splits = [&dev, &test, &fresh, &m, &st];
+    let splits = [&dev, &test, &fresh, &m, &st, &uv];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
