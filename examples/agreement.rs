@@ -1,5 +1,6 @@
 //! How well the grader agrees with the labelled answers in `tests/data/labelled/`:
-//! band agreement, the confusion matrix and every severe error.
+//! band agreement, the confusion matrix and the count of severe errors; with `ERRORS=1` every
+//! severe error, with `VERBOSE=1` every disagreement.
 //!
 //!     cargo run --release --example agreement [-- FILE.jsonl ...]
 
@@ -70,8 +71,15 @@ fn main() {
             .collect();
         std::fs::write(&path, rows.join("\n")).expect("SCORES is a writable path");
     }
-    println!("\nsevere errors:");
-    for o in report.severe() {
+    // A test split stays blind only while its answers go unread: they are listed only when
+    // asked for (ERRORS=1, or VERBOSE=1 for every disagreement).
+    let errors = verbose || std::env::var("ERRORS").is_ok();
+    if errors {
+        println!("\nsevere errors:");
+    } else {
+        println!("\nsevere errors: listed with ERRORS=1 (read them on the dev split only)");
+    }
+    for o in report.severe().into_iter().filter(|_| errors) {
         println!(
             "  [{}] {} graded {} ({:.2}): {}",
             o.item.question, o.item.label, o.verdict, o.score, o.item.answer
