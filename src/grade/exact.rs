@@ -268,16 +268,14 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
     }
     match how {
         Normaliser::Text => {
-            // "Java. Scala is just a wrapper on top.": the name the answer leads with is its
-            // answer, whatever names its explanation goes on to mention.
             // "... I always mix them up. I'll go with Luigi.": a hesitant answer's final pick.
             if let Some(pick) = lead::final_pick(answer) {
                 return short_in(&pick, expected, how, prompt);
             }
+            // "Java. Scala is just a wrapper on top.": the name the answer leads with is its
+            // answer, whatever names its explanation goes on to mention.
             if let Some(head) = lead::leading_name(answer) {
-                if head != answer {
-                    return short_in(head, expected, how, prompt);
-                }
+                return short_in(head, expected, how, prompt);
             }
             // The variant found as a run of words anywhere in the answer ("I'd run ps aux and
             // look for it"), a typo in a long word forgiven, unless a denial stands next to it.

@@ -2,7 +2,7 @@
 //! ("Java. Scala is just a wrapper on top.", "1.10.0. Not 2.0.0! ...") has given its answer
 //! there; what follows explains it, whatever other names the explanation mentions.
 
-use super::exact::{bare, is_version, normalise, DENIALS, DENIAL_REACH};
+use super::exact::{bare, is_version, normalise, CONTEXT_MARKERS, DENIALS, DENIAL_REACH};
 use crate::bank::Normaliser;
 
 /// Words an answer may open with before the version it gives ("Just 2.0.0.", "It's 1.10.0:").
@@ -37,7 +37,7 @@ pub fn leading_version(words: &[String]) -> Option<String> {
                 .any(|b| SECOND_GUESS.contains(&bare(b).as_str()))
                 && !before
                     .iter()
-                    .any(|b| super::exact::CONTEXT_MARKERS.contains(&bare(b).as_str()))
+                    .any(|b| CONTEXT_MARKERS.contains(&bare(b).as_str()))
         }
     });
     (is_version(&v) && set_apart && !second_guess).then_some(v)
@@ -132,9 +132,7 @@ pub fn leading_name(answer: &str) -> Option<&str> {
     let joined = name.join(" ");
     let denied = name.iter().any(|w| DENIALS.contains(&w.as_str()));
     let phrase = name.iter().any(|w| PHRASE_WORDS.contains(&w.as_str()));
-    let example = name
-        .iter()
-        .any(|w| super::exact::CONTEXT_MARKERS.contains(&w.as_str()));
+    let example = name.iter().any(|w| CONTEXT_MARKERS.contains(&w.as_str()));
     let taken_back = rest
         .split_whitespace()
         .take(TAKE_BACK_REACH)
@@ -206,7 +204,9 @@ pub fn final_pick(answer: &str) -> Option<String> {
         .iter()
         .filter_map(|m| lower.rfind(m).map(|i| (i, m)))
         .max_by_key(|(i, _)| *i)?;
-    let after = &answer[at + marker.len()..];
+    // Read from the lower-cased text: lower case can change a character's length in bytes
+    // ("İ"), so an offset into it is not one into `answer`. Case is folded later anyway.
+    let after = &lower[at + marker.len()..];
     let pick: Vec<&str> = after
         .split(['.', ',', ';', '!', '?', '\u{2014}', '\u{2013}', '(', ')'])
         .next()?
@@ -256,6 +256,11 @@ mod tests {
         let a = "Luigi? Or Airflow? Final answer: Airflow.";
         assert!(short(a, &airflow, Normaliser::Text));
         assert_eq!(final_pick("Airflow. I'd go with it for Python DAGs."), None);
+        assert_eq!(
+            final_pick("İİİ, I always mix them up. I'll go with Luigi."),
+            Some("luigi".into()),
+            "a letter whose lower case is longer moves no offset"
+        );
     }
 
     #[test]
