@@ -1,0 +1,268 @@
+//! The exact kinds' grading: multi, order, short answers, versions, hedges.
+
+use super::*;
+
+#[test]
+fn multi_gives_partial_credit_never_below_zero() {
+    assert_eq!(multi(&[0, 2], &[0, 2]), 1.0);
+    assert_eq!(multi(&[0, 2], &[0]), 0.5);
+    assert_eq!(multi(&[0, 2], &[0, 1]), 0.0);
+    assert_eq!(multi(&[0, 2], &[1, 3]), 0.0);
+    assert_eq!(multi(&[0, 1, 2], &[0, 1, 3]), 1.0 / 3.0);
+}
+
+#[test]
+fn order_counts_pairs_in_the_right_order() {
+    assert_eq!(order(&[0, 1, 2, 3], 4), 1.0);
+    assert_eq!(order(&[3, 2, 1, 0], 4), 0.0);
+    assert_eq!(order(&[1, 0, 2, 3], 4), 5.0 / 6.0);
+    assert_eq!(order(&[0, 1], 4), 0.0, "an incomplete order earns nothing");
+}
+
+#[test]
+fn short_answers_fold_case_space_punctuation_and_quotes() {
+    let ps = ["ps", "ps aux", "ps -ef", "top", "ls /proc", "sql"];
+    for a in [
+        "ps",
+        " PS ",
+        "`ps`",
+        "\"ps aux\"",
+        "ps -ef",
+        "ps  -EF",
+        "ls /proc",
+        "I would use ps aux",
+        "I'd run `ps aux | less` and look for it",
+        "probably ps -ef, not kill",
+    ] {
+        assert!(short(a, &ps, Normaliser::Text), "{a}");
+    }
+    for a in [
+        "pd",
+        "ls",
+        "kill",
+        "ps is not it at all, use something else",
+        "definitely not ps aux, use kill",
+        "PL/SQL I think",
+    ] {
+        assert!(!short(a, &ps, Normaliser::Text), "{a}");
+    }
+    assert!(
+        short("Sofmax", &["softmax"], Normaliser::Text),
+        "one typo in a long word"
+    );
+    assert!(!short("Sofmix", &["softmax"], Normaliser::Text));
+}
+
+#[test]
+fn versions_drop_a_leading_v_and_never_forgive_a_digit() {
+    assert!(short("v1.4.3", &["1.4.3"], Normaliser::Version));
+    assert!(short("Version 1.4.3.", &["1.4.3"], Normaliser::Version));
+    assert!(short("`2.0.0-rc.1`", &["2.0.0-rc.1"], Normaliser::Version));
+    assert!(!short("1.4.4", &["1.4.3"], Normaliser::Version));
+    assert!(short(
+        "Not 0.10.0 but 1.0.0.",
+        &["1.0.0"],
+        Normaliser::Version
+    ));
+    assert!(short(
+        "Not 0.10.0 - 1.0.0.",
+        &["1.0.0"],
+        Normaliser::Version
+    ));
+    assert!(!short("it's not 1.0.0", &["1.0.0"], Normaliser::Version));
+    // SemVer compares pre-release identifiers case-sensitively.
+    assert!(!short("3.2.0-RC.1", &["3.2.0-rc.1"], Normaliser::Version));
+    assert!(short("V3.2.0-rc.1", &["3.2.0-rc.1"], Normaliser::Version));
+    assert!(short(
+        "Not 3.1.5-rc.1 but 3.2.0-rc.1",
+        &["3.2.0-rc.1"],
+        Normaliser::Version
+    ));
+    assert!(short(
+        "2.5.0, and later 3.0.0 removes it",
+        &["2.5.0"],
+        Normaliser::Version
+    ));
+    // Examples and traps on the way to the answer are not the answer.
+    for a in [
+        "Like Python 3.12.0rc2 becoming 3.12.0: here 2.0.0.",
+        "2.0.0, the same way 1.5.0-rc.1 went to 1.5.0.",
+        "Like Python 3.12.0rc2 → 3.12.0: 2.0.0.",
+        "Same as Spring shipping 6.0.0-RC2 and then 6.0.0 - the final is just 2.0.0.",
+        "Like Python shipping 3.12.0rc2 and then just 3.12.0 - here, 2.0.0.",
+        "Like Terraform when it was declared stable: 0.15.x → 1.0.0. So 2.0.0.",
+    ] {
+        assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
+    }
+    assert!(short(
+        "Like Python going from 3.9 to 3.10, not to 4.0. So 1.10.0.",
+        &["1.10.0"],
+        Normaliser::Version
+    ));
+    for a in [
+        "Not 2.0.0-rc.3 or 2.0.1, just 2.0.0.",
+        "2.0.0 — not 2.0.0-rc.3 or 2.0.1, just drop the pre-release tag.",
+    ] {
+        assert!(short(a, &["2.0.0"], Normaliser::Version), "{a}");
+    }
+    // The version an answer leads with, set apart, is its answer; what follows explains it.
+    for (a, v) in [
+        (
+            "1.10.0. Not 2.0.0! Each part is its own integer; 1.9 to 2.0 is a price tag.",
+            "1.10.0",
+        ),
+        (
+            "Just 2.0.0: drop the -rc.2. Publishing 2.0.0-final would sort below 2.0.0.",
+            "2.0.0",
+        ),
+        (
+            "2.5.0. I'd have said 2.4.2, but a deprecation needs a minor.",
+            "2.5.0",
+        ),
+    ] {
+        assert!(short(a, &[v], Normaliser::Version), "{a}");
+    }
+    // Not when it is a first guess, or not set apart.
+    for a in [
+        "1.10.0. Or maybe 2.0.0.",
+        "1.10.0 I think, or 2.0.0",
+        "2.0.0. No wait, 1.10.0 is right.",
+    ] {
+        assert!(!short(a, &["1.10.0"], Normaliser::Version), "{a}");
+    }
+    assert!(!short(
+        "So 2.0.0, or maybe 2.0.1",
+        &["2.0.0"],
+        Normaliser::Version
+    ));
+    assert!(!short(
+        "Not 2.0.0-rc.3, 2.0.1 is it",
+        &["2.0.0"],
+        Normaliser::Version
+    ));
+    assert!(short(
+        "3.2.0-rc.1. I almost wrote 3.1.5-rc.1, which is the trap.",
+        &["3.2.0-rc.1"],
+        Normaliser::Version
+    ));
+    for a in [
+        "2.0.1, like 2.0.0 was before",
+        "2.0.0 or 2.0.1",
+        "2.0.1 then 2.0.0",
+    ] {
+        assert!(!short(a, &["2.0.0"], Normaliser::Version), "{a}");
+    }
+    assert!(!short("1.4.3 or 1.5.0", &["1.4.3"], Normaliser::Version));
+    assert!(short("Equal", &["equal", "same"], Normaliser::Version));
+    assert!(short(
+        "2.0.0, not 2.0.1: the release outranks its candidates",
+        &["2.0.0"],
+        Normaliser::Version
+    ));
+    assert!(short(
+        "1.0.0 rather than 0.10.0; 0.x is for development",
+        &["1.0.0"],
+        Normaliser::Version
+    ));
+    assert!(!short("2.0.0 or 2.0.1", &["2.0.0"], Normaliser::Version));
+    assert!(short_in(
+        "3.1.4 plus a feature gives 3.2.0",
+        &["3.2.0"],
+        Normaliser::Version,
+        "The current version is 3.1.4. What comes next after a feature?"
+    ));
+    assert!(short(
+        "3.2.0-rc.1, a pre-release of 3.2.0",
+        &["3.2.0-rc.1"],
+        Normaliser::Version
+    ));
+    assert!(!short("3.2.0", &["3.2.0-rc.1"], Normaliser::Version));
+}
+
+#[test]
+fn a_name_the_answer_opens_by_denying_is_not_its_answer() {
+    let zombie = ["zombie"];
+    for a in [
+        "Not a zombie, zombies are processes whose parent died; this is an orphan.",
+        "An orphan, unlike a zombie, which its parent still has to reap.",
+    ] {
+        assert!(!short(a, &zombie, Normaliser::Text), "{a}");
+    }
+    // Denying another name first, or the name after giving it, keeps the answer.
+    for a in [
+        "Not an orphan: a zombie.",
+        "A zombie; not a zombie thread though, a zombie process.",
+    ] {
+        assert!(short(a, &zombie, Normaliser::Text), "{a}");
+    }
+}
+
+#[test]
+fn a_hedge_between_names_is_half_right() {
+    let sm = ["softmax"];
+    let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
+    assert_eq!(score("softmax", &sm), 1.0);
+    assert_eq!(
+        score("softmax, logits", &sm),
+        1.0,
+        "related names, no hedge"
+    );
+    assert_eq!(score("softmax or argmax", &sm), 0.5);
+    assert_eq!(
+        score("I think it's Berkeley? Or maybe CMU", &["berkeley"]),
+        0.5
+    );
+    assert_eq!(score("ps or top", &["ps", "top"]), 1.0);
+    assert_eq!(score("ps / top", &["ps", "top"]), 1.0);
+    assert_eq!(score("SQL / ANSI SQL / T-SQL", &["sql"]), 1.0);
+    assert_eq!(score("Not sigmoid or ReLU, softmax.", &sm), 1.0);
+    assert_eq!(score("Not sigmoid or ReLU \u{2014} softmax.", &sm), 1.0);
+    assert_eq!(
+        score("Berkeley or Stanford, I always mix them up.", &["berkeley"]),
+        0.5
+    );
+    assert_eq!(
+        score(
+            "Coursera? Or maybe deeplearning.ai, I think he did both.",
+            &["deeplearning.ai"]
+        ),
+        0.5
+    );
+    assert_eq!(
+        score("Sinusoidal, position, embeddings", &["position embeddings"]),
+        0.0,
+        "a name never spans a comma"
+    );
+    assert_eq!(score("I'd use softmax on the logits", &sm), 1.0);
+    assert_eq!(score("argmax", &sm), 0.0);
+    assert_eq!(score("DeepLearnng.AI", &["DeepLearning.AI"]), 1.0);
+    assert_eq!(score("Not Python, not Spark: SQL.", &["sql"]), 1.0);
+    assert_eq!(score("Not sigmoid - softmax.", &["softmax"]), 1.0);
+    assert_eq!(score("don't use softmax", &["softmax"]), 0.0);
+    assert_eq!(score("not really softmax, sigmoid", &["softmax"]), 0.0);
+    assert_eq!(score("not SQL, Python", &["sql"]), 0.0);
+}
+
+#[test]
+fn a_hedge_that_settles_on_the_answer_is_right() {
+    let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
+    let berkeley = ["berkeley"];
+    for a in [
+        "Berkeley or Stanford. I'd guess Berkeley but not sure.",
+        "Stanford? Or Berkeley... I'm pretty sure Berkeley.",
+        "Berkeley, I think. Or is it Stanford? No, Stanford is the other one. Berkeley.",
+    ] {
+        assert_eq!(score(a, &berkeley), 1.0, "{a}");
+    }
+    for a in [
+        // It settles on the other name.
+        "Berkeley or Stanford. Probably Stanford.",
+        "Berkeley? Or Stanford. I think Stanford, not Berkeley.",
+        // Its last sentence is one more choice, or a question.
+        "I think it's Berkeley. Or maybe Stanford.",
+        "Stanford or Berkeley. Berkeley or Stanford?",
+        "Stanford. Or Berkeley. Berkeley or Stanford, one of those.",
+    ] {
+        assert_eq!(score(a, &berkeley), 0.5, "{a}");
+    }
+}
