@@ -190,27 +190,39 @@ fn joined_words(s: &str) -> Vec<String> {
 }
 
 /// A short answer's score: 1 when it gives the expected answer or an accepted variant, 0.5 when
-/// it hedges between it and another name ("Berkeley or maybe CMU"), else 0.
+/// it hedges between it and another name ("Berkeley or maybe CMU"), else 0. A hedge that ends
+/// by settling on one of its names is that name ("Berkeley or CMU. I'd say CMU." is CMU).
 pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> f64 {
     if !short_in(answer, expected, how, prompt) {
         return 0.0;
     }
-    if how == Normaliser::Text && hedges(answer, expected) {
-        0.5
-    } else {
-        1.0
+    if how != Normaliser::Text {
+        return 1.0;
+    }
+    match hedges(answer, expected) {
+        None => 1.0,
+        Some(Settled::Right) => 1.0,
+        Some(Settled::Other) => 0.0,
+        Some(Settled::Not) => 0.5,
     }
 }
 
+/// How a hedge ends: on the right name, on another of its names, or still undecided.
+enum Settled {
+    Right,
+    Other,
+    Not,
+}
+
 /// A list of short names, one of them right and another not accepted: "Berkeley or Stanford",
-/// "softmax / logits / argmax".
-fn hedges(answer: &str, expected: &[&str]) -> bool {
+/// "softmax / logits / argmax"; with how it ends.
+fn hedges(answer: &str, expected: &[&str]) -> Option<Settled> {
     // A slash list ("SQL / ANSI SQL", "race condition / data race") names related things, as a
     // comma list does; only "or" offers a choice.
     let folded = fold(answer);
     if !folded.contains(" or ") {
         // A list of related names ("ps, top, htop") is an answer, not a hedge.
-        return false;
+        return None;
     }
     // A name the answer denies is not one it offers ("Not sigmoid or ReLU - softmax").
     let denied = |i: &str| {
@@ -238,39 +250,48 @@ fn hedges(answer: &str, expected: &[&str]) -> bool {
         })
         .filter(|i| !i.is_empty())
         .collect();
-    items.len() >= 2
+    let hedge = items.len() >= 2
         && items.iter().all(|i| i.split(' ').count() <= 3)
         && items.iter().any(|i| short(i, expected, Normaliser::Text))
-        && items.iter().any(|i| !short(i, expected, Normaliser::Text))
-        && !settles_on_the_answer(&folded, &items, expected)
+        && items.iter().any(|i| !short(i, expected, Normaliser::Text));
+    hedge.then(|| settled(&folded, &items, expected))
 }
 
-/// Whether a hedge ends by settling on the right name: its last sentence, a statement (not a
-/// question, not one more "or ..."), names the expected answer and none of the other names it
-/// offered ("Goodhart's? Or Campbell's... I'm pretty sure Goodhart.", "Airflow. Or Luigi? No,
-/// Luigi was Spotify. Airflow.").
-fn settles_on_the_answer(folded: &str, items: &[String], expected: &[&str]) -> bool {
+/// Whether a hedge ends by settling on one of its names: its last sentence, a statement (not a
+/// question, not one more "or ..."), names one of them and none of the others ("Goodhart's? Or
+/// Campbell's... I'm pretty sure Goodhart.", "Airflow. Or Luigi? No, Luigi was Spotify.
+/// Airflow.").
+fn settled(folded: &str, items: &[String], expected: &[&str]) -> Settled {
     let sentences: Vec<&str> = folded
         .split_inclusive(['.', '!', '?'])
         .map(str::trim)
         .filter(|s| s.chars().any(char::is_alphanumeric))
         .collect();
     let [.., last] = sentences.as_slice() else {
-        return false;
+        return Settled::Not;
     };
     let words: Vec<&str> = last
         .split(|c: char| !c.is_alphanumeric() && !matches!(c, '/' | '-'))
         .filter(|w| !w.is_empty())
         .collect();
+    if sentences.len() < 2 || last.ends_with('?') || words.contains(&"or") {
+        return Settled::Not;
+    }
     let text = format!(" {} ", words.join(" "));
-    let names = |item: &str| text.contains(&format!(" {item} "));
-    sentences.len() >= 2
-        && !last.ends_with('?')
-        && !words.contains(&"or")
-        && short(last, expected, Normaliser::Text)
-        && !items
-            .iter()
-            .any(|i| !short(i, expected, Normaliser::Text) && names(i))
+    let names = |item: &str| text.contains(&format!(" {} ", item.trim_matches('.')));
+    let other = items
+        .iter()
+        .any(|i| !short(i, expected, Normaliser::Text) && names(i));
+    match (short(last, expected, Normaliser::Text), other) {
+        (true, false) => Settled::Right,
+        (false, true) if !denied_in(&words) => Settled::Other,
+        _ => Settled::Not,
+    }
+}
+
+/// Whether a sentence's words deny something ("not Berkeley"): then it does not settle on it.
+fn denied_in(words: &[&str]) -> bool {
+    words.iter().any(|w| DENIALS.contains(w))
 }
 
 /// Words around the names of a hedge ("I think it's Berkeley? Or maybe CMU").

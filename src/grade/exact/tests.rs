@@ -244,7 +244,7 @@ fn a_hedge_between_names_is_half_right() {
 }
 
 #[test]
-fn a_hedge_that_settles_on_the_answer_is_right() {
+fn a_hedge_that_settles_on_a_name_is_that_name() {
     let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
     let berkeley = ["berkeley"];
     for a in [
@@ -255,8 +255,17 @@ fn a_hedge_that_settles_on_the_answer_is_right() {
         assert_eq!(score(a, &berkeley), 1.0, "{a}");
     }
     for a in [
-        // It settles on the other name.
         "Berkeley or Stanford. Probably Stanford.",
+        "Maybe Stanford or Berkeley... I'd say Stanford.",
+    ] {
+        assert_eq!(
+            score(a, &berkeley),
+            0.0,
+            "it settles on the other name: {a}"
+        );
+    }
+    for a in [
+        // A settling sentence that also denies a name is not read as a pick.
         "Berkeley? Or Stanford. I think Stanford, not Berkeley.",
         // Its last sentence is one more choice, or a question.
         "I think it's Berkeley. Or maybe Stanford.",
