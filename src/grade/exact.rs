@@ -193,17 +193,18 @@ fn joined_words(s: &str) -> Vec<String> {
 /// it hedges between it and another name ("Berkeley or maybe CMU"), else 0. A hedge that ends
 /// by settling on one of its names is that name ("Berkeley or CMU. I'd say CMU." is CMU).
 pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> f64 {
-    if !short_in(answer, expected, how, prompt) {
-        return 0.0;
-    }
-    if how != Normaliser::Text {
-        return 1.0;
-    }
-    match hedges(answer, expected) {
-        None => 1.0,
+    let given = short_in(answer, expected, how, prompt);
+    let hedge = match how {
+        Normaliser::Text if given => hedges(answer, expected),
+        Normaliser::Version if !given => version_hedge(answer, expected, prompt),
+        _ => None,
+    };
+    match hedge {
         Some(Settled::Right) => 1.0,
         Some(Settled::Other) => 0.0,
         Some(Settled::Not) => 0.5,
+        None if given => 1.0,
+        None => 0.0,
     }
 }
 
@@ -254,44 +255,110 @@ fn hedges(answer: &str, expected: &[&str]) -> Option<Settled> {
         && items.iter().all(|i| i.split(' ').count() <= 3)
         && items.iter().any(|i| short(i, expected, Normaliser::Text))
         && items.iter().any(|i| !short(i, expected, Normaliser::Text));
-    hedge.then(|| settled(&folded, &items, expected))
+    hedge.then(|| settled(&folded, &items, expected, Normaliser::Text))
+}
+
+/// A hedge between versions, one of them the expected one, as between names ("2.0.0-final, or
+/// maybe just 2.0.0"); versions the prompt quotes are context, not choices.
+fn version_hedge(answer: &str, expected: &[&str], prompt: &str) -> Option<Settled> {
+    // ASCII lower case keeps every byte where it was, so offsets found in it hold in `answer`.
+    let lower = answer.to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, _) in format!(" {lower}").match_indices(" or ") {
+        parts.push(&answer[start..i]);
+        start = i + " or".len();
+    }
+    parts.push(&answer[start..]);
+    let quoted = hedge_words(&normalise(prompt, Normaliser::Version));
+    let wanted: Vec<String> = expected
+        .iter()
+        .map(|e| normalise(e, Normaliser::Version))
+        .collect();
+    let versions: Vec<String> = hedge_words(answer)
+        .into_iter()
+        .filter(|w| is_version(w) && !quoted.contains(w))
+        .map(|w| normalise(&w, Normaliser::Version))
+        .collect();
+    let right = parts
+        .iter()
+        .any(|p| short_in(p, expected, Normaliser::Version, prompt));
+    let other = versions.iter().any(|v| !wanted.contains(v));
+    (parts.len() >= 2 && right && other)
+        .then(|| settled(answer, &versions, expected, Normaliser::Version))
+}
+
+/// The words of a hedge, names and versions whole ("deeplearning.ai", "2.0.0-rc.1", "v1.4.3").
+fn hedge_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '.' | '/' | '-' | '+'))
+        .map(|w| w.trim_matches(['.', '-']))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether a hedge ends by settling on one of its names: its last sentence, a statement (not a
-/// question, not one more "or ..."), names one of them and none of the others ("Goodhart's? Or
-/// Campbell's... I'm pretty sure Goodhart.", "Airflow. Or Luigi? No, Luigi was Spotify.
-/// Airflow.").
-fn settled(folded: &str, items: &[String], expected: &[&str]) -> Settled {
-    let sentences: Vec<&str> = folded
-        .split_inclusive(['.', '!', '?'])
-        .map(str::trim)
-        .filter(|s| s.chars().any(char::is_alphanumeric))
-        .collect();
+/// question), names one of them and none of the others ("Goodhart's? Or Campbell's... I'm pretty
+/// sure Goodhart.", "Airflow. Or Luigi? No, Luigi was Spotify. Airflow."). When that sentence
+/// still offers a choice, what follows the comma after its last "or" may settle it ("0.10.0? Or
+/// 1.0.0, I think 1.0.0 is when it's stable.").
+fn settled(text: &str, items: &[String], expected: &[&str], how: Normaliser) -> Settled {
+    let sentences = sentences(text);
     let [.., last] = sentences.as_slice() else {
         return Settled::Not;
     };
-    let words: Vec<&str> = last
-        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '/' | '-'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if sentences.len() < 2 || last.ends_with('?') || words.contains(&"or") {
+    if last.ends_with('?') {
         return Settled::Not;
     }
-    let text = format!(" {} ", words.join(" "));
+    let lower = format!(" {}", last.to_ascii_lowercase());
+    let unit = match lower.rfind(" or ") {
+        // `lower` has one byte more than `last`, at its start.
+        Some(k) => match last[k..].find(',') {
+            Some(c) => &last[k + c + 1..],
+            None => return Settled::Not,
+        },
+        None if sentences.len() >= 2 => last,
+        None => return Settled::Not,
+    };
+    let words = hedge_words(unit);
+    let normalised: Vec<String> = words.iter().map(|w| normalise(w, how)).collect();
+    let text = format!(" {} ", normalised.join(" "));
     let names = |item: &str| text.contains(&format!(" {} ", item.trim_matches('.')));
-    let other = items
-        .iter()
-        .any(|i| !short(i, expected, Normaliser::Text) && names(i));
-    match (short(last, expected, Normaliser::Text), other) {
+    let other = items.iter().any(|i| !short(i, expected, how) && names(i));
+    match (short(unit, expected, how), other) {
         (true, false) => Settled::Right,
         (false, true) if !denied_in(&words) => Settled::Other,
         _ => Settled::Not,
     }
 }
 
+/// The sentences of a text, each with its closing mark: a `.`, `!` or `?` ends one only where a
+/// space or the end follows, so a name or version with dots ("deeplearning.ai", "1.0.0") stays
+/// whole.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = matches!(c, '.' | '!' | '?')
+            && chars.peek().is_none_or(|&(_, next)| next.is_whitespace());
+        if end {
+            out.push(&text[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| s.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
 /// Whether a sentence's words deny something ("not Berkeley"): then it does not settle on it.
-fn denied_in(words: &[&str]) -> bool {
-    words.iter().any(|w| DENIALS.contains(w))
+fn denied_in(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| DENIALS.contains(&w.to_lowercase().as_str()))
 }
 
 /// Words around the names of a hedge ("I think it's Berkeley? Or maybe CMU").

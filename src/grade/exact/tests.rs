@@ -275,3 +275,37 @@ fn a_hedge_that_settles_on_a_name_is_that_name() {
         assert_eq!(score(a, &berkeley), 0.5, "{a}");
     }
 }
+
+#[test]
+fn a_hedge_between_versions_is_half_right_unless_it_settles() {
+    let score = |a: &str| short_score(a, &["1.0.0"], Normaliser::Version, "");
+    assert_eq!(score("1.0.0"), 1.0);
+    for a in [
+        "1.0.0 I think, or 0.10.0 if they want to keep going.",
+        "0.10.0, or maybe just 1.0.0.",
+        "1.0.0, or maybe 1.0.0-final?",
+    ] {
+        assert_eq!(score(a), 0.5, "{a}");
+    }
+    assert_eq!(
+        score("0.10.0? Or 1.0.0, I think 1.0.0 is when it's stable."),
+        1.0
+    );
+    assert_eq!(score("1.0.0 or 0.10.0. I'd say 0.10.0."), 0.0);
+    // Not a hedge: one version given, the other denied or quoted by the prompt.
+    assert_eq!(score("1.0.0, not 0.10.0"), 1.0);
+    assert_eq!(
+        short_score(
+            "After 0.9.3 or so comes 1.0.0",
+            &["1.0.0"],
+            Normaliser::Version,
+            "What follows 0.9.3 once the API is stable?"
+        ),
+        1.0
+    );
+    assert_eq!(
+        score("0.10.0 or 0.11.0"),
+        0.0,
+        "no right version among them"
+    );
+}
