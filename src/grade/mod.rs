@@ -12,6 +12,7 @@ pub mod rubric;
 pub mod selftest;
 pub mod text;
 pub mod verdict;
+mod words;
 
 use crate::bank::{Bank, Instance, Kind, Normaliser, Question};
 use reference::{Features, Idf, Weights};
