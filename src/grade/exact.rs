@@ -231,10 +231,27 @@ fn hedges(answer: &str, expected: &[&str]) -> Option<Settled> {
             .next()
             .is_some_and(|w| DENIALS.contains(&w))
     };
-    let items: Vec<String> = folded
-        .split(" or ")
-        .filter(|raw| !denied(raw))
-        .map(|i| {
+    // A denial or contrast before an "or" reaches over it: "not CSV or Avro", "unlike CSV or
+    // Avro, which are row-based" deny both.
+    let raw: Vec<&str> = folded.split(" or ").collect();
+    let carried = |k: usize| {
+        k > 0 && {
+            let before = raw[k - 1];
+            let clause = before
+                .rsplit([',', ';', ':', '\u{2014}', '\u{2013}', '(', '.'])
+                .next()
+                .unwrap_or(before);
+            clause.split_whitespace().any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                DENIALS.contains(&w) || SET_APART.contains(&w)
+            })
+        }
+    };
+    let items: Vec<String> = raw
+        .iter()
+        .enumerate()
+        .filter(|&(k, raw)| !denied(raw) && !carried(k))
+        .map(|(_, i)| {
             // What follows a name's comma or full stop is comment ("Berkeley or Stanford, I
             // always mix them up"), not another name.
             let i = i
@@ -360,6 +377,9 @@ fn denied_in(words: &[String]) -> bool {
         .iter()
         .any(|w| DENIALS.contains(&w.to_lowercase().as_str()))
 }
+
+/// Words that set the names after them apart from the answer ("unlike CSV or Avro").
+const SET_APART: &[&str] = &["unlike", "instead", "rather", "than", "versus", "vs"];
 
 /// Words around the names of a hedge ("I think it's Berkeley? Or maybe CMU").
 const HEDGE_FILLER: &[&str] = &[

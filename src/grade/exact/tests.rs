@@ -309,3 +309,19 @@ fn a_hedge_between_versions_is_half_right_unless_it_settles() {
         "no right version among them"
     );
 }
+
+#[test]
+fn a_denial_or_contrast_reaches_over_or() {
+    let score = |a: &str| short_score(a, &["parquet"], Normaliser::Text, "");
+    for a in [
+        "Parquet \u{2014} unlike CSV or Avro, which are row-based.",
+        "Parquet, not CSV or Avro, which are row-oriented.",
+        "Parquet rather than CSV or Avro.",
+        "Parquet (not Avro or ORC).",
+    ] {
+        assert_eq!(score(a), 1.0, "{a}");
+    }
+    // Without a denial, an "or" still offers a choice.
+    assert_eq!(score("Parquet, columnar. Or ORC."), 0.5);
+    assert_eq!(score("Parquet or Avro, which are columnar."), 0.5);
+}
