@@ -391,6 +391,10 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test-uv.jsonl"]);
     assert_eq!(r.total(), 1332);
     holds(&r, "writers U and V", 0.84, 0.02);
+    // Writers W and X, written and labelled at the start of the ninth round.
+    let r = agreement_of(&["blind/test-wx.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    holds(&r, "writers W and X", 0.87, 0.02);
 }
 
 #[test]
@@ -432,11 +436,12 @@ fn the_blind_splits_share_no_writer() {
             .collect()
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
-    let (fresh, m, st, uv) = (
+    let (fresh, m, st, uv, wx) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
         writers("blind/test-st.jsonl"),
         writers("blind/test-uv.jsonl"),
+        writers("blind/test-wx.jsonl"),
     );
     assert_eq!(
         (
@@ -445,11 +450,12 @@ fn the_blind_splits_share_no_writer() {
             fresh.len(),
             m.len(),
             st.len(),
-            uv.len()
+            uv.len(),
+            wx.len()
         ),
-        (126, 9, 9, 9, 18, 18)
+        (126, 9, 9, 9, 18, 18, 18)
     );
-    let splits = [&dev, &test, &fresh, &m, &st, &uv];
+    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
