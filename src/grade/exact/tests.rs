@@ -325,3 +325,33 @@ fn a_denial_or_contrast_reaches_over_or() {
     assert_eq!(score("Parquet, columnar. Or ORC."), 0.5);
     assert_eq!(score("Parquet or Avro, which are columnar."), 0.5);
 }
+
+#[test]
+fn a_hedge_in_any_text_is_read_without_panicking() {
+    // Offsets found in lower-cased text are used on the original: lower case must not move them.
+    for a in [
+        "İİ or 1.0.0, İ think 1.0.0",
+        "or",
+        "or ,",
+        " or or or ",
+        "1.0.0 or",
+        "Or 1.0.0, ß",
+        "ß or 1.0.0. Ünïcödé 1.0.0?",
+        "0.1.0 or 1.0.0 or, İ 1.0.0.",
+    ] {
+        for how in [Normaliser::Text, Normaliser::Version] {
+            let s = short_score(a, &["1.0.0"], how, "");
+            assert!((0.0..=1.0).contains(&s), "{a}: {s}");
+        }
+    }
+    assert_eq!(
+        short_score(
+            "0.1.0 or 1.0.0 or, İ 1.0.0.",
+            &["1.0.0"],
+            Normaliser::Version,
+            ""
+        ),
+        1.0,
+        "it settles on 1.0.0 after the comma"
+    );
+}
