@@ -195,6 +195,21 @@ pub fn member_points(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<u64,
         .max(0) as u64)
 }
 
+/// The streak and points roles `user` was given, once Discord confirmed each (a grant still in
+/// flight, or one Discord refused, is not among them).
+pub fn given_roles(conn: &dyn Db, guild: GuildId, user: UserId) -> Result<Vec<RoleId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT role_id FROM role_grants WHERE guild_id = ?1 AND user_id = ?2 AND state = 'given'
+         ORDER BY role_id",
+    )?;
+    let rows = stmt.query_map(params![guild.sql(), user.sql()], |r| r.get::<_, i64>(0))?;
+    let mut out = vec![];
+    for row in rows {
+        out.push(RoleId::from_sql(row?));
+    }
+    Ok(out)
+}
+
 /// The champion and the role they were given.
 pub fn champion(
     conn: &dyn Db,
@@ -320,6 +335,14 @@ impl Store {
             .await
     }
 
+    pub async fn given_roles(
+        &self,
+        guild: GuildId,
+        user: UserId,
+    ) -> Result<Vec<RoleId>, StoreError> {
+        self.read(move |c| given_roles(c, guild, user)).await
+    }
+
     pub async fn member_points(&self, guild: GuildId, user: UserId) -> Result<u64, StoreError> {
         self.read(move |c| member_points(c, guild, user)).await
     }
@@ -390,7 +413,9 @@ mod tests {
             !claim_grant(&c, G, ADA, &r, at(1), at(-599)).unwrap(),
             "a second claim while the first is in flight"
         );
+        assert_eq!(given_roles(&c, G, ADA).unwrap(), vec![], "still in flight");
         finish_grant(&c, G, ADA, &r, true, at(2)).unwrap();
+        assert_eq!(given_roles(&c, G, ADA).unwrap(), vec![RoleId(70)]);
         assert!(
             !claim_grant(&c, G, ADA, &r, at(10_000), at(9_400)).unwrap(),
             "a given grant is never claimed again"
@@ -405,6 +430,11 @@ mod tests {
         let r = streak(7, 70);
         assert!(claim_grant(&c, G, ADA, &r, at(0), at(-600)).unwrap());
         finish_grant(&c, G, ADA, &r, false, at(1)).unwrap();
+        assert_eq!(
+            given_roles(&c, G, ADA).unwrap(),
+            vec![],
+            "released, not given"
+        );
         assert!(claim_grant(&c, G, ADA, &r, at(2), at(-598)).unwrap());
         // Its process stopped mid-call: taken over once older than the stale limit.
         assert!(!claim_grant(&c, G, ADA, &r, at(300), at(-300)).unwrap());

@@ -178,6 +178,29 @@ impl Session {
             .await
     }
 
+    /// Waits, bounded, until the store records `role` as given to `member`: the task that gives
+    /// roles writes it right after Discord's answer, so a test that moves the clock on before
+    /// then would find the grant in flight for a day, stale, and rightly taken over.
+    async fn wait_given(&self, member: u64, role: u64) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let given = self
+                .app
+                .store()
+                .given_roles(GuildId(GUILD), UserId(member))
+                .await
+                .unwrap();
+            if given.contains(&RoleId(role)) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{role} not recorded as given to {member}: {given:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// Waits, bounded, until the store records a problem with `role` (the task that gives
     /// roles writes it right after Discord's answer).
     async fn wait_problem(&self, role: u64) {
@@ -238,6 +261,7 @@ fn a_seven_day_streak_gives_the_streak_role_once() {
         let put = s.wait_role_calls("PUT", ADA, STREAK_7, 1).await.remove(0);
         check_role_call(&put, "reached a 7-day streak");
         assert_eq!(s.fake.member_roles(ADA), vec![STREAK_7]);
+        s.wait_given(ADA, STREAK_7).await;
         // Day 8, and any later call, even two at once, gives nothing again.
         s.answer_day(&[ADA]).await;
         let (a, b) = tokio::join!(
