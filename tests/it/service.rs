@@ -59,6 +59,17 @@ fn free_port() -> u16 {
 
 /// `interview-bot serve` on `db` against the fake, with standard error as given.
 fn serve(fake: &FakeDiscord, db: &std::path::Path, port: u16, stderr: Stdio) -> Child {
+    serve_with(fake, db, port, stderr, &[])
+}
+
+/// [`serve`] with more `serve` options (`--clock-poll-ms`).
+fn serve_with(
+    fake: &FakeDiscord,
+    db: &std::path::Path,
+    port: u16,
+    stderr: Stdio,
+    more: &[&str],
+) -> Child {
     bot()
         .args(["--db", db.to_str().unwrap(), "serve", "--listen"])
         .arg(format!("127.0.0.1:{port}"))
@@ -71,6 +82,7 @@ fn serve(fake: &FakeDiscord, db: &std::path::Path, port: u16, stderr: Stdio) -> 
         .env("DISCORD_PROXY", &fake.base)
         .env("INTERVIEW_BOT_CLAIM_TIMEOUT", "1")
         .env("RUST_LOG", "debug")
+        .args(more)
         .stdout(Stdio::null())
         .stderr(stderr)
         .spawn()
@@ -271,7 +283,9 @@ fn a_bot_killed_during_a_daily_post_neither_loses_nor_doubles_it() {
         first.kill().unwrap(); // SIGKILL, mid-post
         first.wait().unwrap();
 
-        let mut second = serve(&fake, &db, port, Stdio::null());
+        // Its clock looks every 200 ms, not every 15 s: the first claim goes stale after 1 s,
+        // and the wait below must not hang on the default poll on a busy machine.
+        let mut second = serve_with(&fake, &db, port, Stdio::null(), &["--clock-poll-ms", "200"]);
         let url = format!("http://127.0.0.1:{port}/interactions");
         wait_serving(&mut second, &url).await;
         // The restarted clock looks for the post and adopts it.
