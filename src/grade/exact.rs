@@ -287,15 +287,15 @@ fn version_hedge(answer: &str, expected: &[&str], prompt: &str) -> Option<Settle
         start = i + " or".len();
     }
     parts.push(&answer[start..]);
-    let quoted = hedge_words(&normalise(prompt, Normaliser::Version));
+    let quoted = quoted_versions(prompt);
     let wanted: Vec<String> = expected
         .iter()
         .map(|e| normalise(e, Normaliser::Version))
         .collect();
     let versions: Vec<String> = hedge_words(answer)
         .into_iter()
-        .filter(|w| is_version(w) && !quoted.contains(w))
         .map(|w| normalise(&w, Normaliser::Version))
+        .filter(|w| is_version(w) && !quoted.contains(w))
         .collect();
     let right = parts
         .iter()
@@ -303,6 +303,16 @@ fn version_hedge(answer: &str, expected: &[&str], prompt: &str) -> Option<Settle
     let other = versions.iter().any(|v| !wanted.contains(v));
     (parts.len() >= 2 && right && other)
         .then(|| settled(answer, &versions, expected, Normaliser::Version))
+}
+
+/// The versions a prompt quotes ("What follows v0.9.3?" quotes 0.9.3), normalised as an
+/// answer's are: an answer that repeats them gives context, not its choice.
+fn quoted_versions(prompt: &str) -> Vec<String> {
+    super::text::plain(prompt)
+        .split_whitespace()
+        .map(|w| normalise(w, Normaliser::Version))
+        .filter(|w| is_version(w))
+        .collect()
 }
 
 /// The words of a hedge, names and versions whole ("deeplearning.ai", "2.0.0-rc.1", "v1.4.3").
@@ -529,11 +539,7 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
                     }
                 }
             }
-            let quoted: Vec<String> = super::text::plain(prompt)
-                .split_whitespace()
-                .map(|w| normalise(w, Normaliser::Version))
-                .filter(|w| is_version(w))
-                .collect();
+            let quoted = quoted_versions(prompt);
             let own: Vec<&String> = said.iter().filter(|v| !quoted.contains(v)).collect();
             let own = if own.is_empty() {
                 said.iter().collect()

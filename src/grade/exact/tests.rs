@@ -311,6 +311,18 @@ fn a_hedge_between_versions_is_half_right_unless_it_settles() {
 }
 
 #[test]
+fn versions_the_prompt_quotes_are_no_choice_in_a_hedge() {
+    let prompt = "A crate at v0.9.3 has a stable API now. What should it release next?";
+    assert_eq!(quoted_versions(prompt), ["0.9.3"]);
+    // The quoted version, in whatever spelling, is context: only 1.0.0 is offered.
+    assert!(version_hedge("v0.9.3 or 1.0.0", &["1.0.0"], prompt).is_none());
+    assert!(matches!(
+        version_hedge("v0.9.3 or 1.0.0", &["1.0.0"], ""),
+        Some(Settled::Not)
+    ));
+}
+
+#[test]
 fn a_denial_or_contrast_reaches_over_or() {
     let score = |a: &str| short_score(a, &["parquet"], Normaliser::Text, "");
     for a in [
