@@ -33,6 +33,7 @@ pub(super) struct RawQuestion {
     pub(super) answers: Option<Vec<i64>>,
     pub(super) items: Option<Vec<String>>,
     pub(super) accept: Option<Vec<String>>,
+    pub(super) rivals: Option<Vec<String>>,
     pub(super) normalise: Option<Normaliser>,
     pub(super) points: Option<Vec<RawPoint>>,
     pub(super) misconceptions: Option<Vec<RawMisconception>>,

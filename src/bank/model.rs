@@ -162,6 +162,9 @@ pub enum Kind {
     Short {
         answer: String,
         accept: Vec<String>,
+        /// Names that answer a neighbouring question ("Avro" beside "Parquet"): offered beside
+        /// the right name, they make the answer a hedge, worth half.
+        rivals: Vec<String>,
         normalise: Normaliser,
     },
     FreeText(Rubric),

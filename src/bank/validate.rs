@@ -155,6 +155,32 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A short question's rival names: each a name, none of them an answer it accepts, and only
+    /// for names (a version question's wrong versions are told apart without a list).
+    fn rivals(&mut self, rivals: &[String], answer: &str, accept: &[String], how: Normaliser) {
+        if rivals.is_empty() {
+            return;
+        }
+        if how == Normaliser::Version {
+            self.err("`rivals` is for names: remove it from a question normalised as a version");
+            return;
+        }
+        let fold = |s: &str| s.trim().to_lowercase();
+        for rival in rivals {
+            if rival.trim().is_empty() {
+                self.err("`rivals` has an empty entry: remove it");
+            } else if std::iter::once(answer)
+                .chain(accept.iter().map(String::as_str))
+                .any(|a| fold(a) == fold(rival))
+            {
+                self.err(format!(
+                    "`rivals` lists `{}`, which is an accepted answer: a name is either right or a rival",
+                    rival.trim()
+                ));
+            }
+        }
+    }
+
     /// A 1-based option number from the file, as a 0-based index.
     fn option_number(&mut self, field: &str, n: i64, len: usize) -> Option<usize> {
         if n >= 1 && (n as usize) <= len {
@@ -262,8 +288,12 @@ impl<'a> Validator<'a> {
             q.answers.take(),
             q.items.take(),
         );
-        let (accept, normalise, template) =
-            (q.accept.take(), q.normalise.take(), q.template.take());
+        let (accept, rivals, normalise, template) = (
+            q.accept.take(),
+            q.rivals.take(),
+            q.normalise.take(),
+            q.template.take(),
+        );
         match kind {
             KindName::Choice => {
                 let options = options.unwrap_or_default();
@@ -331,10 +361,14 @@ impl<'a> Validator<'a> {
                 if accept.iter().any(|a| a.trim().is_empty()) {
                     self.err("`accept` has an empty entry: remove it");
                 }
+                let normalise = normalise.unwrap_or_default();
+                let rivals = rivals.unwrap_or_default();
+                self.rivals(&rivals, &answer, &accept, normalise);
                 Some(Kind::Short {
                     answer,
                     accept,
-                    normalise: normalise.unwrap_or_default(),
+                    rivals,
+                    normalise,
                 })
             }
             KindName::FreeText => self
@@ -530,6 +564,7 @@ fn present_fields(q: &RawQuestion) -> Vec<&'static str> {
     add(q.answers.is_some(), "answers");
     add(q.items.is_some(), "items");
     add(q.accept.is_some(), "accept");
+    add(q.rivals.is_some(), "rivals");
     add(q.normalise.is_some(), "normalise");
     add(q.points.is_some(), "points");
     add(q.misconceptions.is_some(), "misconceptions");
@@ -545,7 +580,7 @@ fn allowed_fields(kind: KindName) -> &'static [&'static str] {
         KindName::Multi => &["options", "answers"],
         KindName::TrueFalse => &["answer"],
         KindName::Order => &["items"],
-        KindName::Short => &["answer", "accept", "normalise"],
+        KindName::Short => &["answer", "accept", "rivals", "normalise"],
         KindName::FreeText => &["points", "misconceptions", "model_answer", "subjects"],
         KindName::Generated => &["template"],
     }

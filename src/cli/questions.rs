@@ -231,11 +231,18 @@ pub fn show(q: &Question, seed: u64) -> String {
         Kind::Short {
             answer,
             accept,
+            rivals,
             normalise,
         } => {
             out.push_str(&format!("answer: {answer}\n"));
             if !accept.is_empty() {
                 out.push_str(&format!("also accepted: {}\n", accept.join(" | ")));
+            }
+            if !rivals.is_empty() {
+                out.push_str(&format!(
+                    "rivals (half, beside the answer): {}\n",
+                    rivals.join(" | ")
+                ));
             }
             out.push_str(&format!(
                 "normalise: {}\n",

@@ -190,12 +190,21 @@ fn joined_words(s: &str) -> Vec<String> {
 }
 
 /// A short answer's score: 1 when it gives the expected answer or an accepted variant, 0.5 when
-/// it hedges between it and another name ("Berkeley or maybe CMU"), else 0. A hedge that ends
-/// by settling on one of its names is that name ("Berkeley or CMU. I'd say CMU." is CMU).
-pub fn short_score(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) -> f64 {
+/// it hedges between it and another name ("Berkeley or maybe CMU") or lists it beside one of the
+/// question's `rivals` ("Parquet, Avro, ORC"), else 0. A hedge that ends by settling on one of
+/// its names is that name ("Berkeley or CMU. I'd say CMU." is CMU).
+pub fn short_score(
+    answer: &str,
+    expected: &[&str],
+    rivals: &[&str],
+    how: Normaliser,
+    prompt: &str,
+) -> f64 {
     let given = short_in(answer, expected, how, prompt);
     let hedge = match how {
-        Normaliser::Text if given => hedges(answer, expected),
+        Normaliser::Text if given => {
+            hedges(answer, expected).or_else(|| rivals::listed(answer, expected, rivals))
+        }
         Normaliser::Version if !given => version_hedge(answer, expected, prompt),
         _ => None,
     };
@@ -578,5 +587,6 @@ pub(super) fn is_version(w: &str) -> bool {
         && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
+mod rivals;
 #[cfg(test)]
 mod tests;

@@ -286,6 +286,7 @@ impl Grader {
                 Kind::Short {
                     answer: right,
                     accept,
+                    rivals,
                     normalise,
                 },
                 Answer::Text(t),
@@ -294,7 +295,8 @@ impl Grader {
                 let expected: Vec<&str> = std::iter::once(right.as_str())
                     .chain(accept.iter().map(|s| s.as_str()))
                     .collect();
-                g.score = exact::short_score(t, &expected, *normalise, &inst.prompt);
+                let rivals: Vec<&str> = rivals.iter().map(|s| s.as_str()).collect();
+                g.score = exact::short_score(t, &expected, &rivals, *normalise, &inst.prompt);
                 g.answer = right.clone();
             }
             (Kind::Generated(_), Answer::Text(t)) => {
@@ -306,7 +308,7 @@ impl Grader {
                 let expected: Vec<&str> = std::iter::once(gen.answer.as_str())
                     .chain(gen.accept.iter().map(|s| s.as_str()))
                     .collect();
-                g.score = exact::short_score(t, &expected, Normaliser::Version, &inst.prompt);
+                g.score = exact::short_score(t, &expected, &[], Normaliser::Version, &inst.prompt);
                 g.answer = gen.answer.clone();
             }
             (Kind::FreeText(r), Answer::Text(t)) => {

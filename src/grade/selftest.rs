@@ -1,5 +1,6 @@
 //! A bank's own tests of its grading: every question's examples must get the verdict written
-//! beside them, and a free-text question's model answer and explanation must grade correct.
+//! beside them, a free-text question's model answer and explanation must grade correct, and a
+//! short question's rivals must grade wrong alone and partial beside the answer.
 //! `questions check` runs them and names each mismatch by file, line and question id.
 
 use super::{Grader, Verdict};
@@ -55,6 +56,26 @@ pub fn check(bank: &Bank, grader: &Grader) -> Vec<BankError> {
                     e.line,
                     format!("the example {:?} cannot be graded: {err}", e.answer),
                 )),
+            }
+        }
+        if let Kind::Short { answer, rivals, .. } = &q.kind {
+            // A rival is a wrong answer alone, and half beside the right one.
+            for rival in rivals {
+                for (text, want) in [
+                    (rival.clone(), Verdict::Wrong),
+                    (format!("{answer}, {rival}"), Verdict::Partial),
+                ] {
+                    match grader.grade_text(&inst, &text) {
+                        Ok(g) if g.verdict == want => {}
+                        got => errors.push(error(
+                            q.line,
+                            format!(
+                                "the rival {rival:?} must make {text:?} grade {want}, but it grades {}: a rival is a name that answers another question, never one this one accepts",
+                                got.map_or_else(|e| e.to_string(), |g| g.verdict.to_string())
+                            ),
+                        )),
+                    }
+                }
             }
         }
         if let Kind::FreeText(r) = &q.kind {

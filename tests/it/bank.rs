@@ -203,6 +203,16 @@ fn every_rule_violation_is_reported_together_with_its_question() {
             "field-of-another-kind",
             "`options` does not belong to a true_false question",
         ),
+        (
+            80,
+            "rival-accepted",
+            "`rivals` lists `TOP`, which is an accepted answer: a name is either right or a rival",
+        ),
+        (
+            95,
+            "rival-of-a-version",
+            "`rivals` is for names: remove it from a question normalised as a version",
+        ),
     ];
     for (line, id, wording) in expected {
         has_error(&errors, &format!("{f}:{line}: question `{id}`"), wording);
@@ -239,7 +249,7 @@ fn check_prints_a_summary_or_the_errors() {
         .arg(data("banks/broken-rules")));
     assert!(!ok, "a broken bank exits non-zero");
     assert!(out.is_empty());
-    assert!(err.contains("the question bank has 11 errors"), "{err}");
+    assert!(err.contains("the question bank has 13 errors"), "{err}");
     assert!(
         err.contains("mixed.toml:34: question `order-too-short`"),
         "{err}"

@@ -200,7 +200,7 @@ fn a_name_the_answer_opens_by_denying_is_not_its_answer() {
 #[test]
 fn a_hedge_between_names_is_half_right() {
     let sm = ["softmax"];
-    let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
+    let score = |a: &str, e: &[&str]| short_score(a, e, &[], Normaliser::Text, "");
     assert_eq!(score("softmax", &sm), 1.0);
     assert_eq!(
         score("softmax, logits", &sm),
@@ -245,7 +245,7 @@ fn a_hedge_between_names_is_half_right() {
 
 #[test]
 fn a_hedge_that_settles_on_a_name_is_that_name() {
-    let score = |a: &str, e: &[&str]| short_score(a, e, Normaliser::Text, "");
+    let score = |a: &str, e: &[&str]| short_score(a, e, &[], Normaliser::Text, "");
     let berkeley = ["berkeley"];
     for a in [
         "Berkeley or Stanford. I'd guess Berkeley but not sure.",
@@ -278,7 +278,7 @@ fn a_hedge_that_settles_on_a_name_is_that_name() {
 
 #[test]
 fn a_hedge_between_versions_is_half_right_unless_it_settles() {
-    let score = |a: &str| short_score(a, &["1.0.0"], Normaliser::Version, "");
+    let score = |a: &str| short_score(a, &["1.0.0"], &[], Normaliser::Version, "");
     assert_eq!(score("1.0.0"), 1.0);
     for a in [
         "1.0.0 I think, or 0.10.0 if they want to keep going.",
@@ -298,6 +298,7 @@ fn a_hedge_between_versions_is_half_right_unless_it_settles() {
         short_score(
             "After 0.9.3 or so comes 1.0.0",
             &["1.0.0"],
+            &[],
             Normaliser::Version,
             "What follows 0.9.3 once the API is stable?"
         ),
@@ -324,7 +325,7 @@ fn versions_the_prompt_quotes_are_no_choice_in_a_hedge() {
 
 #[test]
 fn a_denial_or_contrast_reaches_over_or() {
-    let score = |a: &str| short_score(a, &["parquet"], Normaliser::Text, "");
+    let score = |a: &str| short_score(a, &["parquet"], &[], Normaliser::Text, "");
     for a in [
         "Parquet \u{2014} unlike CSV or Avro, which are row-based.",
         "Parquet, not CSV or Avro, which are row-oriented.",
@@ -352,7 +353,7 @@ fn a_hedge_in_any_text_is_read_without_panicking() {
         "0.1.0 or 1.0.0 or, İ 1.0.0.",
     ] {
         for how in [Normaliser::Text, Normaliser::Version] {
-            let s = short_score(a, &["1.0.0"], how, "");
+            let s = short_score(a, &["1.0.0"], &[], how, "");
             assert!((0.0..=1.0).contains(&s), "{a}: {s}");
         }
     }
@@ -360,10 +361,49 @@ fn a_hedge_in_any_text_is_read_without_panicking() {
         short_score(
             "0.1.0 or 1.0.0 or, İ 1.0.0.",
             &["1.0.0"],
+            &[],
             Normaliser::Version,
             ""
         ),
         1.0,
         "it settles on 1.0.0 after the comma"
+    );
+}
+
+#[test]
+fn a_list_that_offers_a_rival_beside_the_answer_is_half_right() {
+    let rivals = ["Avro", "CSV", "Murphy's law", "Java", "Python", "R"];
+    let score = |a: &str, e: &[&str]| short_score(a, e, &rivals, Normaliser::Text, "");
+    let parquet = ["Parquet", "ORC"];
+    for a in [
+        "Parquet, Avro, ORC",
+        "Parquet / CSV",
+        "I think it's Parquet; Avro; Iceberg",
+    ] {
+        assert_eq!(score(a, &parquet), 0.5, "{a}");
+    }
+    assert_eq!(
+        score("Goodhart's law / Murphy's law", &["Goodhart's law"]),
+        0.5
+    );
+    for a in [
+        // Related words that are no rival: the answer and its reasons.
+        "Parquet, ORC, columnar, compression",
+        // A rival denied or set apart, and what follows the denial up to the answer.
+        "Parquet, not Avro",
+        "Parquet; unlike Avro, which is row-based",
+        // Prose names a rival in passing.
+        "Parquet. Avro is the row-based one, and CSV has no schema.",
+        // No rival in the list.
+        "Parquet",
+    ] {
+        assert_eq!(score(a, &parquet), 1.0, "{a}");
+    }
+    assert_eq!(score("Not Python, Java, R: Scala", &["Scala"]), 1.0);
+    assert_eq!(score("Avro, CSV", &parquet), 0.0, "no right name");
+    // Without rivals, a list is an answer, as before.
+    assert_eq!(
+        short_score("Parquet, Avro", &parquet, &[], Normaliser::Text, ""),
+        1.0
     );
 }
