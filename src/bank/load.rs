@@ -39,6 +39,7 @@ pub(super) struct RawQuestion {
     pub(super) misconceptions: Option<Vec<RawMisconception>>,
     pub(super) model_answer: Option<String>,
     pub(super) subjects: Option<Vec<String>>,
+    pub(super) enumerates: Option<bool>,
     pub(super) template: Option<Template>,
     examples: Option<RawExamples>,
     follow_ups: Option<Vec<Spanned<String>>>,

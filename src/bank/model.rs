@@ -140,6 +140,9 @@ pub struct Rubric {
     pub points: Vec<KeyPoint>,
     pub misconceptions: Vec<Misconception>,
     pub model_answer: String,
+    /// The prompt asks for concrete items (what a process is given, what to check): a list of
+    /// them that names a central point is a full answer, not notes capped at partial.
+    pub enumerates: bool,
 }
 
 /// What is asked and what is right. Option and item indices are 0-based, in file order.

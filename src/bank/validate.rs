@@ -378,7 +378,12 @@ impl<'a> Validator<'a> {
                     q.model_answer.take(),
                     q.subjects.take(),
                 )
-                .map(Kind::FreeText),
+                .map(|r| {
+                    Kind::FreeText(Rubric {
+                        enumerates: q.enumerates.take().unwrap_or(false),
+                        ..r
+                    })
+                }),
             KindName::Generated => match template {
                 Some(t) => Some(Kind::Generated(t)),
                 None => {
@@ -491,6 +496,7 @@ impl<'a> Validator<'a> {
             points: out,
             misconceptions: wrong,
             model_answer,
+            enumerates: false,
         })
     }
 
@@ -570,6 +576,7 @@ fn present_fields(q: &RawQuestion) -> Vec<&'static str> {
     add(q.misconceptions.is_some(), "misconceptions");
     add(q.model_answer.is_some(), "model_answer");
     add(q.subjects.is_some(), "subjects");
+    add(q.enumerates.is_some(), "enumerates");
     add(q.template.is_some(), "template");
     out
 }
@@ -581,7 +588,13 @@ fn allowed_fields(kind: KindName) -> &'static [&'static str] {
         KindName::TrueFalse => &["answer"],
         KindName::Order => &["items"],
         KindName::Short => &["answer", "accept", "rivals", "normalise"],
-        KindName::FreeText => &["points", "misconceptions", "model_answer", "subjects"],
+        KindName::FreeText => &[
+            "points",
+            "misconceptions",
+            "model_answer",
+            "subjects",
+            "enumerates",
+        ],
         KindName::Generated => &["template"],
     }
 }

@@ -390,7 +390,10 @@ impl Grader {
             // Keywords without a claim: partial at most, and wrong unless they name an
             // essential point.
             let names_essential = m.hit.iter().any(|&i| rubric.points[i].weight >= essential);
-            let cap = if names_essential {
+            let cap = if names_essential && list && rubric.enumerates {
+                // The prompt asks for items, and a list of them is the answer.
+                1.0
+            } else if names_essential {
                 verdict::KEYWORD_LIST_CAP
             } else {
                 verdict::NO_CLAIM_CAP

@@ -39,6 +39,8 @@ pub struct CompiledRubric {
     pub subjects: Vec<HashSet<Term>>,
     pub points: Vec<Point>,
     pub misconceptions: Vec<Wrong>,
+    /// A list of the items the prompt asks for is a full answer (`Rubric::enumerates`).
+    pub enumerates: bool,
 }
 
 /// What a phrasing search found.
@@ -122,6 +124,7 @@ pub fn compile(lex: &mut Lexicon, rubric: &Rubric) -> CompiledRubric {
         subjects,
         points,
         misconceptions,
+        enumerates: rubric.enumerates,
     }
 }
 

@@ -288,3 +288,23 @@ fn questions_list_json_counts_examples_by_verdict() {
         serde_json::json!({"correct": 4, "partial": 0, "wrong": 3})
     );
 }
+
+#[test]
+fn a_list_of_the_items_the_prompt_asks_for_is_a_full_answer() {
+    // "What does the OS give a process?" asks for items: a list of them is the answer.
+    let g = grade(
+        "process-start-resources",
+        "own address space, process id, file descriptors",
+    );
+    assert_eq!(g.verdict, Verdict::Correct, "{g:#?}");
+    assert!(g.notes.is_empty(), "{g:#?}");
+    // Still, a list that misses the central item is not the answer.
+    let g = grade("process-start-resources", "process id, file descriptors");
+    assert_eq!(g.verdict, Verdict::Wrong, "{g:#?}");
+    // A question that asks what and why stays capped: the same kind of list says no claim.
+    let g = grade(
+        "process-vs-thread",
+        "own memory, shared memory, cheap creation",
+    );
+    assert_eq!(g.verdict, Verdict::Partial, "{g:#?}");
+}
