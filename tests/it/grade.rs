@@ -395,6 +395,10 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test-wx.jsonl"]);
     assert_eq!(r.total(), 1332);
     holds(&r, "writers W and X", 0.87, 0.02);
+    // Writers Y and Z, written and labelled during the tenth round, read once at its end.
+    let r = agreement_of(&["blind/test-yz.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    holds(&r, "writers Y and Z", 0.86, 0.02);
 }
 
 #[test]
@@ -436,12 +440,13 @@ fn the_blind_splits_share_no_writer() {
             .collect()
     };
     let (dev, test) = (writers("blind/dev.jsonl"), writers("blind/test.jsonl"));
-    let (fresh, m, st, uv, wx) = (
+    let (fresh, m, st, uv, wx, yz) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
         writers("blind/test-st.jsonl"),
         writers("blind/test-uv.jsonl"),
         writers("blind/test-wx.jsonl"),
+        writers("blind/test-yz.jsonl"),
     );
     assert_eq!(
         (
@@ -451,11 +456,12 @@ fn the_blind_splits_share_no_writer() {
             m.len(),
             st.len(),
             uv.len(),
-            wx.len()
+            wx.len(),
+            yz.len()
         ),
-        (126, 9, 9, 9, 18, 18, 18)
+        (126, 9, 9, 9, 18, 18, 18, 18)
     );
-    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx];
+    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx, &yz];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
