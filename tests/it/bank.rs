@@ -307,6 +307,18 @@ fn list_json_has_the_contract_fields() {
 }
 
 #[test]
+fn show_prints_a_short_questions_accepted_answers_and_rivals() {
+    let (ok, out, _) = run(bot().args(["questions", "show", "de-columnar-file-format"]));
+    assert!(ok);
+    assert!(out.contains("answer: Parquet"), "{out}");
+    assert!(out.contains("also accepted: Apache Parquet | ORC"), "{out}");
+    assert!(
+        out.contains("rivals (half, beside the answer): Avro | CSV"),
+        "{out}"
+    );
+}
+
+#[test]
 fn show_prints_a_generated_instance_for_a_seed() {
     let (ok, a, _) = run(bot().args(["questions", "show", "semver-bump", "--seed", "7"]));
     assert!(ok);
