@@ -488,7 +488,13 @@ pub fn short_in(answer: &str, expected: &[&str], how: Normaliser, prompt: &str) 
             let mut conclusion: Option<String> = None;
             for (i, w) in words.iter().enumerate() {
                 let v = normalise(w, Normaliser::Version);
-                if !is_version(&v) {
+                // An accepted version with no dot ("1") counts inside a sentence only when it
+                // is plainly a version: "v1", "version 1".
+                let plain = variants.contains(&v)
+                    && (w.starts_with(['v', 'V'])
+                        || i.checked_sub(1)
+                            .is_some_and(|j| bare(&words[j]) == "version"));
+                if !is_version(&v) && !plain {
                     continue;
                 }
                 let before: Vec<&str> = words[i.saturating_sub(DENIAL_REACH)..i]

@@ -407,3 +407,18 @@ fn a_list_that_offers_a_rival_beside_the_answer_is_half_right() {
         1.0
     );
 }
+
+#[test]
+fn an_accepted_version_without_a_dot_counts_when_marked_as_a_version() {
+    let score = |a: &str| short_score(a, &["1.0.0", "1.0", "1"], &[], Normaliser::Version, "");
+    for a in [
+        "v1 / GA / stable",
+        "Version 1, stable API",
+        "It becomes v1.",
+    ] {
+        assert_eq!(score(a), 1.0, "{a}");
+    }
+    // A bare number in a sentence is not a version, and another version still makes it wrong.
+    assert_eq!(score("step 1 is 0.10.0"), 0.0);
+    assert_eq!(score("0.10.0 then v1"), 0.0);
+}
