@@ -377,13 +377,9 @@ impl<'a> Validator<'a> {
                     q.misconceptions.take(),
                     q.model_answer.take(),
                     q.subjects.take(),
+                    q.enumerates.take().unwrap_or(false),
                 )
-                .map(|r| {
-                    Kind::FreeText(Rubric {
-                        enumerates: q.enumerates.take().unwrap_or(false),
-                        ..r
-                    })
-                }),
+                .map(Kind::FreeText),
             KindName::Generated => match template {
                 Some(t) => Some(Kind::Generated(t)),
                 None => {
@@ -400,6 +396,7 @@ impl<'a> Validator<'a> {
         misconceptions: Option<Vec<RawMisconception>>,
         model_answer: Option<String>,
         subjects: Option<Vec<String>>,
+        enumerates: bool,
     ) -> Option<Rubric> {
         let subjects: Vec<Vec<String>> = subjects
             .unwrap_or_default()
@@ -496,7 +493,7 @@ impl<'a> Validator<'a> {
             points: out,
             misconceptions: wrong,
             model_answer,
-            enumerates: false,
+            enumerates,
         })
     }
 

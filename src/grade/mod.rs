@@ -386,14 +386,14 @@ impl Grader {
                 && !rubric::states_a_claim(rubric, &a, &m))
                 || (is_list_of_terms(text, &a) && !pairs_terms(text)));
         let fragments = is_fragments(text);
-        if list || fragments {
+        let names_essential = m.hit.iter().any(|&i| rubric.points[i].weight >= essential);
+        // Where the prompt asks for items, a list of them that names an essential one is the
+        // answer, not keywords.
+        let asked_items = rubric.enumerates && list && names_essential;
+        if (list || fragments) && !asked_items {
             // Keywords without a claim: partial at most, and wrong unless they name an
             // essential point.
-            let names_essential = m.hit.iter().any(|&i| rubric.points[i].weight >= essential);
-            let cap = if names_essential && list && rubric.enumerates {
-                // The prompt asks for items, and a list of them is the answer.
-                1.0
-            } else if names_essential {
+            let cap = if names_essential {
                 verdict::KEYWORD_LIST_CAP
             } else {
                 verdict::NO_CLAIM_CAP
