@@ -8,7 +8,7 @@ fn main() {
         .expect("questions/ must exist")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+        .filter(|n| n.ends_with(".toml") || n.ends_with(".jsonl"))
         .collect();
     names.sort();
     let mut out = String::from("pub static FILES: &[(&str, &str)] = &[\n");

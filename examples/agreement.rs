@@ -5,8 +5,7 @@
 //!     cargo run --release --example agreement [-- FILE.jsonl ...]
 
 use interview_bot::bank::{Bank, BankSource};
-use interview_bot::grade::eval::{evaluate, labeller_agreement, read_jsonl};
-use interview_bot::grade::Grader;
+use interview_bot::grade::eval::{evaluate_apart, labeller_agreement, read_jsonl};
 use std::collections::BTreeMap;
 
 fn main() {
@@ -25,13 +24,14 @@ fn main() {
     let dir = std::env::var("INTERVIEW_BOT_QUESTIONS")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/questions").to_string());
     let bank = Bank::load(&BankSource::Dir(dir.into())).unwrap_or_else(|e| panic!("{e}"));
-    let grader = Grader::new(&bank);
     let mut items = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{f}: {e}"));
         items.extend(read_jsonl(f, &src).unwrap_or_else(|e| panic!("{e}")));
     }
-    let report = evaluate(&bank, &grader, &items).unwrap_or_else(|e| panic!("{e}"));
+    // No answer is graded with its own writer's precedents (the dev split is the bank's
+    // precedents, `questions/precedents.jsonl`).
+    let report = evaluate_apart(&bank, &items).unwrap_or_else(|e| panic!("{e}"));
     let questions: std::collections::HashSet<&str> =
         items.iter().map(|i| i.question.as_str()).collect();
     println!(

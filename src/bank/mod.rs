@@ -9,6 +9,7 @@ mod load;
 pub mod markdown;
 mod model;
 pub mod posted;
+mod precedents;
 pub mod seeded;
 mod sources;
 mod validate;
@@ -17,6 +18,7 @@ mod walk;
 pub use error::{BankError, BankErrors};
 pub use follow_ups::next as next_follow_up;
 pub use model::*;
+pub use precedents::{is_precedents_file, Precedent};
 pub use sources::{BankSource, BUILTIN_NAME};
 pub use validate::{
     is_kebab, MAX_EXPLANATION_CHARS, MAX_ID_CHARS, MAX_OPTION_CHARS, MAX_PROMPT_CHARS,
@@ -47,6 +49,7 @@ pub struct Bank {
     questions: Vec<Question>,
     index: HashMap<String, usize>,
     vocabulary: Vocabulary,
+    precedents: Vec<Precedent>,
 }
 
 impl Bank {
@@ -84,6 +87,7 @@ impl Bank {
         let mut questions: Vec<Question> = Vec::new();
         let mut bank_of: Vec<usize> = Vec::new();
         let mut vocabulary = Vocabulary::default();
+        let mut precedents: Vec<Precedent> = Vec::new();
         for (b, bank) in banks.iter().enumerate() {
             for entry in &bank.entries {
                 let (name, src) = match entry {
@@ -95,6 +99,10 @@ impl Bank {
                 };
                 if name.ends_with(SYNONYMS_FILE) {
                     vocabulary.extend(load::parse_synonyms(name, src, &mut errors));
+                    continue;
+                }
+                if is_precedents_file(name) {
+                    precedents.extend(precedents::parse(name, src, &mut errors));
                     continue;
                 }
                 let Some(file) = load::parse_topic_file(name, src, &mut errors) else {
@@ -127,7 +135,7 @@ impl Bank {
             if bank
                 .entries
                 .iter()
-                .all(|e| matches!(e, Ok((name, _)) if name.ends_with(SYNONYMS_FILE)))
+                .all(|e| matches!(e, Ok((name, _)) if name.ends_with(SYNONYMS_FILE) || is_precedents_file(name)))
             {
                 errors.push(BankError {
                     file: bank.name.clone(),
@@ -165,6 +173,15 @@ impl Bank {
             }
         }
         errors.extend(follow_ups::check(&questions, &index, banks.len()));
+        errors.extend(precedents.iter().filter_map(|p| {
+            let message = match index.get(&p.question).map(|&i| &questions[i].kind) {
+                None => format!("no question `{}` in the bank: fix the id or remove the line", p.question),
+                // Short answers are graded exactly; their precedents are kept as labelled answers.
+                Some(Kind::FreeText(_) | Kind::Short { .. }) => return None,
+                Some(_) => format!("question `{}` takes no written answer: precedents are answers to free-text and short questions; remove the line", p.question),
+            };
+            Some(BankError { file: p.file.clone(), line: Some(p.line), id: None, message })
+        }));
         if !errors.is_empty() {
             return Err(BankErrors(errors));
         }
@@ -173,7 +190,13 @@ impl Bank {
             questions,
             index,
             vocabulary,
+            precedents,
         })
+    }
+
+    /// The graded answers of the bank's `*.jsonl` files, to free-text and short questions.
+    pub fn precedents(&self) -> &[Precedent] {
+        &self.precedents
     }
 
     pub fn questions(&self) -> &[Question] {

@@ -1,4 +1,5 @@
-//! Reading the question folder: every `*.toml` entry in it is a topic file (or the synonyms file).
+//! Reading the question folder: every `*.toml` entry in it is a topic file (or the synonyms file),
+//! every `*.jsonl` entry a file of precedents (graded answers).
 //!
 //! An entry named `*.toml` that is not a readable file is an error naming its path, never skipped:
 //! a topic whose file became a dangling link, a loop of links, a named pipe or a folder would
@@ -48,7 +49,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Entry>, BankErrors> {
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with(".#"))
     };
-    paths.retain(|p| p.extension().is_some_and(|x| x == "toml") && !lock_file(p));
+    paths.retain(|p| p.extension().is_some_and(|x| x == "toml" || x == "jsonl") && !lock_file(p));
     paths.sort();
     out.extend(paths.into_iter().map(|path| {
         read_entry(&path)

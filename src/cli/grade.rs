@@ -186,6 +186,28 @@ pub fn render_evidence(g: &Grade) -> String {
             e.kind, e.outcome, e.text, "", e.why
         ));
     }
+    if let Some(v) = &g.precedents {
+        let outcome = if v.overruled {
+            format!("the rubric said {}; they overruled it", v.rubric)
+        } else {
+            format!("the rubric's {} holds", v.rubric)
+        };
+        out.push_str(&format!(
+            "  precedents: {outcome}; the nearest graded answers:\n"
+        ));
+        for n in &v.nearest {
+            let text: String = n.answer.chars().take(90).collect();
+            let more = if n.answer.chars().count() > 90 {
+                "..."
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "    {:.2} {:<8} {text}{more}\n",
+                n.similarity, n.verdict
+            ));
+        }
+    }
     for n in &g.notes {
         out.push_str(&format!("  note: {n}\n"));
     }

@@ -576,6 +576,7 @@ pub(crate) mod tests {
                     why: "w".repeat(400),
                 })
                 .collect(),
+            precedents: None,
         };
         let case = Case {
             appeal: AppealId(i64::MAX),

@@ -7,6 +7,7 @@ pub mod eval;
 pub mod evidence;
 pub mod exact;
 mod lead;
+pub mod precedent;
 pub mod reference;
 pub mod rubric;
 pub mod selftest;
@@ -14,7 +15,7 @@ pub mod text;
 pub mod verdict;
 mod words;
 
-use crate::bank::{Bank, Instance, Kind, Normaliser, Question};
+use crate::bank::{Bank, Instance, Kind, Normaliser, Precedent, Question};
 use reference::{Features, Idf, Weights};
 use rubric::CompiledRubric;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -80,6 +81,10 @@ pub struct Grade {
     /// For free text: what each key point and misconception matched, or why not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<evidence::Evidence>,
+    /// For free text with precedents: what the nearest graded answers said, and whether they
+    /// overruled the rubric.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precedents: Option<precedent::Vote>,
 }
 
 struct Compiled {
@@ -87,6 +92,10 @@ struct Compiled {
     reference: reference::Reference,
     /// The terms of the question's own texts: typos resolve to these first.
     vocabulary: HashSet<Term>,
+    /// The question's precedents, as (answer, verdict), and their index, built on first use so
+    /// that loading a bank stays fast.
+    precedents: Vec<(String, Verdict)>,
+    index: std::sync::OnceLock<precedent::Index>,
 }
 
 /// Grades answers to the questions of one bank.
@@ -104,6 +113,19 @@ pub const KEYWORD_LIST_FUNCTION_SHARE: f64 = 0.12;
 
 impl Grader {
     pub fn new(bank: &Bank) -> Grader {
+        Grader::keeping(bank, |_| true)
+    }
+
+    /// A grader that uses only the bank's precedents `keep` accepts: measured on a writer's
+    /// answers, the grader sets that writer's own precedents aside.
+    pub fn keeping(bank: &Bank, keep: impl Fn(&Precedent) -> bool) -> Grader {
+        let mut by_question: HashMap<&str, Vec<(String, Verdict)>> = HashMap::default();
+        for p in bank.precedents().iter().filter(|p| keep(p)) {
+            by_question
+                .entry(p.question.as_str())
+                .or_default()
+                .push((p.answer.clone(), Verdict::from(p.verdict)));
+        }
         let mut lexicon = Lexicon::new(&bank.vocabulary().groups, &bank.vocabulary().spellings);
         let mut rubrics = HashMap::default();
         for q in bank.questions() {
@@ -149,10 +171,13 @@ impl Grader {
             .into_iter()
             .map(|(id, rubric, prompt, reference, vocabulary)| {
                 let reference = reference::Reference::new(&idf, &prompt, &reference);
+                let precedents = by_question.remove(id.as_str()).unwrap_or_default();
                 let c = Compiled {
                     rubric,
                     reference,
                     vocabulary,
+                    precedents,
+                    index: std::sync::OnceLock::new(),
                 };
                 (id, c)
             })
@@ -241,6 +266,7 @@ impl Grader {
             notes: vec![],
             similarity: None,
             evidence: vec![],
+            precedents: None,
         };
         match (&q.kind, answer) {
             (
@@ -390,7 +416,8 @@ impl Grader {
         // Where the prompt asks for items, a list of them that names an essential one is the
         // answer, not keywords.
         let asked_items = rubric.enumerates && list && names_essential;
-        if (list || fragments) && !asked_items {
+        let capped = (list || fragments) && !asked_items;
+        if capped {
             // Keywords without a claim: partial at most, and wrong unless they name an
             // essential point.
             let cap = if names_essential {
@@ -407,8 +434,56 @@ impl Grader {
             }
         }
         g.evidence = evidence::collect(rubric, &a, &text::normalised(text), &m);
+        let rubric_verdict = Verdict::of_score(score);
+        if let Some(mut vote) = self
+            .precedents_of(c)
+            .map(|i| i.vote(text, &a, rubric_verdict))
+        {
+            let prompt = c.reference.prompt_terms();
+            let echoed = a.tokens.iter().filter(|t| prompt.contains(&t.term)).count();
+            let echo = !a.tokens.is_empty()
+                && echoed as f64 >= precedent::ECHO_SHARE * a.tokens.len() as f64;
+            if !precedent::may_overrule(&vote, &m, clean && !capped, echo, a.words) {
+                vote.verdict = rubric_verdict;
+                vote.overruled = false;
+            }
+            if vote.overruled {
+                // The score moves just far enough to sit in the precedents' band.
+                score = match vote.verdict {
+                    Verdict::Correct => score.max(verdict::CORRECT_FROM),
+                    Verdict::Partial if score >= verdict::CORRECT_FROM => {
+                        verdict::CORRECT_FROM - 0.01
+                    }
+                    Verdict::Partial => score.max(verdict::PARTIAL_FROM),
+                    Verdict::Wrong => score.min(verdict::PARTIAL_FROM - 0.01),
+                };
+                g.notes.push(format!(
+                    "Graded {} like the most similar answers reviewers have graded.",
+                    vote.verdict
+                ));
+            }
+            g.precedents = Some(vote);
+        }
         g.score = round3(score);
         g.verdict = Verdict::of_score(g.score);
+    }
+
+    /// A question's precedent index, built on first use; `None` when it has none.
+    fn precedents_of<'a>(&self, c: &'a Compiled) -> Option<&'a precedent::Index> {
+        if c.precedents.is_empty() {
+            return None;
+        }
+        Some(c.index.get_or_init(|| {
+            precedent::Index::new(
+                c.precedents
+                    .iter()
+                    .map(|(answer, v)| {
+                        let a = self.lexicon.analyse_preferring(answer, Some(&c.vocabulary));
+                        (a, *v, answer.clone())
+                    })
+                    .collect(),
+            )
+        }))
     }
 
     /// The reference-similarity features of an answer to a free-text question.

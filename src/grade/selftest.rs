@@ -7,11 +7,7 @@ use super::{Grader, Verdict};
 use crate::bank::{Bank, BankError, Expect, Kind};
 
 fn verdict_of(e: Expect) -> Verdict {
-    match e {
-        Expect::Correct => Verdict::Correct,
-        Expect::Partial => Verdict::Partial,
-        Expect::Wrong => Verdict::Wrong,
-    }
+    Verdict::from(e)
 }
 
 /// Every mismatch between an example's expected verdict and its grade, as bank errors.

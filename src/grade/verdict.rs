@@ -66,6 +66,16 @@ impl fmt::Display for Verdict {
     }
 }
 
+impl From<crate::bank::Expect> for Verdict {
+    fn from(e: crate::bank::Expect) -> Verdict {
+        match e {
+            crate::bank::Expect::Correct => Verdict::Correct,
+            crate::bank::Expect::Partial => Verdict::Partial,
+            crate::bank::Expect::Wrong => Verdict::Wrong,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,7 +100,10 @@ fn the_built_in_bank_equals_the_folder() {
     let mut on_disk: BTreeMap<String, String> = BTreeMap::new();
     for entry in std::fs::read_dir(repo("questions")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "toml") {
+        if path
+            .extension()
+            .is_some_and(|x| x == "toml" || x == "jsonl")
+        {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             on_disk.insert(name, std::fs::read_to_string(&path).unwrap());
         }
@@ -116,6 +119,14 @@ fn the_built_in_bank_equals_the_folder() {
     for (x, y) in a.questions().iter().zip(b.questions()) {
         assert_eq!((&x.id, &x.kind, &x.prompt), (&y.id, &y.kind, &y.prompt));
     }
+    assert_eq!(a.precedents().len(), 7452, "the dev split is built in");
+    let graded = |bank: &Bank| -> Vec<(String, String, interview_bot::bank::Expect)> {
+        bank.precedents()
+            .iter()
+            .map(|p| (p.question.clone(), p.answer.clone(), p.verdict))
+            .collect()
+    };
+    assert_eq!(graded(&a), graded(&b));
 }
 
 #[test]

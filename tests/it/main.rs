@@ -27,6 +27,7 @@ mod ops;
 mod packs;
 mod past;
 mod pg;
+mod precedents;
 mod probes;
 mod replicas;
 mod review;
