@@ -46,14 +46,6 @@ pub struct Report {
     pub confusion: [[usize; 3]; 3],
 }
 
-fn idx(v: Verdict) -> usize {
-    match v {
-        Verdict::Wrong => 0,
-        Verdict::Partial => 1,
-        Verdict::Correct => 2,
-    }
-}
-
 impl Report {
     pub fn total(&self) -> usize {
         self.outcomes.len()
@@ -104,7 +96,7 @@ pub fn evaluate(bank: &Bank, grader: &Grader, items: &[Labelled]) -> Result<Repo
         let g = grader
             .grade_text(&q.instance(item.seed), &item.answer)
             .map_err(|e| format!("{}: {e}", item.question))?;
-        report.confusion[idx(item.label)][idx(g.verdict)] += 1;
+        report.confusion[item.label.index()][g.verdict.index()] += 1;
         report.outcomes.push(Outcome {
             item: item.clone(),
             verdict: g.verdict,
@@ -138,7 +130,7 @@ pub fn evaluate_apart(bank: &Bank, items: &[Labelled]) -> Result<Report, String>
         let list: Vec<Labelled> = mine.iter().map(|&n| items[n].clone()).collect();
         let r = evaluate(bank, &grader, &list)?;
         for (n, o) in mine.into_iter().zip(r.outcomes) {
-            report.confusion[idx(o.item.label)][idx(o.verdict)] += 1;
+            report.confusion[o.item.label.index()][o.verdict.index()] += 1;
             slots[n] = Some(o);
         }
     }

@@ -120,7 +120,12 @@ impl Grader {
     /// answers, the grader sets that writer's own precedents aside.
     pub fn keeping(bank: &Bank, keep: impl Fn(&Precedent) -> bool) -> Grader {
         let mut by_question: HashMap<&str, Vec<(String, Verdict)>> = HashMap::default();
-        for p in bank.precedents().iter().filter(|p| keep(p)) {
+        // Only free text is graded by precedent; a short question's precedents stay in the bank.
+        let free_text = |p: &Precedent| {
+            bank.get(&p.question)
+                .is_some_and(|q| matches!(q.kind, Kind::FreeText(_)))
+        };
+        for p in bank.precedents().iter().filter(|p| free_text(p) && keep(p)) {
             by_question
                 .entry(p.question.as_str())
                 .or_default()

@@ -11,7 +11,8 @@
 //! must agree with each other, and clearly, to overrule the rubric.
 //!
 //! [`NEAREST`] and [`RUBRIC_WEIGHT`] were chosen on the blind split of writers Y and Z, which is
-//! no longer a test split for that reason; the six other test splits were read once, after.
+//! no longer a test split for that reason; the limits of [`may_overrule`] on the dev split and the
+//! bank's examples.
 
 use super::rubric::Marking;
 use super::text::{normalised, stem, Analysis};
@@ -69,16 +70,6 @@ pub struct Index {
     postings: HashMap<u64, Vec<(u32, f64)>>,
     docs: Vec<Doc>,
 }
-
-fn slot(v: Verdict) -> usize {
-    match v {
-        Verdict::Wrong => 0,
-        Verdict::Partial => 1,
-        Verdict::Correct => 2,
-    }
-}
-
-const VERDICTS: [Verdict; 3] = [Verdict::Wrong, Verdict::Partial, Verdict::Correct];
 
 /// The words of an analysis (their own terms) and each pair of neighbours. A word the lexicon
 /// does not know ("kitchen") is its stem, read from `text`, the [`normalised`] answer.
@@ -181,17 +172,17 @@ impl Index {
         order.truncate(NEAREST);
         let mut shares = [0.0; 3];
         for &d in &order {
-            shares[slot(self.docs[d].verdict)] += sims[d];
+            shares[self.docs[d].verdict.index()] += sims[d];
         }
         let total: f64 = shares.iter().sum();
         if total > 0.0 {
             shares.iter_mut().for_each(|s| *s /= total);
         }
         let mut weighted = shares;
-        weighted[slot(rubric)] += RUBRIC_WEIGHT;
+        weighted[rubric.index()] += RUBRIC_WEIGHT;
         // The first best in the order wrong, partial, correct: a tie never lifts a grade.
         let best = (0..3).fold(0, |b, i| if weighted[i] > weighted[b] { i } else { b });
-        let verdict = VERDICTS[best];
+        let verdict = Verdict::ALL[best];
         Vote {
             rubric,
             verdict,

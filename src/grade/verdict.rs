@@ -23,6 +23,18 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, worst first: the order of confusion matrices and vote shares.
+    pub const ALL: [Verdict; 3] = [Verdict::Wrong, Verdict::Partial, Verdict::Correct];
+
+    /// The verdict's place in [`Verdict::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Verdict::Wrong => 0,
+            Verdict::Partial => 1,
+            Verdict::Correct => 2,
+        }
+    }
+
     /// The band of a free-text score.
     pub fn of_score(score: f64) -> Verdict {
         if score >= CORRECT_FROM {
