@@ -174,11 +174,11 @@ impl Bank {
         }
         errors.extend(follow_ups::check(&questions, &index, banks.len()));
         errors.extend(precedents.iter().filter_map(|p| {
-            let message = match index.get(&p.question).map(|&i| &questions[i].kind) {
+            let message = match index.get(&p.question).map(|&i| &questions[i]) {
                 None => format!("no question `{}` in the bank: fix the id or remove the line", p.question),
                 // Short answers are graded exactly; their precedents are kept as labelled answers.
-                Some(Kind::FreeText(_) | Kind::Short { .. }) => return None,
-                Some(_) => format!("question `{}` takes no written answer: precedents are answers to free-text and short questions; remove the line", p.question),
+                Some(q) if q.takes_written_answer() => return None,
+                Some(_) => format!("question `{}` takes no written answer: precedents are answers to free-text and short questions; remove the line (`grades export --written-only` leaves such answers out)", p.question),
             };
             Some(BankError { file: p.file.clone(), line: Some(p.line), id: None, message })
         }));
@@ -281,6 +281,12 @@ impl Question {
             order,
             generated,
         }
+    }
+
+    /// Whether members answer it in their own words (free text, short): only such answers can
+    /// be precedents.
+    pub fn takes_written_answer(&self) -> bool {
+        matches!(self.kind, Kind::FreeText(_) | Kind::Short { .. })
     }
 
     /// The texts of the options (or order items), in file order.

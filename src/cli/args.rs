@@ -185,6 +185,12 @@ pub enum GradesCommand {
         /// Where to write the lines (replaced if it exists).
         #[arg(value_name = "FILE.jsonl")]
         file: PathBuf,
+        /// Only answers written in the member's own words (free-text and short questions): the
+        /// file is then ready to go into a bank folder as precedents, which teach the grader.
+        /// Option answers are graded exactly; a key a moderator overrode means the question
+        /// needs fixing.
+        #[arg(long)]
+        written_only: bool,
     },
 }
 

@@ -1,7 +1,9 @@
 //! `grades export FILE.jsonl`: the answers whose grade a moderator set on review, as labelled
 //! data in the format of `tests/data/labelled/*.jsonl`, for measuring and improving the grader.
 //! Each answer is written as `grade` reads it for the round's seed (an option as its number as
-//! shown), so `grade --batch` and the agreement example take the file as it is.
+//! shown), so `grade --batch` and the agreement example take the file as it is. With
+//! `--written-only` it keeps the answers to free-text and short questions, and the file goes into a
+//! bank folder as it is, as precedents (see `bank::precedents`).
 
 use crate::bank::Bank;
 use crate::quiz::answer;
@@ -23,8 +25,17 @@ struct LabelledLine<'a> {
 /// The `style` of an answer relabelled on appeal.
 pub const STYLE: &str = "appeal";
 
-/// Writes every overridden answer in `db` to `out`, one JSON object a line; returns how many.
-pub fn export(bank: &Bank, db: &Path, out: &Path) -> anyhow::Result<usize> {
+/// How many answers an export wrote, and how many option answers `--written-only` left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    pub written: usize,
+    pub left_out: usize,
+}
+
+/// Writes every overridden answer in `db` to `out`, one JSON object a line, or with
+/// `written_only` those to questions answered in words (an answer whose question left the bank is
+/// kept: the bank that loads the file says so, with its line).
+pub fn export(bank: &Bank, db: &Path, out: &Path, written_only: bool) -> anyhow::Result<Exported> {
     if !super::is_url(db) && !db.exists() {
         anyhow::bail!(
             "there is no database at {}: pass the bot's file with --db",
@@ -34,7 +45,14 @@ pub fn export(bank: &Bank, db: &Path, out: &Path) -> anyhow::Result<usize> {
     let (rt, store) = super::open_store(db)?;
     let rows = rt.block_on(appeal::relabelled(&store));
     store.close();
-    let rows = rows?;
+    let mut rows = rows?;
+    let all = rows.len();
+    if written_only {
+        rows.retain(|r| {
+            bank.get(&r.question)
+                .is_none_or(|q| q.takes_written_answer())
+        });
+    }
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(out)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?,
@@ -51,7 +69,10 @@ pub fn export(bank: &Bank, db: &Path, out: &Path) -> anyhow::Result<usize> {
         writeln!(file, "{}", serde_json::to_string(&line)?)?;
     }
     file.flush()?;
-    Ok(rows.len())
+    Ok(Exported {
+        written: rows.len(),
+        left_out: all - rows.len(),
+    })
 }
 
 /// The answer as `grade` reads it; as kept when the bank no longer has its question.

@@ -240,11 +240,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(DbCommand::MigrateTo { url }) => {
             db_migrate::run(&cli.db, &url, &mut std::io::stdout().lock())
         }
-        Command::Grades(GradesCommand::Export { file }) => {
+        Command::Grades(GradesCommand::Export { file, written_only }) => {
             let bank = load_bank(&cli.questions)?;
-            let n = grades::export(&bank, &cli.db, &file)?;
-            let noun = if n == 1 { "answer" } else { "answers" };
-            println!("wrote {n} labelled {noun} to {}", file.display());
+            let n = grades::export(&bank, &cli.db, &file, written_only)?;
+            let noun = |n: usize| if n == 1 { "answer" } else { "answers" };
+            print!(
+                "wrote {} labelled {} to {}",
+                n.written,
+                noun(n.written),
+                file.display()
+            );
+            if n.left_out > 0 {
+                print!(
+                    "; left out {} option {} (graded exactly, not by precedent)",
+                    n.left_out,
+                    noun(n.left_out)
+                );
+            }
+            println!();
             Ok(ExitCode::SUCCESS)
         }
         Command::Questions(QuestionsCommand::Export { guild, dir }) => {

@@ -558,6 +558,53 @@ fn grades_export_writes_overridden_answers_as_labelled_lines() {
     assert!(ok, "{stderr}");
     assert_eq!(graded.lines().count(), 3, "{graded}");
 
+    // A bank refuses the option answer as a precedent, naming the file and line and the flag
+    // that leaves such answers out.
+    let bank = dir.path().join("bank");
+    std::fs::create_dir(&bank).unwrap();
+    for e in std::fs::read_dir(crate::util::repo("questions")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&path, bank.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(&out, bank.join("appeals.jsonl")).unwrap();
+    let (ok, stdout, stderr) = run(bot().args(["questions", "check"]).arg(&bank));
+    let said = format!("{stdout}{stderr}");
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("appeals.jsonl:3") && said.contains("--written-only"),
+        "{said}"
+    );
+    // With --written-only the export goes into the bank as it is, and teaches the grader.
+    let (ok, stdout, stderr) = run(bot()
+        .arg("--db")
+        .arg(&db)
+        .args(["grades", "export", "--written-only"])
+        .arg(bank.join("appeals.jsonl")));
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("wrote 2 labelled answers") && stdout.contains("left out 1 option answer"),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = run(bot().args(["questions", "check"]).arg(&bank));
+    assert!(ok, "{stdout}{stderr}");
+    let bank =
+        interview_bot::bank::Bank::load(&interview_bot::bank::BankSource::Dir(bank)).unwrap();
+    assert_eq!(
+        bank.precedents()
+            .iter()
+            .map(|p| (p.answer.as_str(), p.line))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "Processes have separate memory \"and\" threads share it.",
+                1
+            ),
+            ("threads are light", 2)
+        ]
+    );
+
     let (ok, _, stderr) = run(bot()
         .arg("--db")
         .arg(dir.path().join("missing.db"))
