@@ -406,6 +406,10 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test-yz.jsonl"]);
     assert_eq!(r.total(), 1332);
     holds(&r, "writers Y and Z", 0.88, 0.015);
+    // Writers R and AA, written and labelled in the twelfth round, read once before any change.
+    let r = agreement_of(&["blind/test-raa.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    holds(&r, "writers R and AA", 0.93, 0.012);
 }
 
 #[test]
@@ -455,13 +459,14 @@ fn the_blind_splits_share_no_writer() {
         writers("questions/precedents.jsonl"),
         writers("blind/test.jsonl"),
     );
-    let (fresh, m, st, uv, wx, yz) = (
+    let (fresh, m, st, uv, wx, yz, raa) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
         writers("blind/test-st.jsonl"),
         writers("blind/test-uv.jsonl"),
         writers("blind/test-wx.jsonl"),
         writers("blind/test-yz.jsonl"),
+        writers("blind/test-raa.jsonl"),
     );
     assert_eq!(
         (
@@ -472,11 +477,12 @@ fn the_blind_splits_share_no_writer() {
             st.len(),
             uv.len(),
             wx.len(),
-            yz.len()
+            yz.len(),
+            raa.len()
         ),
-        (126, 9, 9, 9, 18, 18, 18, 18)
+        (126, 9, 9, 9, 18, 18, 18, 18, 18)
     );
-    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx, &yz];
+    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx, &yz, &raa];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
