@@ -410,6 +410,10 @@ fn agreement_on_the_blind_test_split_does_not_slide_back() {
     let r = agreement_of(&["blind/test-raa.jsonl"]);
     assert_eq!(r.total(), 1332);
     holds(&r, "writers R and AA", 0.93, 0.012);
+    // Writers AB and AC, written and labelled later in the same round, read once.
+    let r = agreement_of(&["blind/test-abc.jsonl"]);
+    assert_eq!(r.total(), 1332);
+    holds(&r, "writers AB and AC", 0.93, 0.01);
 }
 
 #[test]
@@ -459,7 +463,7 @@ fn the_blind_splits_share_no_writer() {
         writers("questions/precedents.jsonl"),
         writers("blind/test.jsonl"),
     );
-    let (fresh, m, st, uv, wx, yz, raa) = (
+    let (fresh, m, st, uv, wx, yz, raa, abc) = (
         writers("blind/test-fresh.jsonl"),
         writers("blind/test-m.jsonl"),
         writers("blind/test-st.jsonl"),
@@ -467,6 +471,7 @@ fn the_blind_splits_share_no_writer() {
         writers("blind/test-wx.jsonl"),
         writers("blind/test-yz.jsonl"),
         writers("blind/test-raa.jsonl"),
+        writers("blind/test-abc.jsonl"),
     );
     assert_eq!(
         (
@@ -478,11 +483,12 @@ fn the_blind_splits_share_no_writer() {
             uv.len(),
             wx.len(),
             yz.len(),
-            raa.len()
+            raa.len(),
+            abc.len()
         ),
-        (126, 9, 9, 9, 18, 18, 18, 18, 18)
+        (126, 9, 9, 9, 18, 18, 18, 18, 18, 18)
     );
-    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx, &yz, &raa];
+    let splits = [&dev, &test, &fresh, &m, &st, &uv, &wx, &yz, &raa, &abc];
     for (i, a) in splits.iter().enumerate() {
         for b in &splits[i + 1..] {
             assert!(a.is_disjoint(b));
