@@ -1,6 +1,6 @@
-//! Precedents: free-text answers that people have already graded, one JSON object per line in a
-//! `*.jsonl` file of the bank (the labelled-set format of `tests/data/blind/`, which
-//! `interview-bot grades export` also writes). The grader lets an answer that reads like several
+//! Precedents: answers to free-text and short questions that people have already graded, one
+//! JSON object per line in a `*.jsonl` file of the bank (the labelled-set format of
+//! `tests/data/blind/`, which `interview-bot grades export --written-only` also writes). The grader lets an answer that reads like several
 //! of them take their verdict (see `grade::precedent`), so a grade a reviewer corrected teaches
 //! the grader, and answers written as analogies or examples, which no rubric phrasing foresees,
 //! are graded like the answers they resemble.
